@@ -1,0 +1,154 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Strict settings for every target of ours (STYLE.md rule 15). Warnings are errors here only,
+/// never in dependencies, because they are set per target rather than with `-Xswiftc`.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "mirror",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mirror", targets: ["App"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: Kernel and its contracts
+        .target(
+            name: "Kernel",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "KernelTesting",
+            dependencies: ["Kernel"],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Protocol libraries
+        .systemLibrary(
+            name: "CSecp256k1",
+            pkgConfig: "libsecp256k1",
+            providers: [.apt(["libsecp256k1-dev"])]
+        ),
+        .target(
+            name: "Ethereum",
+            dependencies: ["CSecp256k1"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "PolymarketProtocol",
+            dependencies: [
+                "Ethereum",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Adapters
+        .target(
+            name: "KeyVaultAdapter",
+            dependencies: [
+                "Kernel",
+                "Ethereum",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/Adapters/KeyVault",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "InMemoryAdapter",
+            dependencies: ["Kernel"],
+            path: "Sources/Adapters/InMemory",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SQLiteAdapter",
+            dependencies: [
+                "Kernel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Sources/Adapters/SQLite",
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Composition root
+        .executableTarget(
+            name: "App",
+            dependencies: [
+                "Kernel",
+                "Ethereum",
+                "PolymarketProtocol",
+                "KeyVaultAdapter",
+                "InMemoryAdapter",
+                "SQLiteAdapter",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Tests, one target per source target
+        .testTarget(
+            name: "KernelTests",
+            dependencies: ["Kernel", "KernelTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EthereumTests",
+            dependencies: ["Ethereum"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PolymarketProtocolTests",
+            dependencies: ["PolymarketProtocol", "Ethereum"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KeyVaultAdapterTests",
+            dependencies: ["KeyVaultAdapter", "Kernel", "KernelTesting", "Ethereum"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "InMemoryAdapterTests",
+            dependencies: ["InMemoryAdapter", "Kernel", "KernelTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SQLiteAdapterTests",
+            dependencies: ["SQLiteAdapter", "Kernel", "KernelTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AppTests",
+            dependencies: [
+                "App",
+                "Kernel",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
+            swiftSettings: strictSettings
+        ),
+    ]
+)
