@@ -38,19 +38,18 @@ enum VectorChecks {}
 
 /// A JSON value as the vectors file holds it, kept loose so that each check reads only the
 /// fields its kind defines.
-enum JSONValue: Sendable, Equatable {
+enum JSONValue: Sendable, Equatable, Decodable {
     case null, bool(Bool), number(String), string(String), array([JSONValue]), object([String: JSONValue])
 
-    init(any value: Any) throws {
-        switch value {
-        case is NSNull: self = .null
-        case let number as NSNumber where CFGetTypeIDIfAvailable(number) == .bool: self = .bool(number.boolValue)
-        case let number as NSNumber: self = .number(number.stringValue)
-        case let string as String: self = .string(string)
-        case let array as [Any]: self = .array(try array.map(JSONValue.init(any:)))
-        case let object as [String: Any]: self = .object(try object.mapValues(JSONValue.init(any:)))
-        default: throw VectorError.malformed("unsupported JSON value \(type(of: value))")
-        }
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Int64.self) { self = .number(String(value)) }
+        else if let value = try? container.decode(Double.self) { self = .number(String(value)) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
     }
 
     subscript(key: String) -> JSONValue? {
@@ -88,13 +87,6 @@ enum JSONValue: Sendable, Equatable {
     }
 }
 
-/// Tells JSON booleans apart from numbers, which Foundation bridges to the same `NSNumber`.
-private enum NumberKind { case bool, other }
-private func CFGetTypeIDIfAvailable(_ number: NSNumber) -> NumberKind {
-    String(cString: number.objCType) == "c" && (number == NSNumber(value: true) || number == NSNumber(value: false))
-        ? .bool : .other
-}
-
 enum VectorError: Error, CustomStringConvertible {
     case missing(String), malformed(String)
     var description: String {
@@ -124,7 +116,7 @@ struct VectorFile: Sendable {
                 .deletingLastPathComponent()
                 .appendingPathComponent("shared/vectors/polymarket-public.json").path
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        let root = try JSONValue(any: try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]))
+        let root = try JSONDecoder().decode(JSONValue.self, from: data)
         let cases = try root.array("cases").map { raw in
             VectorCase(id: try raw.string("id"), kind: try raw.string("kind"),
                        input: try raw.object("input"), expected: try raw.object("expected"))
