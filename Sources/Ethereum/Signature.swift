@@ -1,0 +1,68 @@
+import CSecp256k1
+
+/// A recoverable secp256k1 signature in Ethereum's 65-byte `r‖s‖v` form, `v` ∈ {27, 28}.
+public struct Signature: Sendable, Hashable, CustomStringConvertible {
+    /// 32 bytes.
+    public let r: [UInt8]
+    /// 32 bytes, in the lower half of the curve order for signatures made here.
+    public let s: [UInt8]
+    /// 27 or 28.
+    public let v: UInt8
+
+    init(uncheckedR r: [UInt8], s: [UInt8], v: UInt8) {
+        self.r = r
+        self.s = s
+        self.v = v
+    }
+
+    /// Builds from parts; `v` may be 0/1 (recovery id) or 27/28.
+    public init(r: some Collection<UInt8>, s: some Collection<UInt8>, v: UInt8) throws {
+        guard r.count == 32 else { throw EthereumError.invalidLength(expected: 32, actual: r.count) }
+        guard s.count == 32 else { throw EthereumError.invalidLength(expected: 32, actual: s.count) }
+        switch v {
+        case 0, 1: self.v = v + 27
+        case 27, 28: self.v = v
+        default: throw EthereumError.invalidSignature
+        }
+        self.r = Array(r)
+        self.s = Array(s)
+    }
+
+    /// Parses 65 bytes `r‖s‖v` with `v` ∈ {0, 1, 27, 28}.
+    public init(bytes: some Collection<UInt8>) throws {
+        let bytes = Array(bytes)
+        guard bytes.count == 65 else { throw EthereumError.invalidLength(expected: 65, actual: bytes.count) }
+        try self.init(r: bytes[0..<32], s: bytes[32..<64], v: bytes[64])
+    }
+
+    /// 0 or 1.
+    public var recoveryID: UInt8 { self.v - 27 }
+
+    /// The 65 bytes `r‖s‖v`.
+    public var bytes: [UInt8] { self.r + self.s + [self.v] }
+
+    /// `0x` + 130 lowercase hex digits.
+    public var hex: String { Hex.encode(self.bytes) }
+
+    public var description: String { self.hex }
+
+    /// The 64-byte public key X‖Y that made this signature over `digest`.
+    public func recoverPublicKey(digest: some Collection<UInt8>) throws -> [UInt8] {
+        guard digest.count == 32 else { throw EthereumError.invalidLength(expected: 32, actual: digest.count) }
+        let message = Array(digest)
+        var recoverable = secp256k1_ecdsa_recoverable_signature()
+        guard secp256k1_ecdsa_recoverable_signature_parse_compact(
+            Secp256k1.context, &recoverable, self.r + self.s, Int32(self.recoveryID)) == 1
+        else { throw EthereumError.invalidSignature }
+        var publicKey = secp256k1_pubkey()
+        guard secp256k1_ecdsa_recover(Secp256k1.context, &publicKey, &recoverable, message) == 1 else {
+            throw EthereumError.recoveryFailed
+        }
+        return Secp256k1.serializeUncompressed(&publicKey)
+    }
+
+    /// The address whose key made this signature over `digest`.
+    public func recoverAddress(digest: some Collection<UInt8>) throws -> Address {
+        Secp256k1.address(ofPublicKey: try self.recoverPublicKey(digest: digest))
+    }
+}
