@@ -1,0 +1,82 @@
+/// One profile's handling of one leader event (`copy_attempts`), unique on profile × event.
+public struct CopyAttempt: Hashable, Sendable, Codable {
+    public var id: AttemptID
+    public var profileID: ProfileID
+    public var userID: UserID
+    public var leaderEventID: LeaderEventID
+    public var kind: Kind
+    public var status: Status
+    public var skipReason: SkipReason?
+    /// Why a FAILED attempt failed, or why the last DEFERRED happened; never a secret.
+    public var note: String?
+    /// When a PENDING/DEFERRED attempt may next be claimed.
+    public var dueAt: Timestamp
+    /// The claim: who holds it until when, and the fencing token every write must present.
+    public var leaseOwner: String?
+    public var leaseExpiresAt: Timestamp?
+    public var fencingToken: Int64
+    /// Latency and slippage as facts: when the leader fill was seen, when our order was sent and
+    /// accepted, and what we filled at against the leader's price.
+    public var detectedAt: Timestamp
+    public var sentAt: Timestamp?
+    public var acceptedAt: Timestamp?
+    public var filledShares: Shares
+    public var fillPrice: Price?
+    public var leaderPrice: Price
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+
+    public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
+        /// Copy a leader BUY.
+        case entry = "ENTRY"
+        /// Mirror a leader SELL.
+        case exit = "EXIT"
+    }
+
+    public init(
+        id: AttemptID, profileID: ProfileID, userID: UserID, leaderEventID: LeaderEventID, kind: Kind,
+        status: Status = .pending, skipReason: SkipReason? = nil, note: String? = nil, dueAt: Timestamp,
+        leaseOwner: String? = nil, leaseExpiresAt: Timestamp? = nil, fencingToken: Int64 = 0,
+        detectedAt: Timestamp, sentAt: Timestamp? = nil, acceptedAt: Timestamp? = nil, filledShares: Shares = .zero,
+        fillPrice: Price? = nil, leaderPrice: Price, createdAt: Timestamp, updatedAt: Timestamp
+    ) {
+        self.id = id
+        self.profileID = profileID
+        self.userID = userID
+        self.leaderEventID = leaderEventID
+        self.kind = kind
+        self.status = status
+        self.skipReason = skipReason
+        self.note = note
+        self.dueAt = dueAt
+        self.leaseOwner = leaseOwner
+        self.leaseExpiresAt = leaseExpiresAt
+        self.fencingToken = fencingToken
+        self.detectedAt = detectedAt
+        self.sentAt = sentAt
+        self.acceptedAt = acceptedAt
+        self.filledShares = filledShares
+        self.fillPrice = fillPrice
+        self.leaderPrice = leaderPrice
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// Why an attempt copied nothing; one code per risk check, in the order they run.
+public enum SkipReason: String, Hashable, Sendable, Codable, CaseIterable {
+    case profileNotActive = "PROFILE_NOT_ACTIVE"
+    case fillTooOld = "FILL_TOO_OLD"
+    case leaderNotionalTooSmall = "LEADER_NOTIONAL_TOO_SMALL"
+    case marketClosed = "MARKET_CLOSED"
+    case marketResolvingSoon = "MARKET_RESOLVING_SOON"
+    case unsupportedMarket = "UNSUPPORTED_MARKET"
+    case priceOutOfBand = "PRICE_OUT_OF_BAND"
+    case slippageTooHigh = "SLIPPAGE_TOO_HIGH"
+    case insufficientDepth = "INSUFFICIENT_DEPTH"
+    case capReached = "CAP_REACHED"
+    case insufficientBalance = "INSUFFICIENT_BALANCE"
+    case belowExchangeMinimum = "BELOW_EXCHANGE_MINIMUM"
+    /// An exit for a token this profile holds no shares of.
+    case nothingToSell = "NOTHING_TO_SELL"
+}

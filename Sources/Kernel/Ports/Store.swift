@@ -1,0 +1,132 @@
+/// Durable state, split into focused ports. Every operation is one atomic unit of domain
+/// meaning; no generic transaction leaks out.
+///
+/// Every conformer must pass the contracts in `KernelTesting` (`StoreContract`); the contract,
+/// not these comments, is the specification.
+public typealias Store = UserStore & ProfileStore & CopyEventStore & OrderStore & RelayerTxStore & AuditStore
+
+/// Users and their trading wallets.
+public protocol UserStore: Sendable {
+    /// Throws ``StoreError/duplicate(entity:key:)`` if the id or external id is taken.
+    func insertUser(_ user: User) async throws
+    func user(id: UserID) async throws -> User?
+    func user(externalID: String) async throws -> User?
+
+    /// Throws ``StoreError/duplicate(entity:key:)`` if the id or signer address is taken.
+    func insertWallet(_ wallet: TradingWallet) async throws
+    func wallet(id: WalletID) async throws -> TradingWallet?
+    /// Oldest first.
+    func wallets(userID: UserID) async throws -> [TradingWallet]
+    /// Moves onboarding from `expected` to `next`; `false` (changing nothing) if another writer moved it.
+    func advanceOnboarding(walletID: WalletID, from expected: WalletOnboarding, to next: WalletOnboarding,
+                           at time: Timestamp) async throws -> Bool
+    /// Stores CLOB credentials (secret and passphrase sealed). Throws ``StoreError/notFound(entity:key:)``.
+    func setAPICredentials(walletID: WalletID, apiKey: String, sealedSecret: SealedSecret,
+                           sealedPassphrase: SealedSecret, at time: Timestamp) async throws
+    /// Wallets with any sealed value under a master-key version other than `keyVersion`, for rotation.
+    func wallets(sealedUnderOtherThan keyVersion: Int, limit: Int) async throws -> [TradingWallet]
+    /// Replaces a wallet's sealed values if its key is still sealed as `expected` (compare-and-set,
+    /// so an interrupted or concurrent rotation never overwrites a newer seal).
+    func resealWallet(walletID: WalletID, expected: SealedSecret, sealedKey: SealedSecret,
+                      sealedAPISecret: SealedSecret?, sealedAPIPassphrase: SealedSecret?,
+                      at time: Timestamp) async throws -> Bool
+}
+
+/// Leaders and the copy profiles that follow them.
+public protocol ProfileStore: Sendable {
+    /// Throws ``StoreError/duplicate(entity:key:)`` if the id or address is taken.
+    func insertLeader(_ leader: Leader) async throws
+    func leader(id: LeaderID) async throws -> Leader?
+    func leader(address: WalletAddress) async throws -> Leader?
+    /// Oldest first.
+    func leaders() async throws -> [Leader]
+    func markLeaderSeeded(_ id: LeaderID, at time: Timestamp) async throws
+
+    /// Throws ``StoreError/duplicate(entity:key:)`` if the id is taken.
+    func insertProfile(_ profile: CopyProfile) async throws
+    func profile(id: ProfileID) async throws -> CopyProfile?
+    /// Oldest first.
+    func profiles(userID: UserID) async throws -> [CopyProfile]
+    /// Every profile following `leaderID` that is not STOPPED, oldest first.
+    func activeProfiles(followingLeader leaderID: LeaderID) async throws -> [CopyProfile]
+    /// Compare-and-set on the status; `false` if it is no longer `expected`.
+    func transitionProfile(_ id: ProfileID, from expected: ProfileStatus, to next: ProfileStatus,
+                           at time: Timestamp) async throws -> Bool
+    /// Replaces mode, sizing, limits and stop behaviour (never the status). Throws `notFound`.
+    func updateProfileSettings(_ profile: CopyProfile) async throws
+}
+
+/// The outcome of recording a leader fill.
+public enum RecordOutcome: Hashable, Sendable {
+    /// New: the event and one PENDING attempt per active follower, written together.
+    case recorded(LeaderEvent, attempts: [CopyAttempt])
+    /// Seen before (same identity): nothing changed.
+    case duplicate
+}
+
+/// Leader events and the copy attempts fanned out from them.
+public protocol CopyEventStore: Sendable {
+    /// In one atomic step: inserts the event (unique on `identity`) and one attempt per profile
+    /// returned by `activeProfiles(followingLeader:)` (unique on profile × event). A duplicate
+    /// identity changes nothing and returns `.duplicate`.
+    func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID) async throws -> RecordOutcome
+    func leaderEvent(id: LeaderEventID) async throws -> LeaderEvent?
+    func leaderEvent(identity: String) async throws -> LeaderEvent?
+    /// Newest first (by `fill.occurredAt`, then id).
+    func leaderEvents(leaderID: LeaderID, limit: Int) async throws -> [LeaderEvent]
+
+    func attempt(id: AttemptID) async throws -> CopyAttempt?
+    /// Newest first (by `createdAt`, then id).
+    func attempts(userID: UserID, limit: Int) async throws -> [CopyAttempt]
+    func attempts(leaderEventID: LeaderEventID) async throws -> [CopyAttempt]
+
+    /// Claims up to `limit` attempts that are due (`dueAt <= now`), not terminal, and not leased
+    /// (no lease or an expired one): sets the lease and increments the fencing token. Returns the
+    /// claimed attempts as stored, oldest due first. Two concurrent claimers never get the same one.
+    func claimAttempts(owner: String, now: Timestamp, leaseDuration: Duration, limit: Int) async throws -> [CopyAttempt]
+    /// Writes every mutable field of `attempt` if the stored row still has `attempt.fencingToken`
+    /// and status `expected`; `false` (changing nothing) otherwise — a stale worker's write is void.
+    func updateAttempt(_ attempt: CopyAttempt, from expected: CopyAttempt.Status) async throws -> Bool
+}
+
+/// Orders and the per-profile ledger they book into.
+public protocol OrderStore: Sendable {
+    /// Throws ``StoreError/duplicate(entity:key:)`` if the order hash is taken.
+    func insertOrder(_ order: Order) async throws
+    func order(id: OrderID) async throws -> Order?
+    /// Oldest first.
+    func orders(attemptID: AttemptID) async throws -> [Order]
+    /// Oldest first, for reconciliation.
+    func orders(statuses: Set<Order.Status>, limit: Int) async throws -> [Order]
+    /// Writes every mutable field of `order` if its stored status is still `expected`, and in the
+    /// same atomic step stores `position` (the ledger booking of this change) when given.
+    func updateOrder(_ order: Order, from expected: Order.Status, booking position: Position?) async throws -> Bool
+
+    func position(profileID: ProfileID, tokenID: TokenID) async throws -> Position?
+    /// Ordered by token id.
+    func positions(profileID: ProfileID) async throws -> [Position]
+    /// Inserts or replaces the row for (profile, token).
+    func savePosition(_ position: Position) async throws
+}
+
+/// Gasless wallet transactions.
+public protocol RelayerTxStore: Sendable {
+    /// Throws ``StoreError/duplicate(entity:key:)`` if the id or the idempotency key is taken.
+    func insertRelayerTx(_ tx: RelayerTx) async throws
+    func relayerTx(id: RelayerTxID) async throws -> RelayerTx?
+    func relayerTx(idempotencyKey: String) async throws -> RelayerTx?
+    /// Oldest first.
+    func relayerTxs(statuses: Set<RelayerTx.Status>, limit: Int) async throws -> [RelayerTx]
+    /// Newest first.
+    func relayerTxs(userID: UserID, limit: Int) async throws -> [RelayerTx]
+    /// Writes every mutable field of `tx` if its stored status is still `expected`.
+    func updateRelayerTx(_ tx: RelayerTx, from expected: RelayerTx.Status) async throws -> Bool
+}
+
+/// The audit trail.
+public protocol AuditStore: Sendable {
+    /// Throws ``StoreError/duplicate(entity:key:)`` if the id is taken.
+    func appendAudit(_ entry: AuditEntry) async throws
+    /// Newest first (by `createdAt`, then id).
+    func recentAudit(limit: Int) async throws -> [AuditEntry]
+}
