@@ -112,7 +112,7 @@ let package = Package(
         // MARK: Tests, one target per source target
         .testTarget(
             name: "KernelTests",
-            dependencies: ["Kernel", "KernelTesting"],
+            dependencies: ["Kernel", "KernelTesting", "InMemoryAdapter"],
             swiftSettings: strictSettings
         ),
         .testTarget(

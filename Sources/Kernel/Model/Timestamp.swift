@@ -34,6 +34,22 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public init(iso8601 text: String) throws(TimestampParseError) {
         self = try ISO8601Milliseconds.parse(text)
     }
+
+    /// Encoded as the ISO-8601 text, which people and other programs read without a manual.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.description)
+    }
+
+    /// Decodes the ISO-8601 text, or a bare number of epoch milliseconds.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let milliseconds = try? container.decode(Int64.self) {
+            self.init(epochMilliseconds: milliseconds)
+        } else {
+            self = try ISO8601Milliseconds.parse(try container.decode(String.self))
+        }
+    }
 }
 
 public struct TimestampParseError: Error, Hashable, Sendable, CustomStringConvertible {
