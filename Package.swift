@@ -39,7 +39,8 @@ let package = Package(
         ),
         .target(
             name: "KernelTesting",
-            dependencies: ["Kernel"],
+            // Ethereum lets contracts verify signatures by recovery, independently of the adapter.
+            dependencies: ["Kernel", "Ethereum"],
             swiftSettings: strictSettings
         ),
 
@@ -127,7 +128,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KeyVaultAdapterTests",
-            dependencies: ["KeyVaultAdapter", "Kernel", "KernelTesting", "Ethereum"],
+            dependencies: ["KeyVaultAdapter", "Kernel", "KernelTesting", "Ethereum", "InMemoryAdapter"],
             swiftSettings: strictSettings
         ),
         .testTarget(

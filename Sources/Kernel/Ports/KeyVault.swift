@@ -1,12 +1,12 @@
 /// Seals secrets under the master key and signs with sealed trading keys without ever handing a
 /// plain key out. Every conformer must pass `KeyVaultContract`.
 public protocol KeyVault: Sendable {
-    /// The master-key version new seals carry.
+    /// The master-key version new seals carry (an identifier of the current master key).
     var currentKeyVersion: Int { get }
 
-    /// Generates a new trading key, seals it bound to `binding`, and returns the sealed key and
-    /// its address. The plain key exists only inside the vault, briefly.
-    func generateTradingKey(binding: SealBinding) async throws -> (sealed: SealedSecret, address: WalletAddress)
+    /// Generates a new trading key for `userID`, seals it bound to the user and the key's own
+    /// address, and returns both. The plain key exists only inside the vault, briefly.
+    func generateTradingKey(userID: UserID) async throws -> GeneratedKey
     /// Signs a 32-byte digest with the sealed key; returns the 65-byte `r‖s‖v` signature (v 27/28).
     func sign(digest: [UInt8], with sealedKey: SealedSecret, binding: SealBinding) async throws -> [UInt8]
     /// The address of a sealed key (opens it to derive, never returns it).
@@ -18,6 +18,17 @@ public protocol KeyVault: Sendable {
     func open(_ sealed: SealedSecret, binding: SealBinding) async throws -> [UInt8]
     /// Re-encrypts `sealed` under the current master key (for `mirror keys rotate`).
     func reseal(_ sealed: SealedSecret, binding: SealBinding) async throws -> SealedSecret
+}
+
+/// A freshly generated, sealed trading key and the address it controls.
+public struct GeneratedKey: Hashable, Sendable {
+    public let sealed: SealedSecret
+    public let address: WalletAddress
+
+    public init(sealed: SealedSecret, address: WalletAddress) {
+        self.sealed = sealed
+        self.address = address
+    }
 }
 
 /// What a sealed value is bound to (AES-GCM associated data): a ciphertext copied to another
@@ -35,7 +46,7 @@ public struct SealBinding: Hashable, Sendable, CustomStringConvertible {
     }
 
     public static func tradingKey(userID: UserID, address: WalletAddress) -> SealBinding {
-        SealBinding(userID: userID, address: address, purpose: "trading-key")
+        SealBinding(userID: userID, address: address, purpose: SealPurpose.tradingKey)
     }
 
     /// The associated-data bytes: stable, unambiguous.

@@ -1,8 +1,13 @@
 /// Durable state, split into focused ports. Every operation is one atomic unit of domain
 /// meaning; no generic transaction leaks out.
 ///
-/// Every conformer must pass the contracts in `KernelTesting` (`StoreContract`); the contract,
-/// not these comments, is the specification.
+/// Every conformer must pass the contracts in `KernelTesting` (`UserStoreContract`,
+/// `ProfileStoreContract`, `CopyEventStoreContract`, `OrderStoreContract`, `RelayerTxStoreContract`,
+/// `AuditStoreContract`); the contracts, not these comments, are the specification.
+///
+/// List order: "oldest first" is ascending by creation time, ties broken by id ascending;
+/// "newest first" is the exact reverse (both descending). Every CAS write that takes a time sets
+/// `updatedAt` to it.
 public typealias Store = UserStore & ProfileStore & CopyEventStore & OrderStore & RelayerTxStore & AuditStore
 
 /// Users and their trading wallets.
@@ -23,10 +28,12 @@ public protocol UserStore: Sendable {
     /// Stores CLOB credentials (secret and passphrase sealed). Throws ``StoreError/notFound(entity:key:)``.
     func setAPICredentials(walletID: WalletID, apiKey: String, sealedSecret: SealedSecret,
                            sealedPassphrase: SealedSecret, at time: Timestamp) async throws
-    /// Wallets with any sealed value under a master-key version other than `keyVersion`, for rotation.
+    /// Wallets with any sealed value under a master-key version other than `keyVersion`, for
+    /// rotation; oldest first.
     func wallets(sealedUnderOtherThan keyVersion: Int, limit: Int) async throws -> [TradingWallet]
     /// Replaces a wallet's sealed values if its key is still sealed as `expected` (compare-and-set,
-    /// so an interrupted or concurrent rotation never overwrites a newer seal).
+    /// so an interrupted or concurrent rotation never overwrites a newer seal). A `nil` API value
+    /// leaves the stored one alone, so credentials set while a rotation ran are never erased.
     func resealWallet(walletID: WalletID, expected: SealedSecret, sealedKey: SealedSecret,
                       sealedAPISecret: SealedSecret?, sealedAPIPassphrase: SealedSecret?,
                       at time: Timestamp) async throws -> Bool
@@ -40,6 +47,7 @@ public protocol ProfileStore: Sendable {
     func leader(address: WalletAddress) async throws -> Leader?
     /// Oldest first.
     func leaders() async throws -> [Leader]
+    /// Sets `positionsSeededAt`. Throws ``StoreError/notFound(entity:key:)``.
     func markLeaderSeeded(_ id: LeaderID, at time: Timestamp) async throws
 
     /// Throws ``StoreError/duplicate(entity:key:)`` if the id is taken.
@@ -52,7 +60,8 @@ public protocol ProfileStore: Sendable {
     /// Compare-and-set on the status; `false` if it is no longer `expected`.
     func transitionProfile(_ id: ProfileID, from expected: ProfileStatus, to next: ProfileStatus,
                            at time: Timestamp) async throws -> Bool
-    /// Replaces mode, sizing, limits and stop behaviour (never the status). Throws `notFound`.
+    /// Replaces mode, sizing, limits, stop behaviour and `updatedAt` (never the status or the
+    /// ids). Throws `notFound`.
     func updateProfileSettings(_ profile: CopyProfile) async throws
 }
 
@@ -67,8 +76,12 @@ public enum RecordOutcome: Hashable, Sendable {
 /// Leader events and the copy attempts fanned out from them.
 public protocol CopyEventStore: Sendable {
     /// In one atomic step: inserts the event (unique on `identity`) and one attempt per profile
-    /// returned by `activeProfiles(followingLeader:)` (unique on profile × event). A duplicate
-    /// identity changes nothing and returns `.duplicate`.
+    /// returned by `activeProfiles(followingLeader:)` (unique on profile × event), in that order.
+    /// Each attempt is PENDING, kind ENTRY for a BUY and EXIT for a SELL, with the profile's user,
+    /// `dueAt` and `detectedAt` = `event.detectedAt`, `leaderPrice` = `event.fill.price`,
+    /// `createdAt` and `updatedAt` = `event.createdAt`, fencing token 0 and no lease. A duplicate
+    /// identity changes nothing and returns `.duplicate`; a new identity whose event id (or a
+    /// generated attempt id) is taken throws ``StoreError/duplicate(entity:key:)`` and changes nothing.
     func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID) async throws -> RecordOutcome
     func leaderEvent(id: LeaderEventID) async throws -> LeaderEvent?
     func leaderEvent(identity: String) async throws -> LeaderEvent?
@@ -78,11 +91,14 @@ public protocol CopyEventStore: Sendable {
     func attempt(id: AttemptID) async throws -> CopyAttempt?
     /// Newest first (by `createdAt`, then id).
     func attempts(userID: UserID, limit: Int) async throws -> [CopyAttempt]
+    /// Oldest first (by `createdAt`, then id).
     func attempts(leaderEventID: LeaderEventID) async throws -> [CopyAttempt]
 
     /// Claims up to `limit` attempts that are due (`dueAt <= now`), not terminal, and not leased
-    /// (no lease or an expired one): sets the lease and increments the fencing token. Returns the
-    /// claimed attempts as stored, oldest due first. Two concurrent claimers never get the same one.
+    /// (no `leaseExpiresAt`, or one `<= now`): sets `leaseOwner` = `owner`, `leaseExpiresAt` =
+    /// `now + leaseDuration` and increments the fencing token, changing nothing else. Returns the
+    /// claimed attempts as stored, oldest due first (then by id). Two concurrent claimers never get
+    /// the same one.
     func claimAttempts(owner: String, now: Timestamp, leaseDuration: Duration, limit: Int) async throws -> [CopyAttempt]
     /// Writes every mutable field of `attempt` if the stored row still has `attempt.fencingToken`
     /// and status `expected`; `false` (changing nothing) otherwise — a stale worker's write is void.
@@ -103,7 +119,7 @@ public protocol OrderStore: Sendable {
     func updateOrder(_ order: Order, from expected: Order.Status, booking position: Position?) async throws -> Bool
 
     func position(profileID: ProfileID, tokenID: TokenID) async throws -> Position?
-    /// Ordered by token id.
+    /// Ordered by token id (numerically, as `TokenID` compares: `9` before `10`).
     func positions(profileID: ProfileID) async throws -> [Position]
     /// Inserts or replaces the row for (profile, token).
     func savePosition(_ position: Position) async throws
