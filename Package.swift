@@ -113,7 +113,12 @@ let package = Package(
         // MARK: Tests, one target per source target
         .testTarget(
             name: "KernelTests",
-            dependencies: ["Kernel", "KernelTesting", "InMemoryAdapter"],
+            dependencies: [
+                "Kernel", "KernelTesting", "InMemoryAdapter",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -128,7 +133,10 @@ let package = Package(
         ),
         .testTarget(
             name: "KeyVaultAdapterTests",
-            dependencies: ["KeyVaultAdapter", "Kernel", "KernelTesting", "Ethereum", "InMemoryAdapter"],
+            dependencies: [
+                "KeyVaultAdapter", "Kernel", "KernelTesting", "Ethereum", "InMemoryAdapter",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

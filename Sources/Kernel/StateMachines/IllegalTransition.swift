@@ -4,5 +4,10 @@ public struct IllegalTransition<Status: Sendable & Hashable, Event: Sendable & H
 {
     public let from: Status
     public let event: Event
+
+    public init(from: Status, event: Event) {
+        self.from = from
+        self.event = event
+    }
     public var description: String { "illegal transition: \(self.event) from \(self.from)" }
 }

@@ -20,6 +20,12 @@ public struct HealthReport: Hashable, Sendable, Codable {
         public var up: Bool
         /// Why it is down; an error's type and message, never a secret.
         public var detail: String?
+
+        public init(name: String, up: Bool, detail: String?) {
+            self.name = name
+            self.up = up
+            self.detail = detail
+        }
     }
 
     public struct Worker: Hashable, Sendable, Codable {
@@ -27,6 +33,12 @@ public struct HealthReport: Hashable, Sendable, Codable {
         /// The last heartbeat, epoch milliseconds; `nil` if it never beat.
         public var lastPing: Int64?
         public var up: Bool
+
+        public init(name: String, lastPing: Int64?, up: Bool) {
+            self.name = name
+            self.lastPing = lastPing
+            self.up = up
+        }
     }
 
     public var status: Status
