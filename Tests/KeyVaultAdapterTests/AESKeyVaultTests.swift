@@ -3,6 +3,7 @@ import InMemoryAdapter
 import Kernel
 import KernelTesting
 import KeyVaultAdapter
+import Logging
 import Synchronization
 import Testing
 
@@ -84,7 +85,7 @@ let canaryMasterKeyHex = "c0ffee00" + String(repeating: "5a", count: 24) + "dead
     static let new = try! MasterKey(hex: canaryMasterKeyHex)
 
     /// Seeds `count` wallets whose key, API secret and passphrase are sealed under `old`.
-    func seedWallets(_ count: Int, in store: InMemoryStore) async throws -> [TradingWallet] {
+    func seedWallets(_ count: Int, in store: any Store) async throws -> [TradingWallet] {
         let vault = AESKeyVault(current: Self.old)
         var wallets: [TradingWallet] = []
         for n in 1...count {
@@ -104,7 +105,7 @@ let canaryMasterKeyHex = "c0ffee00" + String(repeating: "5a", count: 24) + "dead
     }
 
     /// Opens every sealed value of every wallet with `vault`, checking the plaintexts.
-    func expectAllOpen(_ wallets: [TradingWallet], in store: InMemoryStore, with vault: AESKeyVault) async throws {
+    func expectAllOpen(_ wallets: [TradingWallet], in store: any Store, with vault: AESKeyVault) async throws {
         for (index, original) in wallets.enumerated() {
             let wallet = try #require(try await store.wallet(id: original.id))
             let n = index + 1
@@ -122,7 +123,7 @@ let canaryMasterKeyHex = "c0ffee00" + String(repeating: "5a", count: 24) + "dead
 
     @Test(arguments: [0, 1, 4, 7, 11])
     func interruptedRotationFinishesWhenRunAgain(failAfterReseals: Int) async throws {
-        let store = InMemoryStore()
+        let store: any Store = InMemoryStore()
         let wallets = try await self.seedWallets(5, in: store)
         let clock = ManualWallClock()
         let rotating = AESKeyVault(current: Self.new, previous: [Self.old])

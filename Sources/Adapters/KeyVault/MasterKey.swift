@@ -77,5 +77,10 @@ public struct MasterKey: Sendable, CustomStringConvertible {
 public struct MasterKeyError: Error, Hashable, Sendable, CustomStringConvertible {
     public let variable: String
     public let problem: String
+
+    public init(variable: String, problem: String) {
+        self.variable = variable
+        self.problem = problem
+    }
     public var description: String { "\(self.variable) \(self.problem)" }
 }
