@@ -91,6 +91,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        .target(
+            name: "FakeExchangeAdapter",
+            dependencies: ["Kernel", "Ethereum", "PolymarketProtocol"],
+            path: "Sources/Adapters/FakeExchange",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Composition root
         .executableTarget(
             name: "App",
@@ -101,6 +108,7 @@ let package = Package(
                 "KeyVaultAdapter",
                 "InMemoryAdapter",
                 "SQLiteAdapter",
+                "FakeExchangeAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -147,6 +155,11 @@ let package = Package(
         .testTarget(
             name: "SQLiteAdapterTests",
             dependencies: ["SQLiteAdapter", "Kernel", "KernelTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FakeExchangeAdapterTests",
+            dependencies: ["FakeExchangeAdapter", "Kernel", "KernelTesting", "Ethereum", "PolymarketProtocol"],
             swiftSettings: strictSettings
         ),
         .testTarget(
