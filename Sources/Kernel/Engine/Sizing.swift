@@ -1,0 +1,112 @@
+/// How many shares an entry buys: the profile's sizing, the taker fee in the cost, then caps that
+/// only ever reduce, the book's depth at the limit, the balance, and the venue's size step.
+/// Pure, so every rule is tested without a venue.
+public struct EntrySizing: Sendable {
+    /// Polymarket sizes orders in hundredths of a share for every tick size (spec §5.3).
+    public static let shareStep = Shares(baseUnits: 10_000)
+
+    /// What the follower has already committed, from the store.
+    public struct Exposure: Hashable, Sendable {
+        /// Cost basis of positions in this market plus open BUY orders in it.
+        public var market: Collateral
+        /// Cost basis of every position plus every open BUY order.
+        public var total: Collateral
+        /// BUY spending (fills with fees, plus open orders) since the start of the UTC day.
+        public var today: Collateral
+
+        public init(market: Collateral, total: Collateral, today: Collateral) {
+            self.market = market
+            self.total = total
+            self.today = today
+        }
+    }
+
+    public enum Outcome: Hashable, Sendable {
+        case buy(shares: Shares, cost: Collateral)
+        case skip(SkipReason)
+    }
+
+    public var sizing: Sizing
+    public var limits: CopyLimits
+    public var leaderNotional: Collateral
+    public var balance: Collateral
+    public var exposure: Exposure
+    public var limitPrice: Price
+    /// The price in [best ask, limit] where the fee is highest, so the fee is never understated.
+    public var feePrice: Price
+    public var fee: FeeSchedule
+    /// Shares offered at or below the limit.
+    public var depth: Shares
+    public var minOrderSize: Shares
+
+    public init(sizing: Sizing, limits: CopyLimits, leaderNotional: Collateral, balance: Collateral,
+                exposure: Exposure, limitPrice: Price, feePrice: Price, fee: FeeSchedule, depth: Shares,
+                minOrderSize: Shares) {
+        self.sizing = sizing
+        self.limits = limits
+        self.leaderNotional = leaderNotional
+        self.balance = balance
+        self.exposure = exposure
+        self.limitPrice = limitPrice
+        self.feePrice = feePrice
+        self.fee = fee
+        self.depth = depth
+        self.minOrderSize = minOrderSize
+    }
+
+    /// The checks after the book's price: depth, caps, balance, exchange minimum — in that order.
+    public func evaluate() -> Outcome {
+        let wanted: Collateral = switch self.sizing {
+        case .fixedUSD(let amount): amount
+        case .proportional(let ratio): self.leaderNotional.scaled(by: ratio)
+        case .percentOfBalance(let ratio): self.balance.scaled(by: ratio)
+        }
+        var shares = self.shares(affordableWith: wanted)
+        guard self.depth >= self.minOrderSize, self.depth.baseUnits > 0 else { return .skip(.insufficientDepth) }
+        shares = min(shares, self.snapped(self.depth))
+
+        // Caps only ever reduce.
+        var budget = self.cost(of: shares)
+        let remaining: [Collateral?] = [
+            self.limits.maxPerTrade,
+            self.limits.maxPerMarket.map { $0 - self.exposure.market },
+            self.limits.totalBudget.map { $0 - self.exposure.total },
+            self.limits.dailySpend.map { $0 - self.exposure.today },
+        ]
+        for cap in remaining.compactMap({ $0 }) where cap < budget { budget = cap }
+        if budget < self.cost(of: shares) {
+            shares = self.shares(affordableWith: budget)
+            if shares < self.minOrderSize { return .skip(.capReached) }
+        }
+
+        if self.cost(of: shares) > self.balance {
+            shares = self.shares(affordableWith: self.balance)
+            if shares < self.minOrderSize { return .skip(.insufficientBalance) }
+        }
+
+        guard shares >= self.minOrderSize, shares.baseUnits > 0 else { return .skip(.belowExchangeMinimum) }
+        return .buy(shares: shares, cost: self.cost(of: shares))
+    }
+
+    /// The most it can cost to buy `shares` at the limit, fee included.
+    public func cost(of shares: Shares) -> Collateral {
+        shares.value(at: self.limitPrice, rounding: .up) + self.fee.takerFee(shares: shares, price: self.feePrice)
+    }
+
+    /// The most shares (on the size step) whose cost fits in `amount`.
+    func shares(affordableWith amount: Collateral) -> Shares {
+        guard amount.baseUnits > 0 else { return .zero }
+        // Start from the fee-free estimate and step down until the fee fits too.
+        var shares = self.snapped(amount.shares(at: self.limitPrice))
+        while shares.baseUnits > 0, self.cost(of: shares) > amount {
+            let over = self.cost(of: shares) - amount
+            let stepsOver = max(1, over.shares(at: self.limitPrice).baseUnits / Self.shareStep.baseUnits)
+            shares = Shares(baseUnits: max(0, shares.baseUnits - stepsOver * Self.shareStep.baseUnits))
+        }
+        return shares
+    }
+
+    func snapped(_ shares: Shares) -> Shares {
+        Shares(baseUnits: shares.baseUnits / Self.shareStep.baseUnits * Self.shareStep.baseUnits)
+    }
+}
