@@ -96,12 +96,12 @@ public struct EntrySizing: Sendable {
     /// The most shares (on the size step) whose cost fits in `amount`.
     func shares(affordableWith amount: Collateral) -> Shares {
         guard amount.baseUnits > 0 else { return .zero }
-        // Start from the fee-free estimate and step down until the fee fits too.
-        var shares = self.snapped(amount.shares(at: self.limitPrice))
+        // Price per share with its fee, then step down for the per-order rounding of the fee.
+        let feePerShare = self.fee.takerFee(shares: .whole(1), price: self.feePrice)
+        let perShare = Price(baseUnits: self.limitPrice.baseUnits + feePerShare.baseUnits)
+        var shares = self.snapped(amount.shares(at: perShare))
         while shares.baseUnits > 0, self.cost(of: shares) > amount {
-            let over = self.cost(of: shares) - amount
-            let stepsOver = max(1, over.shares(at: self.limitPrice).baseUnits / Self.shareStep.baseUnits)
-            shares = Shares(baseUnits: max(0, shares.baseUnits - stepsOver * Self.shareStep.baseUnits))
+            shares -= Self.shareStep
         }
         return shares
     }
