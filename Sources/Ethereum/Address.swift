@@ -19,12 +19,13 @@ public struct Address: Sendable, Hashable, Comparable, CustomStringConvertible, 
     }
 
     /// Like ``init(hex:)``, but mixed-case text must carry a correct EIP-55 checksum
-    /// (all-lowercase or all-uppercase text has none and is accepted).
+    /// (all-lowercase or all-uppercase text has none and is accepted). Throws
+    /// ``EthereumError/invalidChecksum`` on a wrong one.
     public init(checksummedHex text: some StringProtocol) throws {
         try self.init(hex: text)
         let digits = text.hasPrefix("0x") || text.hasPrefix("0X") ? String(text.dropFirst(2)) : String(text)
         let isMixedCase = digits != digits.lowercased() && digits != digits.uppercased()
-        if isMixedCase, "0x" + digits != self.checksummed { throw EthereumError.invalidHex }
+        if isMixedCase, "0x" + digits != self.checksummed { throw EthereumError.invalidChecksum }
     }
 
     init(uncheckedBytes bytes: [UInt8]) { self.bytes = bytes }

@@ -78,13 +78,14 @@ public enum EIP712 {
             self.salt = salt
         }
 
-        private var members: [(declaration: String, value: ABIValue)] {
-            var members: [(String, ABIValue)] = []
-            if let name { members.append(("string name", .string(name))) }
-            if let version { members.append(("string version", .string(version))) }
-            if let chainId { members.append(("uint256 chainId", .uint256(chainId))) }
-            if let verifyingContract { members.append(("address verifyingContract", .address(verifyingContract))) }
-            if let salt { members.append(("bytes32 salt", .fixedBytes(salt))) }
+        /// The present fields in canonical order, each with its encodeData word.
+        private var members: [(declaration: String, word: [UInt8])] {
+            var members: [(String, [UInt8])] = []
+            if let name { members.append(("string name", Keccak256.hash(utf8: name))) }
+            if let version { members.append(("string version", Keccak256.hash(utf8: version))) }
+            if let chainId { members.append(("uint256 chainId", chainId.bigEndianBytes)) }
+            if let verifyingContract { members.append(("address verifyingContract", verifyingContract.word)) }
+            if let salt { members.append(("bytes32 salt", salt)) }
             return members
         }
 
@@ -95,12 +96,9 @@ public enum EIP712 {
 
         /// hashStruct of the domain.
         public var separator: [UInt8] {
-            var data = EIP712.typeHash(self.typeString)
-            for member in self.members {
-                // Every member is a string or a valid static value, so encoding cannot fail.
-                data += (try? EIP712.encodeField(member.value)) ?? []
-            }
-            return Keccak256.hash(data)
+            let members = self.members
+            let typeString = "EIP712Domain(" + members.map(\.declaration).joined(separator: ",") + ")"
+            return Keccak256.hash(members.reduce(EIP712.typeHash(typeString)) { $0 + $1.word })
         }
     }
 }

@@ -7,6 +7,8 @@ public enum EthereumError: Error, Hashable, Sendable {
     case invalidLength(expected: Int, actual: Int)
     /// Text that should be an unsigned decimal integer is not.
     case invalidDecimal
+    /// Mixed-case address text whose EIP-55 checksum is wrong (probably a typo).
+    case invalidChecksum
     /// The value does not fit the 256 bits (or the narrower ABI type) it is meant for.
     case overflow
     /// The secret is zero or not below the secp256k1 group order.

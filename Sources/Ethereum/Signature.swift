@@ -35,6 +35,24 @@ public struct Signature: Sendable, Hashable, CustomStringConvertible {
         try self.init(r: bytes[0..<32], s: bytes[32..<64], v: bytes[64])
     }
 
+    /// Parses `0x` + 130 hex digits (see ``init(bytes:)``).
+    public init(hex text: some StringProtocol) throws {
+        try self.init(bytes: Hex.decode(text))
+    }
+
+    /// Half the secp256k1 group order n, big-endian.
+    private static let halfOrder: [UInt8] = [
+        0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
+    ]
+
+    /// Whether `s` ≤ n/2. Signatures made here always are; a verifier that wants to refuse
+    /// malleated signatures (as OpenZeppelin's ECDSA does) checks this before recovering.
+    public var hasLowS: Bool {
+        // Equal-length big-endian byte strings order like the numbers they encode.
+        !Self.halfOrder.lexicographicallyPrecedes(self.s)
+    }
+
     /// 0 or 1.
     public var recoveryID: UInt8 { self.v - 27 }
 

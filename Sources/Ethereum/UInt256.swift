@@ -269,6 +269,24 @@ public struct UInt256: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 }
 
+/// Coded as a decimal string, the way Ethereum and Polymarket JSON carry uint256 values.
+extension UInt256: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        do {
+            try self.init(decimal: text)
+        } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a uint256 decimal string")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.decimalString)
+    }
+}
+
 extension UInt256: ExpressibleByIntegerLiteral {
     public init(integerLiteral value: UInt64) { self.init(value) }
 }

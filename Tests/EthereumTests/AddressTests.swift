@@ -27,7 +27,7 @@ import Testing
         }
         #expect(throws: EthereumError.invalidHex) { try Address(hex: "0x" + String(repeating: "zz", count: 20)) }
         // One letter's case flipped.
-        #expect(throws: EthereumError.invalidHex) {
+        #expect(throws: EthereumError.invalidChecksum) {
             try Address(checksummedHex: "0xE111180000d2663C0091e4f400237545B87B996b")
         }
     }

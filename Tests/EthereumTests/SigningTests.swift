@@ -33,6 +33,7 @@ import Testing
             let second = try key.sign(digest: digest)
             #expect(first == second, "RFC 6979 nonces make signing deterministic")
             #expect(try UInt256(bigEndianBytes: first.s) <= Self.halfOrder)
+            #expect(first.hasLowS)
             #expect([27, 28].contains(first.v))
             #expect(try first.recoverAddress(digest: digest) == key.address)
             #expect(try first.recoverPublicKey(digest: digest) == key.publicKey)
@@ -41,7 +42,22 @@ import Testing
         }
     }
 
+    /// s' = n − s is the malleated twin of a signature: it still recovers, but is not low-s.
+    @Test func detectsHighS() throws {
+        let order = try UInt256(hex: "0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")
+        let digest = Keccak256.hash(utf8: "malleable")
+        let signature = try PrivateKey(hex: Self.hardhatKey).sign(digest: digest)
+        let highS = order - (try UInt256(bigEndianBytes: signature.s))
+        let twin = try Signature(r: signature.r, s: highS.bigEndianBytes, v: signature.v == 27 ? 28 : 27)
+        #expect(signature.hasLowS)
+        #expect(!twin.hasLowS)
+        #expect(try twin.recoverAddress(digest: digest) == signature.recoverAddress(digest: digest))
+        #expect(try Signature(r: signature.r, s: Self.halfOrder.bigEndianBytes, v: 27).hasLowS)
+        #expect(!(try Signature(r: signature.r, s: (Self.halfOrder + 1).bigEndianBytes, v: 27).hasLowS))
+    }
+
     @Test func signatureBytesParseBothVForms() throws {
+        #expect(try Signature(hex: "0x" + String(repeating: "11", count: 64) + "1c").v == 28)
         let signature = try PrivateKey(hex: Self.hardhatKey).sign(digest: Keccak256.hash(utf8: "x"))
         #expect(try Signature(bytes: signature.bytes) == signature)
         var withRecoveryID = signature.bytes

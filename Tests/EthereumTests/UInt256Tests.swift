@@ -1,4 +1,5 @@
 import Ethereum
+import Foundation
 import Testing
 
 @Suite struct UInt256Tests {
@@ -59,6 +60,13 @@ import Testing
         #expect(wide.quotient.decimalString == "10000000000000000")
         #expect(wide.remainder == 7)
         #expect(wide.quotient * divisor + wide.remainder == big)
+    }
+
+    @Test func codesAsDecimalString() throws {
+        let json = try JSONEncoder().encode([UInt256.max, 7])
+        #expect(String(decoding: json, as: UTF8.self) == "[\"\(Self.maxDecimal)\",\"7\"]")
+        #expect(try JSONDecoder().decode([UInt256].self, from: json) == [.max, 7])
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode([UInt256].self, from: Data(#"["-1"]"#.utf8)) }
     }
 
     @Test func ordersNumerically() throws {
