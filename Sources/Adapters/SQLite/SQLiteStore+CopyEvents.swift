@@ -1,0 +1,213 @@
+import GRDB
+public import Kernel
+
+extension SQLiteStore: CopyEventStore {
+    /// One write transaction: the event insert (a taken identity inserts nothing and returns
+    /// `.duplicate`), then one PENDING attempt per active follower as read inside the same
+    /// transaction — so a follower added concurrently is either fanned out to or not, never half.
+    public func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID) async throws
+        -> RecordOutcome
+    {
+        try await self.write { db in
+            let fill = event.fill
+            try db.insert(
+                into: "leader_events",
+                sql: """
+                    INSERT INTO leader_events (
+                        id, leader_id, identity, leader_address, transaction_hash, token_id, condition_id, market_slug,
+                        outcome, side, size, price, occurred_at, source, detected_at, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (identity) DO NOTHING
+                    """,
+                arguments: [
+                    event.id.rawValue, event.leaderID.rawValue, event.identity, fill.leaderAddress.lowercased,
+                    fill.transactionHash, fill.tokenID.decimal, fill.conditionID, fill.marketSlug, fill.outcome,
+                    fill.side.rawValue, fill.size.description, fill.price.description, fill.occurredAt.sql,
+                    fill.source.rawValue, event.detectedAt.sql, event.createdAt.sql,
+                ],
+                keys: ["id": event.id.rawValue, "identity": event.identity])
+            guard db.changesCount == 1 else { return RecordOutcome.duplicate }
+
+            var attempts: [CopyAttempt] = []
+            for profile in try Self.activeProfiles(db, followingLeader: event.leaderID) {
+                let attempt = CopyAttempt(
+                    id: newAttemptID(), profileID: profile.id, userID: profile.userID, leaderEventID: event.id,
+                    kind: fill.side == .buy ? .entry : .exit, dueAt: event.detectedAt, detectedAt: event.detectedAt,
+                    leaderPrice: fill.price, createdAt: event.createdAt, updatedAt: event.createdAt)
+                try Self.insertAttempt(attempt, db)
+                attempts.append(attempt)
+            }
+            return RecordOutcome.recorded(event, attempts: attempts)
+        }
+    }
+
+    private static func insertAttempt(_ attempt: CopyAttempt, _ db: Database) throws {
+        try db.insert(
+            into: "copy_attempts",
+            sql: """
+                INSERT INTO copy_attempts (
+                    id, profile_id, user_id, leader_event_id, kind, status, skip_reason, note, due_at, lease_owner,
+                    lease_expires_at, fencing_token, detected_at, sent_at, accepted_at, filled_shares_units,
+                    fill_price_units, leader_price_units, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                attempt.id.rawValue, attempt.profileID.rawValue, attempt.userID.rawValue, attempt.leaderEventID.rawValue,
+                attempt.kind.rawValue, attempt.status.rawValue, attempt.skipReason?.rawValue, attempt.note,
+                attempt.dueAt.sql, attempt.leaseOwner, attempt.leaseExpiresAt.sql, attempt.fencingToken,
+                attempt.detectedAt.sql, attempt.sentAt.sql, attempt.acceptedAt.sql, attempt.filledShares.baseUnits,
+                attempt.fillPrice?.baseUnits, attempt.leaderPrice.baseUnits, attempt.createdAt.sql,
+                attempt.updatedAt.sql,
+            ],
+            keys: [
+                "id": attempt.id.rawValue,
+                "profile_id": attempt.profileID.rawValue,
+                "leader_event_id": attempt.leaderEventID.rawValue,
+            ])
+    }
+
+    public func leaderEvent(id: LeaderEventID) async throws -> LeaderEvent? {
+        try await self.read { db in
+            try db.fetchOne("SELECT * FROM leader_events WHERE id = ?", [id.rawValue], table: "leader_events",
+                            LeaderEvent.init(row:))
+        }
+    }
+
+    public func leaderEvent(identity: String) async throws -> LeaderEvent? {
+        try await self.read { db in
+            try db.fetchOne("SELECT * FROM leader_events WHERE identity = ?", [identity], table: "leader_events",
+                            LeaderEvent.init(row:))
+        }
+    }
+
+    public func leaderEvents(leaderID: LeaderID, limit: Int) async throws -> [LeaderEvent] {
+        try await self.read { db in
+            try db.fetch(
+                "SELECT * FROM leader_events WHERE leader_id = ? ORDER BY occurred_at DESC, id DESC LIMIT ?",
+                [leaderID.rawValue, max(limit, 0)], table: "leader_events", LeaderEvent.init(row:))
+        }
+    }
+
+    public func attempt(id: AttemptID) async throws -> CopyAttempt? {
+        try await self.read { db in
+            try db.fetchOne("SELECT * FROM copy_attempts WHERE id = ?", [id.rawValue], table: "copy_attempts",
+                            CopyAttempt.init(row:))
+        }
+    }
+
+    public func attempts(userID: UserID, limit: Int) async throws -> [CopyAttempt] {
+        try await self.read { db in
+            try db.fetch(
+                "SELECT * FROM copy_attempts WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+                [userID.rawValue, max(limit, 0)], table: "copy_attempts", CopyAttempt.init(row:))
+        }
+    }
+
+    public func attempts(leaderEventID: LeaderEventID) async throws -> [CopyAttempt] {
+        try await self.read { db in
+            try db.fetch(
+                "SELECT * FROM copy_attempts WHERE leader_event_id = ? ORDER BY created_at, id",
+                [leaderEventID.rawValue], table: "copy_attempts", CopyAttempt.init(row:))
+        }
+    }
+
+    /// One write transaction (SQLite's single writer is the mutual exclusion, across processes too):
+    /// picks the due, unleased, non-terminal attempts, then leases each and bumps its fencing token.
+    public func claimAttempts(owner: String, now: Timestamp, leaseDuration: Duration, limit: Int) async throws
+        -> [CopyAttempt]
+    {
+        guard limit > 0 else { return [] }
+        let claimable = """
+            status IN ('PENDING', 'DEFERRED', 'PLACING') AND due_at <= ?1
+            AND (lease_expires_at IS NULL OR lease_expires_at <= ?1)
+            """
+        return try await self.write { db in
+            let ids = try db.fetch(
+                "SELECT id FROM copy_attempts WHERE \(claimable) ORDER BY due_at, id LIMIT ?2",
+                [now.sql, limit], table: "copy_attempts") { row in try row.text("id") }
+            var claimed: [CopyAttempt] = []
+            for id in ids {
+                try db.execute(
+                    sql: """
+                        UPDATE copy_attempts
+                        SET lease_owner = ?, lease_expires_at = ?, fencing_token = fencing_token + 1
+                        WHERE id = ?
+                        """,
+                    arguments: [owner, (now + leaseDuration).sql, id])
+                if let attempt = try db.fetchOne(
+                    "SELECT * FROM copy_attempts WHERE id = ?", [id], table: "copy_attempts", CopyAttempt.init(row:))
+                {
+                    claimed.append(attempt)
+                }
+            }
+            return claimed
+        }
+    }
+
+    public func updateAttempt(_ attempt: CopyAttempt, from expected: CopyAttempt.Status) async throws -> Bool {
+        try await self.write { db in
+            try db.update(
+                sql: """
+                    UPDATE copy_attempts
+                    SET status = ?, skip_reason = ?, note = ?, due_at = ?, lease_owner = ?, lease_expires_at = ?,
+                        sent_at = ?, accepted_at = ?, filled_shares_units = ?, fill_price_units = ?, updated_at = ?
+                    WHERE id = ? AND status = ? AND fencing_token = ?
+                    """,
+                arguments: [
+                    attempt.status.rawValue, attempt.skipReason?.rawValue, attempt.note, attempt.dueAt.sql,
+                    attempt.leaseOwner, attempt.leaseExpiresAt.sql, attempt.sentAt.sql, attempt.acceptedAt.sql,
+                    attempt.filledShares.baseUnits, attempt.fillPrice?.baseUnits, attempt.updatedAt.sql,
+                    attempt.id.rawValue, expected.rawValue, attempt.fencingToken,
+                ])
+        }
+    }
+}
+
+extension LeaderEvent {
+    init(row: RowReader) throws {
+        self.init(
+            id: try row.id("id"),
+            leaderID: try row.id("leader_id"),
+            identity: try row.text("identity"),
+            fill: LeaderFill(
+                leaderAddress: try row.address("leader_address"),
+                transactionHash: try row.text("transaction_hash"),
+                tokenID: try row.tokenID("token_id"),
+                conditionID: try row.text("condition_id"),
+                marketSlug: try row.text("market_slug"),
+                outcome: try row.text("outcome"),
+                side: try row.enumeration(Side.self, "side"),
+                size: try row.decimal(Shares.self, "size"),
+                price: try row.decimal(Price.self, "price"),
+                occurredAt: try row.timestamp("occurred_at"),
+                source: try row.enumeration(FeedSource.self, "source")),
+            detectedAt: try row.timestamp("detected_at"),
+            createdAt: try row.timestamp("created_at"))
+    }
+}
+
+extension CopyAttempt {
+    init(row: RowReader) throws {
+        self.init(
+            id: try row.id("id"),
+            profileID: try row.id("profile_id"),
+            userID: try row.id("user_id"),
+            leaderEventID: try row.id("leader_event_id"),
+            kind: try row.enumeration(Kind.self, "kind"),
+            status: try row.enumeration(Status.self, "status"),
+            skipReason: try row.optionalEnum(SkipReason.self, "skip_reason"),
+            note: try row.optionalText("note"),
+            dueAt: try row.timestamp("due_at"),
+            leaseOwner: try row.optionalText("lease_owner"),
+            leaseExpiresAt: try row.optionalTimestamp("lease_expires_at"),
+            fencingToken: try row.integer("fencing_token"),
+            detectedAt: try row.timestamp("detected_at"),
+            sentAt: try row.optionalTimestamp("sent_at"),
+            acceptedAt: try row.optionalTimestamp("accepted_at"),
+            filledShares: try row.units(Shares.self, "filled_shares_units"),
+            fillPrice: try row.optionalUnits(Price.self, "fill_price_units"),
+            leaderPrice: try row.units(Price.self, "leader_price_units"),
+            createdAt: try row.timestamp("created_at"),
+            updatedAt: try row.timestamp("updated_at"))
+    }
+}

@@ -1,0 +1,153 @@
+import GRDB
+public import Kernel
+
+extension SQLiteStore: OrderStore {
+    public func insertOrder(_ order: Order) async throws {
+        try await self.write { db in
+            try db.insert(
+                into: "orders",
+                sql: """
+                    INSERT INTO orders (
+                        id, attempt_id, profile_id, wallet_id, token_id, side, type, limit_price_units, shares_units,
+                        maker_amount, taker_amount, status, signed_payload, filled_shares_units, filled_notional_units,
+                        fee_units, paper, note, submitted_at, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    order.id.rawValue, order.attemptID.rawValue, order.profileID.rawValue, order.walletID.rawValue,
+                    order.tokenID.decimal, order.side.rawValue, order.type.rawValue, order.limitPrice.baseUnits,
+                    order.shares.baseUnits, order.makerAmount, order.takerAmount, order.status.rawValue,
+                    order.signedPayload, order.filledShares.baseUnits, order.filledNotional.baseUnits,
+                    order.fee.baseUnits, order.paper, order.note, order.submittedAt.sql, order.createdAt.sql,
+                    order.updatedAt.sql,
+                ],
+                keys: ["id": order.id.rawValue])
+        }
+    }
+
+    public func order(id: OrderID) async throws -> Order? {
+        try await self.read { db in
+            try db.fetchOne("SELECT * FROM orders WHERE id = ?", [id.rawValue], table: "orders", Order.init(row:))
+        }
+    }
+
+    public func orders(attemptID: AttemptID) async throws -> [Order] {
+        try await self.read { db in
+            try db.fetch("SELECT * FROM orders WHERE attempt_id = ? ORDER BY created_at, id", [attemptID.rawValue],
+                         table: "orders", Order.init(row:))
+        }
+    }
+
+    public func orders(statuses: Set<Order.Status>, limit: Int) async throws -> [Order] {
+        guard !statuses.isEmpty, limit > 0 else { return [] }
+        let statusList = statuses.map(\.rawValue).sorted()
+        let placeholders = Array(repeating: "?", count: statusList.count).joined(separator: ", ")
+        return try await self.read { db in
+            try db.fetch(
+                "SELECT * FROM orders WHERE status IN (\(placeholders)) ORDER BY created_at, id LIMIT ?",
+                StatementArguments(statusList) + [limit], table: "orders", Order.init(row:))
+        }
+    }
+
+    /// The status compare-and-set and the ledger booking commit together or not at all.
+    public func updateOrder(_ order: Order, from expected: Order.Status, booking position: Position?) async throws
+        -> Bool
+    {
+        try await self.write { db in
+            let updated = try db.update(
+                sql: """
+                    UPDATE orders
+                    SET status = ?, filled_shares_units = ?, filled_notional_units = ?, fee_units = ?, note = ?,
+                        submitted_at = ?, updated_at = ?
+                    WHERE id = ? AND status = ?
+                    """,
+                arguments: [
+                    order.status.rawValue, order.filledShares.baseUnits, order.filledNotional.baseUnits,
+                    order.fee.baseUnits, order.note, order.submittedAt.sql, order.updatedAt.sql, order.id.rawValue,
+                    expected.rawValue,
+                ])
+            if updated, let position { try Self.savePosition(position, db) }
+            return updated
+        }
+    }
+
+    public func position(profileID: ProfileID, tokenID: TokenID) async throws -> Position? {
+        try await self.read { db in
+            try db.fetchOne("SELECT * FROM positions WHERE profile_id = ? AND token_id = ?",
+                            [profileID.rawValue, tokenID.decimal], table: "positions", Position.init(row:))
+        }
+    }
+
+    /// In token-id order: numeric, so shorter decimal strings first.
+    public func positions(profileID: ProfileID) async throws -> [Position] {
+        try await self.read { db in
+            try db.fetch(
+                "SELECT * FROM positions WHERE profile_id = ? ORDER BY length(token_id), token_id",
+                [profileID.rawValue], table: "positions", Position.init(row:))
+        }
+    }
+
+    public func savePosition(_ position: Position) async throws {
+        try await self.write { db in try Self.savePosition(position, db) }
+    }
+
+    private static func savePosition(_ position: Position, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO positions (
+                    profile_id, token_id, condition_id, shares_units, cost_basis_units, realized_pnl_units, redeemable,
+                    updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (profile_id, token_id) DO UPDATE SET
+                    condition_id = excluded.condition_id, shares_units = excluded.shares_units,
+                    cost_basis_units = excluded.cost_basis_units, realized_pnl_units = excluded.realized_pnl_units,
+                    redeemable = excluded.redeemable, updated_at = excluded.updated_at
+                """,
+            arguments: [
+                position.profileID.rawValue, position.tokenID.decimal, position.conditionID, position.shares.baseUnits,
+                position.costBasis.baseUnits, position.realizedPnL.baseUnits, position.redeemable,
+                position.updatedAt.sql,
+            ])
+    }
+}
+
+extension Order {
+    init(row: RowReader) throws {
+        self.init(
+            id: try row.id("id"),
+            attemptID: try row.id("attempt_id"),
+            profileID: try row.id("profile_id"),
+            walletID: try row.id("wallet_id"),
+            tokenID: try row.tokenID("token_id"),
+            side: try row.enumeration(Side.self, "side"),
+            type: try row.enumeration(OrderType.self, "type"),
+            limitPrice: try row.units(Price.self, "limit_price_units"),
+            shares: try row.units(Shares.self, "shares_units"),
+            makerAmount: try row.integer("maker_amount"),
+            takerAmount: try row.integer("taker_amount"),
+            status: try row.enumeration(Status.self, "status"),
+            signedPayload: try row.text("signed_payload"),
+            filledShares: try row.units(Shares.self, "filled_shares_units"),
+            filledNotional: try row.units(Collateral.self, "filled_notional_units"),
+            fee: try row.units(Collateral.self, "fee_units"),
+            paper: try row.bool("paper"),
+            note: try row.optionalText("note"),
+            submittedAt: try row.optionalTimestamp("submitted_at"),
+            createdAt: try row.timestamp("created_at"),
+            updatedAt: try row.timestamp("updated_at"))
+    }
+}
+
+extension Position {
+    init(row: RowReader) throws {
+        self.init(
+            profileID: try row.id("profile_id"),
+            tokenID: try row.tokenID("token_id"),
+            conditionID: try row.text("condition_id"),
+            shares: try row.units(Shares.self, "shares_units"),
+            costBasis: try row.units(Collateral.self, "cost_basis_units"),
+            realizedPnL: try row.units(Collateral.self, "realized_pnl_units"),
+            redeemable: try row.bool("redeemable"),
+            updatedAt: try row.timestamp("updated_at"))
+    }
+}

@@ -1,0 +1,166 @@
+import GRDB
+public import Kernel
+
+extension SQLiteStore: ProfileStore {
+    public func insertLeader(_ leader: Leader) async throws {
+        try await self.write { db in
+            try db.insert(
+                into: "leaders",
+                sql: "INSERT INTO leaders (id, address, label, positions_seeded_at, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    leader.id.rawValue, leader.address.lowercased, leader.label, leader.positionsSeededAt.sql,
+                    leader.createdAt.sql,
+                ],
+                keys: ["id": leader.id.rawValue, "address": leader.address.lowercased])
+        }
+    }
+
+    public func leader(id: LeaderID) async throws -> Leader? {
+        try await self.read { db in
+            try db.fetchOne("SELECT * FROM leaders WHERE id = ?", [id.rawValue], table: "leaders", Leader.init(row:))
+        }
+    }
+
+    public func leader(address: WalletAddress) async throws -> Leader? {
+        try await self.read { db in
+            try db.fetchOne("SELECT * FROM leaders WHERE address = ?", [address.lowercased], table: "leaders",
+                            Leader.init(row:))
+        }
+    }
+
+    public func leaders() async throws -> [Leader] {
+        try await self.read { db in
+            try db.fetch("SELECT * FROM leaders ORDER BY created_at, id", table: "leaders", Leader.init(row:))
+        }
+    }
+
+    public func markLeaderSeeded(_ id: LeaderID, at time: Timestamp) async throws {
+        let updated = try await self.write { db in
+            try db.update(sql: "UPDATE leaders SET positions_seeded_at = ? WHERE id = ?", arguments: [time.sql, id.rawValue])
+        }
+        guard updated else { throw StoreError.notFound(entity: "leaders", key: id.rawValue) }
+    }
+
+    public func insertProfile(_ profile: CopyProfile) async throws {
+        try await self.write { db in
+            try db.insert(
+                into: "copy_profiles",
+                sql: """
+                    INSERT INTO copy_profiles (
+                        id, user_id, leader_id, wallet_id, status, mode, sizing_mode, sizing_units, max_fill_age_ms,
+                        min_price_units, max_price_units, max_slippage_units, max_sell_slippage_units,
+                        min_time_to_resolution_ms, min_leader_notional_units, max_per_trade_units, max_per_market_units,
+                        total_budget_units, daily_spend_units, stop_behavior, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    profile.id.rawValue, profile.userID.rawValue, profile.leaderID.rawValue, profile.walletID.rawValue,
+                    profile.status.rawValue,
+                ] + Self.settingsArguments(profile) + [profile.createdAt.sql, profile.updatedAt.sql],
+                keys: ["id": profile.id.rawValue])
+        }
+    }
+
+    /// Mode, sizing, limits and stop behaviour, in the column order both INSERT and UPDATE use.
+    private static func settingsArguments(_ profile: CopyProfile) -> StatementArguments {
+        let limits = profile.limits
+        return [
+            profile.mode.rawValue, profile.sizing.mode.rawValue, profile.sizing.baseUnits,
+            limits.maxFillAge.sqlMilliseconds, limits.minPrice.baseUnits, limits.maxPrice.baseUnits,
+            limits.maxSlippage.baseUnits, limits.maxSellSlippage.baseUnits, limits.minTimeToResolution.sqlMilliseconds,
+            limits.minLeaderNotional.baseUnits, limits.maxPerTrade?.baseUnits, limits.maxPerMarket?.baseUnits,
+            limits.totalBudget?.baseUnits, limits.dailySpend?.baseUnits, profile.stopBehavior.rawValue,
+        ]
+    }
+
+    public func profile(id: ProfileID) async throws -> CopyProfile? {
+        try await self.read { db in
+            try db.fetchOne("SELECT * FROM copy_profiles WHERE id = ?", [id.rawValue], table: "copy_profiles",
+                            CopyProfile.init(row:))
+        }
+    }
+
+    public func profiles(userID: UserID) async throws -> [CopyProfile] {
+        try await self.read { db in
+            try db.fetch("SELECT * FROM copy_profiles WHERE user_id = ? ORDER BY created_at, id", [userID.rawValue],
+                         table: "copy_profiles", CopyProfile.init(row:))
+        }
+    }
+
+    public func activeProfiles(followingLeader leaderID: LeaderID) async throws -> [CopyProfile] {
+        try await self.read { db in try Self.activeProfiles(db, followingLeader: leaderID) }
+    }
+
+    /// Shared with the fan-out, which must see the followers inside its own write transaction.
+    static func activeProfiles(_ db: Database, followingLeader leaderID: LeaderID) throws -> [CopyProfile] {
+        try db.fetch(
+            "SELECT * FROM copy_profiles WHERE leader_id = ? AND status <> 'STOPPED' ORDER BY created_at, id",
+            [leaderID.rawValue], table: "copy_profiles", CopyProfile.init(row:))
+    }
+
+    public func transitionProfile(_ id: ProfileID, from expected: ProfileStatus, to next: ProfileStatus,
+                                  at time: Timestamp) async throws -> Bool {
+        try await self.write { db in
+            try db.update(
+                sql: "UPDATE copy_profiles SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
+                arguments: [next.rawValue, time.sql, id.rawValue, expected.rawValue])
+        }
+    }
+
+    public func updateProfileSettings(_ profile: CopyProfile) async throws {
+        let updated = try await self.write { db in
+            try db.update(
+                sql: """
+                    UPDATE copy_profiles
+                    SET mode = ?, sizing_mode = ?, sizing_units = ?, max_fill_age_ms = ?, min_price_units = ?,
+                        max_price_units = ?, max_slippage_units = ?, max_sell_slippage_units = ?,
+                        min_time_to_resolution_ms = ?, min_leader_notional_units = ?, max_per_trade_units = ?,
+                        max_per_market_units = ?, total_budget_units = ?, daily_spend_units = ?, stop_behavior = ?,
+                        updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: Self.settingsArguments(profile) + [profile.updatedAt.sql, profile.id.rawValue])
+        }
+        guard updated else { throw StoreError.notFound(entity: "copy_profiles", key: profile.id.rawValue) }
+    }
+}
+
+extension Leader {
+    init(row: RowReader) throws {
+        self.init(
+            id: try row.id("id"),
+            address: try row.address("address"),
+            label: try row.optionalText("label"),
+            positionsSeededAt: try row.optionalTimestamp("positions_seeded_at"),
+            createdAt: try row.timestamp("created_at"))
+    }
+}
+
+extension CopyProfile {
+    init(row: RowReader) throws {
+        self.init(
+            id: try row.id("id"),
+            userID: try row.id("user_id"),
+            leaderID: try row.id("leader_id"),
+            walletID: try row.id("wallet_id"),
+            status: try row.enumeration(ProfileStatus.self, "status"),
+            mode: try row.enumeration(TradingMode.self, "mode"),
+            sizing: Sizing(mode: try row.enumeration(Sizing.Mode.self, "sizing_mode"),
+                           baseUnits: try row.integer("sizing_units")),
+            limits: CopyLimits(
+                maxFillAge: try row.milliseconds("max_fill_age_ms"),
+                minPrice: try row.units(Price.self, "min_price_units"),
+                maxPrice: try row.units(Price.self, "max_price_units"),
+                maxSlippage: try row.units(Price.self, "max_slippage_units"),
+                maxSellSlippage: try row.units(Price.self, "max_sell_slippage_units"),
+                minTimeToResolution: try row.milliseconds("min_time_to_resolution_ms"),
+                minLeaderNotional: try row.units(Collateral.self, "min_leader_notional_units"),
+                maxPerTrade: try row.optionalUnits(Collateral.self, "max_per_trade_units"),
+                maxPerMarket: try row.optionalUnits(Collateral.self, "max_per_market_units"),
+                totalBudget: try row.optionalUnits(Collateral.self, "total_budget_units"),
+                dailySpend: try row.optionalUnits(Collateral.self, "daily_spend_units")),
+            stopBehavior: try row.enumeration(StopBehavior.self, "stop_behavior"),
+            createdAt: try row.timestamp("created_at"),
+            updatedAt: try row.timestamp("updated_at"))
+    }
+}
