@@ -1,0 +1,92 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// `mirror`: one executable for every deployable service (ARCHITECTURE §5).
+@main
+struct MirrorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mirror",
+        abstract: "Copy trading for Polymarket.",
+        discussion: """
+            Configuration comes from environment variables and a .env file in the working \
+            directory (the environment wins); .env.example lists every variable.
+            """,
+        subcommands: [Serve.self, API.self, Workers.self, Database.self]
+    )
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP API and the workers in one process (the local default).")
+
+    func run() async throws {
+        try await Startup.run { configuration, logger in
+            let app = try await buildApplication(configuration: configuration, role: .serve, logger: logger)
+            Startup.announceGeneratedAdminToken(configuration)
+            try await app.runService()
+        }
+    }
+}
+
+struct API: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run only the HTTP API (deploy with `mirror workers`; needs REDIS_URL in production).")
+
+    func run() async throws {
+        try await Startup.run { configuration, logger in
+            if let warning = try configuration.checkSeparateProcesses(command: "api") {
+                logger.warning("\(warning)")
+            }
+            let app = try await buildApplication(configuration: configuration, role: .api, logger: logger)
+            Startup.announceGeneratedAdminToken(configuration)
+            try await app.runService()
+        }
+    }
+}
+
+struct Workers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run only the workers (deploy with `mirror api`; needs REDIS_URL in production).")
+
+    func run() async throws {
+        try await Startup.run { configuration, logger in
+            if let warning = try configuration.checkSeparateProcesses(command: "workers") {
+                logger.warning("\(warning)")
+            }
+            let backends = try await Backends.open(configuration: configuration, logger: logger)
+            let group = buildWorkerGroup(configuration: configuration, backends: backends, logger: logger)
+            try await group.run()
+        }
+    }
+}
+
+struct Database: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db", abstract: "Manage the database schema.", subcommands: [Push.self])
+
+    struct Push: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create or migrate the schema of DATABASE_URL; safe to repeat and to run from several replicas.")
+
+        func run() async throws {
+            try await Startup.run { configuration, logger in
+                let backend = try StoreBackend.open(configuration.database, logger: logger)
+                guard let migrate = backend.migrate else {
+                    Startup.printLine("the in-memory store (DATABASE_URL=memory:) has no schema; nothing to push")
+                    return
+                }
+                let report: MigrationReport
+                do {
+                    report = try await migrate()
+                } catch {
+                    try? await backend.close?()
+                    throw error
+                }
+                try await backend.close?()
+                Startup.printLine(report.description)
+            }
+        }
+    }
+}
