@@ -1,0 +1,379 @@
+public import Kernel
+
+/// Every store port in one actor, for tests and quick local runs. Each method runs without
+/// suspending, so every check-then-write is atomic, like one database transaction.
+public actor InMemoryStore: Store {
+    private var usersByID: [UserID: User] = [:]
+    private var userIDsByExternalID: [String: UserID] = [:]
+    private var walletsByID: [WalletID: TradingWallet] = [:]
+    private var walletIDsBySigner: [WalletAddress: WalletID] = [:]
+    private var leadersByID: [LeaderID: Leader] = [:]
+    private var leaderIDsByAddress: [WalletAddress: LeaderID] = [:]
+    private var profilesByID: [ProfileID: CopyProfile] = [:]
+    private var eventsByID: [LeaderEventID: LeaderEvent] = [:]
+    private var eventIDsByIdentity: [String: LeaderEventID] = [:]
+    private var attemptsByID: [AttemptID: CopyAttempt] = [:]
+    private var ordersByID: [OrderID: Order] = [:]
+    private var positionsByKey: [PositionKey: Position] = [:]
+    private var relayerTxsByID: [RelayerTxID: RelayerTx] = [:]
+    private var relayerTxIDsByKey: [String: RelayerTxID] = [:]
+    private var auditByID: [AuditID: AuditEntry] = [:]
+
+    private struct PositionKey: Hashable {
+        let profileID: ProfileID
+        let tokenID: TokenID
+    }
+
+    public init() {}
+}
+
+// MARK: - Ordering
+
+/// "Oldest first": creation time, then id, ascending. "Newest first" is the reverse.
+private func oldestFirst<Row>(_ rows: some Sequence<Row>, createdAt: (Row) -> Timestamp, id: (Row) -> String) -> [Row] {
+    rows.sorted { (createdAt($0), id($0)) < (createdAt($1), id($1)) }
+}
+
+private func limited<Row>(_ rows: [Row], _ limit: Int) -> [Row] {
+    Array(rows.prefix(max(0, limit)))
+}
+
+// MARK: - UserStore
+
+extension InMemoryStore {
+    public func insertUser(_ user: User) throws {
+        guard self.usersByID[user.id] == nil else { throw StoreError.duplicate(entity: "users", key: user.id.rawValue) }
+        guard self.userIDsByExternalID[user.externalID] == nil else {
+            throw StoreError.duplicate(entity: "users", key: user.externalID)
+        }
+        self.usersByID[user.id] = user
+        self.userIDsByExternalID[user.externalID] = user.id
+    }
+
+    public func user(id: UserID) -> User? { self.usersByID[id] }
+
+    public func user(externalID: String) -> User? {
+        self.userIDsByExternalID[externalID].flatMap { self.usersByID[$0] }
+    }
+
+    public func insertWallet(_ wallet: TradingWallet) throws {
+        guard self.walletsByID[wallet.id] == nil else {
+            throw StoreError.duplicate(entity: "trading_wallets", key: wallet.id.rawValue)
+        }
+        guard self.walletIDsBySigner[wallet.signerAddress] == nil else {
+            throw StoreError.duplicate(entity: "trading_wallets", key: wallet.signerAddress.lowercased)
+        }
+        self.walletsByID[wallet.id] = wallet
+        self.walletIDsBySigner[wallet.signerAddress] = wallet.id
+    }
+
+    public func wallet(id: WalletID) -> TradingWallet? { self.walletsByID[id] }
+
+    public func wallets(userID: UserID) -> [TradingWallet] {
+        oldestFirst(self.walletsByID.values.filter { $0.userID == userID }, createdAt: \.createdAt, id: \.id.rawValue)
+    }
+
+    public func advanceOnboarding(
+        walletID: WalletID, from expected: WalletOnboarding, to next: WalletOnboarding, at time: Timestamp
+    ) -> Bool {
+        guard var wallet = self.walletsByID[walletID], wallet.onboarding == expected else { return false }
+        wallet.onboarding = next
+        wallet.updatedAt = time
+        self.walletsByID[walletID] = wallet
+        return true
+    }
+
+    public func setAPICredentials(
+        walletID: WalletID, apiKey: String, sealedSecret: SealedSecret, sealedPassphrase: SealedSecret, at time: Timestamp
+    ) throws {
+        guard var wallet = self.walletsByID[walletID] else {
+            throw StoreError.notFound(entity: "trading_wallets", key: walletID.rawValue)
+        }
+        wallet.apiKey = apiKey
+        wallet.sealedAPISecret = sealedSecret
+        wallet.sealedAPIPassphrase = sealedPassphrase
+        wallet.updatedAt = time
+        self.walletsByID[walletID] = wallet
+    }
+
+    public func wallets(sealedUnderOtherThan keyVersion: Int, limit: Int) -> [TradingWallet] {
+        let stale = self.walletsByID.values.filter { wallet in
+            [wallet.sealedKey, wallet.sealedAPISecret, wallet.sealedAPIPassphrase]
+                .contains { seal in seal.map { $0.keyVersion != keyVersion } ?? false }
+        }
+        return limited(oldestFirst(stale, createdAt: \.createdAt, id: \.id.rawValue), limit)
+    }
+
+    public func resealWallet(
+        walletID: WalletID, expected: SealedSecret, sealedKey: SealedSecret, sealedAPISecret: SealedSecret?,
+        sealedAPIPassphrase: SealedSecret?, at time: Timestamp
+    ) -> Bool {
+        guard var wallet = self.walletsByID[walletID], wallet.sealedKey == expected else { return false }
+        wallet.sealedKey = sealedKey
+        if let sealedAPISecret { wallet.sealedAPISecret = sealedAPISecret }
+        if let sealedAPIPassphrase { wallet.sealedAPIPassphrase = sealedAPIPassphrase }
+        wallet.updatedAt = time
+        self.walletsByID[walletID] = wallet
+        return true
+    }
+}
+
+// MARK: - ProfileStore
+
+extension InMemoryStore {
+    public func insertLeader(_ leader: Leader) throws {
+        guard self.leadersByID[leader.id] == nil else {
+            throw StoreError.duplicate(entity: "leaders", key: leader.id.rawValue)
+        }
+        guard self.leaderIDsByAddress[leader.address] == nil else {
+            throw StoreError.duplicate(entity: "leaders", key: leader.address.lowercased)
+        }
+        self.leadersByID[leader.id] = leader
+        self.leaderIDsByAddress[leader.address] = leader.id
+    }
+
+    public func leader(id: LeaderID) -> Leader? { self.leadersByID[id] }
+
+    public func leader(address: WalletAddress) -> Leader? {
+        self.leaderIDsByAddress[address].flatMap { self.leadersByID[$0] }
+    }
+
+    public func leaders() -> [Leader] {
+        oldestFirst(self.leadersByID.values, createdAt: \.createdAt, id: \.id.rawValue)
+    }
+
+    public func markLeaderSeeded(_ id: LeaderID, at time: Timestamp) throws {
+        guard self.leadersByID[id] != nil else { throw StoreError.notFound(entity: "leaders", key: id.rawValue) }
+        self.leadersByID[id]?.positionsSeededAt = time
+    }
+
+    public func insertProfile(_ profile: CopyProfile) throws {
+        guard self.profilesByID[profile.id] == nil else {
+            throw StoreError.duplicate(entity: "copy_profiles", key: profile.id.rawValue)
+        }
+        self.profilesByID[profile.id] = profile
+    }
+
+    public func profile(id: ProfileID) -> CopyProfile? { self.profilesByID[id] }
+
+    public func profiles(userID: UserID) -> [CopyProfile] {
+        oldestFirst(self.profilesByID.values.filter { $0.userID == userID }, createdAt: \.createdAt, id: \.id.rawValue)
+    }
+
+    public func activeProfiles(followingLeader leaderID: LeaderID) -> [CopyProfile] {
+        let following = self.profilesByID.values.filter { $0.leaderID == leaderID && $0.status != .stopped }
+        return oldestFirst(following, createdAt: \.createdAt, id: \.id.rawValue)
+    }
+
+    public func transitionProfile(
+        _ id: ProfileID, from expected: ProfileStatus, to next: ProfileStatus, at time: Timestamp
+    ) -> Bool {
+        guard var profile = self.profilesByID[id], profile.status == expected else { return false }
+        profile.status = next
+        profile.updatedAt = time
+        self.profilesByID[id] = profile
+        return true
+    }
+
+    public func updateProfileSettings(_ edited: CopyProfile) throws {
+        guard var profile = self.profilesByID[edited.id] else {
+            throw StoreError.notFound(entity: "copy_profiles", key: edited.id.rawValue)
+        }
+        profile.mode = edited.mode
+        profile.sizing = edited.sizing
+        profile.limits = edited.limits
+        profile.stopBehavior = edited.stopBehavior
+        profile.updatedAt = edited.updatedAt
+        self.profilesByID[edited.id] = profile
+    }
+}
+
+// MARK: - CopyEventStore
+
+extension InMemoryStore {
+    public func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID) throws -> RecordOutcome {
+        guard self.eventIDsByIdentity[event.identity] == nil else { return .duplicate }
+        guard self.eventsByID[event.id] == nil else {
+            throw StoreError.duplicate(entity: "leader_events", key: event.id.rawValue)
+        }
+        let attempts = self.activeProfiles(followingLeader: event.leaderID).map { profile in
+            CopyAttempt(
+                id: newAttemptID(), profileID: profile.id, userID: profile.userID, leaderEventID: event.id,
+                kind: event.fill.side == .buy ? .entry : .exit, dueAt: event.detectedAt, detectedAt: event.detectedAt,
+                leaderPrice: event.fill.price, createdAt: event.createdAt, updatedAt: event.createdAt)
+        }
+        // Check every attempt id before writing anything, so a clash leaves no partial fan-out.
+        var newIDs: Set<AttemptID> = []
+        for attempt in attempts {
+            guard self.attemptsByID[attempt.id] == nil, newIDs.insert(attempt.id).inserted else {
+                throw StoreError.duplicate(entity: "copy_attempts", key: attempt.id.rawValue)
+            }
+        }
+        self.eventsByID[event.id] = event
+        self.eventIDsByIdentity[event.identity] = event.id
+        for attempt in attempts { self.attemptsByID[attempt.id] = attempt }
+        return .recorded(event, attempts: attempts)
+    }
+
+    public func leaderEvent(id: LeaderEventID) -> LeaderEvent? { self.eventsByID[id] }
+
+    public func leaderEvent(identity: String) -> LeaderEvent? {
+        self.eventIDsByIdentity[identity].flatMap { self.eventsByID[$0] }
+    }
+
+    public func leaderEvents(leaderID: LeaderID, limit: Int) -> [LeaderEvent] {
+        let events = self.eventsByID.values.filter { $0.leaderID == leaderID }
+        return limited(oldestFirst(events, createdAt: \.fill.occurredAt, id: \.id.rawValue).reversed(), limit)
+    }
+
+    public func attempt(id: AttemptID) -> CopyAttempt? { self.attemptsByID[id] }
+
+    public func attempts(userID: UserID, limit: Int) -> [CopyAttempt] {
+        let attempts = self.attemptsByID.values.filter { $0.userID == userID }
+        return limited(oldestFirst(attempts, createdAt: \.createdAt, id: \.id.rawValue).reversed(), limit)
+    }
+
+    public func attempts(leaderEventID: LeaderEventID) -> [CopyAttempt] {
+        oldestFirst(
+            self.attemptsByID.values.filter { $0.leaderEventID == leaderEventID }, createdAt: \.createdAt, id: \.id.rawValue)
+    }
+
+    public func claimAttempts(owner: String, now: Timestamp, leaseDuration: Duration, limit: Int) -> [CopyAttempt] {
+        let claimable = self.attemptsByID.values.filter { attempt in
+            !attempt.status.isTerminal && attempt.dueAt <= now && (attempt.leaseExpiresAt.map { $0 <= now } ?? true)
+        }
+        let chosen = limited(oldestFirst(claimable, createdAt: \.dueAt, id: \.id.rawValue), limit)
+        return chosen.map { attempt in
+            var claimed = attempt
+            claimed.leaseOwner = owner
+            claimed.leaseExpiresAt = now + leaseDuration
+            claimed.fencingToken += 1
+            self.attemptsByID[claimed.id] = claimed
+            return claimed
+        }
+    }
+
+    public func updateAttempt(_ attempt: CopyAttempt, from expected: CopyAttempt.Status) -> Bool {
+        guard var stored = self.attemptsByID[attempt.id], stored.status == expected,
+              stored.fencingToken == attempt.fencingToken
+        else { return false }
+        stored.status = attempt.status
+        stored.skipReason = attempt.skipReason
+        stored.note = attempt.note
+        stored.dueAt = attempt.dueAt
+        stored.leaseOwner = attempt.leaseOwner
+        stored.leaseExpiresAt = attempt.leaseExpiresAt
+        stored.sentAt = attempt.sentAt
+        stored.acceptedAt = attempt.acceptedAt
+        stored.filledShares = attempt.filledShares
+        stored.fillPrice = attempt.fillPrice
+        stored.updatedAt = attempt.updatedAt
+        self.attemptsByID[attempt.id] = stored
+        return true
+    }
+}
+
+// MARK: - OrderStore
+
+extension InMemoryStore {
+    public func insertOrder(_ order: Order) throws {
+        guard self.ordersByID[order.id] == nil else { throw StoreError.duplicate(entity: "orders", key: order.id.rawValue) }
+        self.ordersByID[order.id] = order
+    }
+
+    public func order(id: OrderID) -> Order? { self.ordersByID[id] }
+
+    public func orders(attemptID: AttemptID) -> [Order] {
+        oldestFirst(self.ordersByID.values.filter { $0.attemptID == attemptID }, createdAt: \.createdAt, id: \.id.rawValue)
+    }
+
+    public func orders(statuses: Set<Order.Status>, limit: Int) -> [Order] {
+        let matching = self.ordersByID.values.filter { statuses.contains($0.status) }
+        return limited(oldestFirst(matching, createdAt: \.createdAt, id: \.id.rawValue), limit)
+    }
+
+    public func updateOrder(_ order: Order, from expected: Order.Status, booking position: Position?) -> Bool {
+        guard var stored = self.ordersByID[order.id], stored.status == expected else { return false }
+        stored.status = order.status
+        stored.filledShares = order.filledShares
+        stored.filledNotional = order.filledNotional
+        stored.fee = order.fee
+        stored.note = order.note
+        stored.submittedAt = order.submittedAt
+        stored.updatedAt = order.updatedAt
+        self.ordersByID[order.id] = stored
+        if let position { self.savePosition(position) }
+        return true
+    }
+
+    public func position(profileID: ProfileID, tokenID: TokenID) -> Position? {
+        self.positionsByKey[PositionKey(profileID: profileID, tokenID: tokenID)]
+    }
+
+    public func positions(profileID: ProfileID) -> [Position] {
+        self.positionsByKey.values.filter { $0.profileID == profileID }.sorted { $0.tokenID < $1.tokenID }
+    }
+
+    public func savePosition(_ position: Position) {
+        self.positionsByKey[PositionKey(profileID: position.profileID, tokenID: position.tokenID)] = position
+    }
+}
+
+// MARK: - RelayerTxStore
+
+extension InMemoryStore {
+    public func insertRelayerTx(_ tx: RelayerTx) throws {
+        guard self.relayerTxsByID[tx.id] == nil else {
+            throw StoreError.duplicate(entity: "relayer_txs", key: tx.id.rawValue)
+        }
+        guard self.relayerTxIDsByKey[tx.idempotencyKey] == nil else {
+            throw StoreError.duplicate(entity: "relayer_txs", key: tx.idempotencyKey)
+        }
+        self.relayerTxsByID[tx.id] = tx
+        self.relayerTxIDsByKey[tx.idempotencyKey] = tx.id
+    }
+
+    public func relayerTx(id: RelayerTxID) -> RelayerTx? { self.relayerTxsByID[id] }
+
+    public func relayerTx(idempotencyKey: String) -> RelayerTx? {
+        self.relayerTxIDsByKey[idempotencyKey].flatMap { self.relayerTxsByID[$0] }
+    }
+
+    public func relayerTxs(statuses: Set<RelayerTx.Status>, limit: Int) -> [RelayerTx] {
+        let matching = self.relayerTxsByID.values.filter { statuses.contains($0.status) }
+        return limited(oldestFirst(matching, createdAt: \.createdAt, id: \.id.rawValue), limit)
+    }
+
+    public func relayerTxs(userID: UserID, limit: Int) -> [RelayerTx] {
+        let mine = self.relayerTxsByID.values.filter { $0.userID == userID }
+        return limited(oldestFirst(mine, createdAt: \.createdAt, id: \.id.rawValue).reversed(), limit)
+    }
+
+    public func updateRelayerTx(_ tx: RelayerTx, from expected: RelayerTx.Status) -> Bool {
+        guard var stored = self.relayerTxsByID[tx.id], stored.status == expected else { return false }
+        stored.status = tx.status
+        stored.payload = tx.payload
+        stored.relayerReference = tx.relayerReference
+        stored.transactionHash = tx.transactionHash
+        stored.amount = tx.amount
+        stored.destination = tx.destination
+        stored.submitCount = tx.submitCount
+        stored.lastError = tx.lastError
+        stored.updatedAt = tx.updatedAt
+        self.relayerTxsByID[tx.id] = stored
+        return true
+    }
+}
+
+// MARK: - AuditStore
+
+extension InMemoryStore {
+    public func appendAudit(_ entry: AuditEntry) throws {
+        guard self.auditByID[entry.id] == nil else { throw StoreError.duplicate(entity: "audit_logs", key: entry.id.rawValue) }
+        self.auditByID[entry.id] = entry
+    }
+
+    public func recentAudit(limit: Int) -> [AuditEntry] {
+        limited(oldestFirst(self.auditByID.values, createdAt: \.createdAt, id: \.id.rawValue).reversed(), limit)
+    }
+}

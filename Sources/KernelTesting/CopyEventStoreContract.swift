@@ -1,0 +1,451 @@
+public import Kernel
+import Synchronization
+public import Testing
+
+/// The specification of ``CopyEventStore``: every adapter runs every case on an empty store.
+public struct CopyEventStoreContract: Sendable, CustomTestStringConvertible {
+    public let name: String
+    private let body: @Sendable (any Store) async throws -> Void
+
+    init(_ name: String, _ body: @escaping @Sendable (any Store) async throws -> Void) {
+        self.name = name
+        self.body = body
+    }
+
+    public var testDescription: String { self.name }
+
+    /// Runs this case against `store`, which must be empty.
+    public func run(on store: some Store) async throws { try await self.body(store) }
+}
+
+extension CopyEventStoreContract {
+    public static let cases: [CopyEventStoreContract] = fanOut + events + claims + updates
+
+    static let fanOut: [CopyEventStoreContract] = [
+        .init("recording a BUY inserts the event and one PENDING ENTRY per non-STOPPED follower") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let other = try await Seed.leader(2, in: store)
+            var followers: [CopyProfile] = []
+            for (index, status) in [ProfileStatus.enabled, .paused, .userPaused, .exitOnly, .stopped].enumerated() {
+                followers.append(try await Seed.follower(
+                    index + 1, of: leader, status: status, createdAt: .fixture + .seconds(Int64(index)), in: store))
+            }
+            _ = try await Seed.follower(10, of: other, in: store)
+            let event = LeaderEvent.fixture(1, leader: leader, side: .buy)
+            let ids = SequentialIDs(prefix: "attempt")
+
+            let outcome = try await store.recordLeaderEvent(event, newAttemptID: ids.attemptIDs)
+
+            let expected = followers.filter { $0.status != .stopped }.enumerated().map { index, profile in
+                CopyAttempt.fixture(index + 1, profile: profile, event: event)
+            }
+            #expect(expected.allSatisfy { $0.kind == .entry && $0.status == .pending && $0.fencingToken == 0 })
+            #expect(outcome == .recorded(event, attempts: expected))
+            let storedEvent = try await store.leaderEvent(id: event.id)
+            let storedAttempts = try await store.attempts(leaderEventID: event.id)
+            #expect(storedEvent == event)
+            #expect(storedAttempts == expected)
+            for attempt in expected {
+                let stored = try await store.attempt(id: attempt.id)
+                #expect(stored == attempt)
+            }
+        },
+        .init("recording a SELL fans out EXIT attempts with the profile's user and the leader's price") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let profile = try await Seed.follower(1, of: leader, in: store)
+            let fill = LeaderFill.fixture(
+                1, leaderAddress: leader.address, side: .sell, size: Shares(baseUnits: 3_000_001),
+                price: Price(baseUnits: 987_654), occurredAt: .fixture + .milliseconds(11))
+            let event = LeaderEvent.fixture(1, leader: leader, fill: fill)
+            let attempts = try await Seed.record(event, in: store, ids: SequentialIDs(prefix: "attempt"))
+            let attempt = try #require(attempts.first)
+            #expect(attempts.count == 1)
+            #expect(attempt.kind == .exit)
+            #expect(attempt.userID == profile.userID)
+            #expect(attempt.profileID == profile.id)
+            #expect(attempt.leaderPrice == Price(baseUnits: 987_654))
+            #expect(attempt.dueAt == event.detectedAt)
+            #expect(attempt.detectedAt == event.detectedAt)
+            #expect(attempt.createdAt == event.createdAt)
+        },
+        .init("a fill with no followers is recorded with no attempts") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            _ = try await Seed.follower(1, of: leader, status: .stopped, in: store)
+            let event = LeaderEvent.fixture(1, leader: leader)
+            let outcome = try await store.recordLeaderEvent(event, newAttemptID: SequentialIDs(prefix: "a").attemptIDs)
+            let stored = try await store.leaderEvent(id: event.id)
+            #expect(outcome == .recorded(event, attempts: []))
+            #expect(stored == event)
+        },
+        .init("a fill seen again returns duplicate and adds nothing, even for a new follower") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            _ = try await Seed.follower(1, of: leader, in: store)
+            let event = LeaderEvent.fixture(1, leader: leader)
+            let ids = SequentialIDs(prefix: "attempt")
+            let first = try await Seed.record(event, in: store, ids: ids)
+            _ = try await Seed.follower(2, of: leader, in: store)
+            // The same fill from another feed: another id and times, the same identity.
+            var seenAgain = LeaderEvent.fixture(
+                2, leader: leader, identity: event.identity, detectedAt: event.detectedAt + .seconds(3))
+            seenAgain.fill.source = .rtds
+
+            let outcome = try await store.recordLeaderEvent(seenAgain, newAttemptID: ids.attemptIDs)
+
+            let stored = try await store.leaderEvent(identity: event.identity)
+            let attempts = try await store.attempts(leaderEventID: event.id)
+            let otherEvent = try await store.leaderEvent(id: seenAgain.id)
+            let otherAttempts = try await store.attempts(leaderEventID: seenAgain.id)
+            #expect(outcome == .duplicate)
+            #expect(stored == event)
+            #expect(attempts == first)
+            #expect(otherEvent == nil)
+            #expect(otherAttempts.isEmpty)
+        },
+        .init("a new identity under a taken event id throws duplicate and adds nothing") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            _ = try await Seed.follower(1, of: leader, in: store)
+            let event = LeaderEvent.fixture(1, leader: leader)
+            let ids = SequentialIDs(prefix: "attempt")
+            let first = try await Seed.record(event, in: store, ids: ids)
+            _ = try await Seed.follower(2, of: leader, in: store)
+            let clash = LeaderEvent.fixture(2, id: event.id, leader: leader)
+            await expectDuplicate("same event id") {
+                _ = try await store.recordLeaderEvent(clash, newAttemptID: ids.attemptIDs)
+            }
+            let byNewIdentity = try await store.leaderEvent(identity: clash.identity)
+            let stored = try await store.leaderEvent(id: event.id)
+            let attempts = try await store.attempts(leaderEventID: event.id)
+            #expect(byNewIdentity == nil)
+            #expect(stored == event)
+            #expect(attempts == first)
+        },
+        .init("a taken attempt id fails the whole record: no event, no attempts") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            _ = try await Seed.follower(1, of: leader, in: store)
+            _ = try await Seed.follower(2, of: leader, createdAt: .fixture + .seconds(1), in: store)
+            let first = LeaderEvent.fixture(1, leader: leader)
+            _ = try await Seed.record(first, in: store, ids: SequentialIDs(prefix: "attempt"))
+            // The first new attempt id is free, the second is taken.
+            let second = LeaderEvent.fixture(2, leader: leader)
+            let scripted = ScriptedIDs(["attempt-new", "attempt-0001"])
+            await expectDuplicate("attempt id taken") {
+                _ = try await store.recordLeaderEvent(second, newAttemptID: { scripted.next() })
+            }
+            let event = try await store.leaderEvent(id: second.id)
+            let byIdentity = try await store.leaderEvent(identity: second.identity)
+            let attempts = try await store.attempts(leaderEventID: second.id)
+            let freeOne = try await store.attempt(id: AttemptID("attempt-new"))
+            let takenOne = try await store.attempt(id: AttemptID("attempt-0001"))
+            #expect(event == nil)
+            #expect(byIdentity == nil)
+            #expect(attempts.isEmpty)
+            #expect(freeOne == nil)
+            #expect(takenOne?.leaderEventID == first.id)
+        },
+        .init("16 racing records of one fill: one recorded, the rest duplicates, one attempt per follower") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            for n in 1...3 { _ = try await Seed.follower(n, of: leader, createdAt: .fixture + .seconds(Int64(n)), in: store) }
+            let winners = try await race { index in
+                let event = LeaderEvent.fixture(
+                    1, id: LeaderEventID("event-racer-\(Fixtures.padded(index))"), leader: leader)
+                let outcome = try await store.recordLeaderEvent(
+                    event, newAttemptID: SequentialIDs(prefix: "attempt-racer-\(Fixtures.padded(index))").attemptIDs)
+                return outcome != .duplicate
+            }
+            #expect(winners.count == 1)
+            let winner = try #require(winners.first)
+            let stored = try #require(try await store.leaderEvent(identity: LeaderEvent.fixture(1, leader: leader).identity))
+            let attempts = try await store.attempts(leaderEventID: stored.id)
+            #expect(stored.id == LeaderEventID("event-racer-\(Fixtures.padded(winner))"))
+            #expect(attempts.count == 3)
+            #expect(Set(attempts.map(\.profileID)).count == 3)
+        },
+    ]
+
+    static let events: [CopyEventStoreContract] = [
+        .init("leaderEvent(id:) and (identity:) find the event; unknown ones read nil") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let event = LeaderEvent.fixture(1, leader: leader, occurredAt: Timestamp(epochMilliseconds: 1_700_000_000_001))
+            _ = try await Seed.record(event, in: store, ids: SequentialIDs(prefix: "attempt"))
+            let byID = try await store.leaderEvent(id: event.id)
+            let byIdentity = try await store.leaderEvent(identity: event.identity)
+            let unknownID = try await store.leaderEvent(id: LeaderEventID("event-9999"))
+            let unknownIdentity = try await store.leaderEvent(identity: event.identity + "x")
+            let unknownAttempt = try await store.attempt(id: AttemptID("attempt-9999"))
+            #expect(byID == event)
+            #expect(byIdentity == event)
+            #expect(unknownID == nil)
+            #expect(unknownIdentity == nil)
+            #expect(unknownAttempt == nil)
+        },
+        .init("leaderEvents(leaderID:limit:) is newest first by occurredAt, then id, one leader only") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let other = try await Seed.leader(2, in: store)
+            let ids = SequentialIDs(prefix: "attempt")
+            let oldest = LeaderEvent.fixture(1, leader: leader, occurredAt: .fixture + .seconds(1))
+            let tiedLow = LeaderEvent.fixture(2, leader: leader, occurredAt: .fixture + .seconds(3))
+            let tiedHigh = LeaderEvent.fixture(3, leader: leader, occurredAt: .fixture + .seconds(3))
+            let middle = LeaderEvent.fixture(4, leader: leader, occurredAt: .fixture + .seconds(2))
+            let others = LeaderEvent.fixture(5, leader: other, occurredAt: .fixture + .seconds(9))
+            for event in [tiedHigh, oldest, others, middle, tiedLow] { _ = try await Seed.record(event, in: store, ids: ids) }
+            let all = try await store.leaderEvents(leaderID: leader.id, limit: 10)
+            let firstTwo = try await store.leaderEvents(leaderID: leader.id, limit: 2)
+            #expect(all == [tiedHigh, tiedLow, middle, oldest])
+            #expect(firstTwo == [tiedHigh, tiedLow])
+        },
+        .init("attempts(userID:limit:) is newest first by createdAt, then id, one user only") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let alice = try await Seed.user(1, in: store)
+            let wallet = try await Seed.wallet(1, of: alice, in: store)
+            for n in 1...2 {
+                try await store.insertProfile(.fixture(
+                    n, userID: alice.id, leaderID: leader.id, walletID: wallet.id, createdAt: .fixture + .seconds(Int64(n))))
+            }
+            _ = try await Seed.follower(3, of: leader, in: store)
+            let ids = SequentialIDs(prefix: "attempt")
+            let early = LeaderEvent.fixture(1, leader: leader, createdAt: .fixture + .seconds(10))
+            let late = LeaderEvent.fixture(2, leader: leader, createdAt: .fixture + .seconds(20))
+            let earlyAttempts = try await Seed.record(early, in: store, ids: ids)
+            let lateAttempts = try await Seed.record(late, in: store, ids: ids)
+            let alices = (earlyAttempts + lateAttempts).filter { $0.userID == alice.id }
+            let expected = alices.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+            let listed = try await store.attempts(userID: alice.id, limit: 10)
+            let limited = try await store.attempts(userID: alice.id, limit: 3)
+            #expect(alices.count == 4)
+            #expect(listed == expected)
+            #expect(limited == Array(expected.prefix(3)))
+        },
+        .init("attempts(leaderEventID:) is that event's attempts, by createdAt then id") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            for n in 1...3 { _ = try await Seed.follower(n, of: leader, createdAt: .fixture + .seconds(Int64(n)), in: store) }
+            let event = LeaderEvent.fixture(1, leader: leader)
+            // Profiles oldest first get ids that sort the other way.
+            let scripted = ScriptedIDs(["attempt-c", "attempt-b", "attempt-a"])
+            let outcome = try await store.recordLeaderEvent(event, newAttemptID: { scripted.next() })
+            guard case .recorded(_, let attempts) = outcome else {
+                Issue.record("expected recorded, got \(outcome)")
+                return
+            }
+            let other = LeaderEvent.fixture(2, leader: leader)
+            _ = try await Seed.record(other, in: store, ids: SequentialIDs(prefix: "attempt-other"))
+            let listed = try await store.attempts(leaderEventID: event.id)
+            #expect(attempts.map(\.id.rawValue) == ["attempt-c", "attempt-b", "attempt-a"])
+            #expect(listed.map(\.id.rawValue) == ["attempt-a", "attempt-b", "attempt-c"])
+        },
+    ]
+
+    static let claims: [CopyEventStoreContract] = [
+        .init("claimAttempts leases due attempts and increments the token, changing nothing else") { store async throws in
+            let (attempt, _, _) = try await Seed.attempt(in: store)
+            let now = attempt.dueAt + .milliseconds(1)
+            let claimed = try await store.claimAttempts(owner: "worker-a", now: now, leaseDuration: .milliseconds(30_001), limit: 10)
+            var expected = attempt
+            expected.leaseOwner = "worker-a"
+            expected.leaseExpiresAt = now + .milliseconds(30_001)
+            expected.fencingToken = attempt.fencingToken + 1
+            let stored = try await store.attempt(id: attempt.id)
+            #expect(claimed == [expected])
+            #expect(stored == expected)
+        },
+        .init("an attempt is claimable from its dueAt, not before") { store async throws in
+            let (attempt, _, _) = try await Seed.attempt(in: store)
+            let early = try await store.claimAttempts(
+                owner: "worker-a", now: attempt.dueAt - .milliseconds(1), leaseDuration: .seconds(30), limit: 10)
+            let onTime = try await store.claimAttempts(
+                owner: "worker-a", now: attempt.dueAt, leaseDuration: .seconds(30), limit: 10)
+            #expect(early.isEmpty)
+            #expect(onTime.map(\.id) == [attempt.id])
+        },
+        .init("claims are oldest due first, then by id, up to the limit") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            _ = try await Seed.follower(1, of: leader, in: store)
+            let ids = SequentialIDs(prefix: "attempt")
+            // Recorded newest first so insertion order differs from due order.
+            let events = [3, 1, 2].map { n in
+                LeaderEvent.fixture(n, leader: leader, detectedAt: .fixture + .seconds(Int64(n)))
+            }
+            var attemptByEvent: [LeaderEventID: CopyAttempt] = [:]
+            for event in events {
+                let attempt = try #require(try await Seed.record(event, in: store, ids: ids).first)
+                attemptByEvent[event.id] = attempt
+            }
+            let now = Timestamp.fixture + .seconds(10)
+            let firstTwo = try await store.claimAttempts(owner: "w", now: now, leaseDuration: .seconds(30), limit: 2)
+            let rest = try await store.claimAttempts(owner: "w", now: now, leaseDuration: .seconds(30), limit: 2)
+            let none = try await store.claimAttempts(owner: "w", now: now, leaseDuration: .seconds(30), limit: 2)
+            let dueOrder = ["event-0001", "event-0002", "event-0003"].compactMap { attemptByEvent[LeaderEventID($0)]?.id }
+            #expect(firstTwo.map(\.id) == Array(dueOrder.prefix(2)))
+            #expect(rest.map(\.id) == [dueOrder[2]])
+            #expect(none.isEmpty)
+        },
+        .init("terminal attempts are never claimed; DEFERRED and PLACING ones are") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            for n in 1...5 { _ = try await Seed.follower(n, of: leader, createdAt: .fixture + .seconds(Int64(n)), in: store) }
+            let event = LeaderEvent.fixture(1, leader: leader)
+            let attempts = try await Seed.record(event, in: store, ids: SequentialIDs(prefix: "attempt"))
+            #expect(attempts.count == 5)
+            // Claim all, then move each to another status and release its lease.
+            let now = event.detectedAt
+            let claimed = try await store.claimAttempts(owner: "w", now: now, leaseDuration: .seconds(30), limit: 10)
+            try #require(claimed.count == 5)
+            let moves: [(CopyAttempt.Status, CopyAttempt.Status)] = [
+                (.pending, .skipped), (.pending, .failed), (.pending, .placing), (.pending, .deferred), (.pending, .placing),
+            ]
+            var terminalIDs: Set<AttemptID> = []
+            for (index, attempt) in claimed.enumerated() {
+                var next = attempt
+                next.status = moves[index].1
+                next.leaseOwner = nil
+                next.leaseExpiresAt = nil
+                if next.status == .skipped { next.skipReason = .priceOutOfBand }
+                let written = try await store.updateAttempt(next, from: moves[index].0)
+                #expect(written)
+                if next.status.isTerminal { terminalIDs.insert(next.id) }
+            }
+            // The last PLACING one completes: DONE is terminal too.
+            var done = try #require(try await store.attempt(id: claimed[4].id))
+            done.status = .done
+            #expect(try await store.updateAttempt(done, from: .placing))
+            terminalIDs.insert(done.id)
+
+            let reclaimed = try await store.claimAttempts(
+                owner: "w2", now: now + .seconds(60), leaseDuration: .seconds(30), limit: 10)
+            #expect(Set(reclaimed.map(\.id)) == Set(claimed.map(\.id)).subtracting(terminalIDs))
+            #expect(reclaimed.count == 2)
+        },
+        .init("a leased attempt is not claimed until its lease expires, then its token increments again") { store async throws in
+            let (attempt, _, _) = try await Seed.attempt(in: store)
+            let start = attempt.dueAt
+            let first = try await store.claimAttempts(owner: "a", now: start, leaseDuration: .seconds(30), limit: 10)
+            let whileLeased = try await store.claimAttempts(
+                owner: "b", now: start + .milliseconds(29_999), leaseDuration: .seconds(30), limit: 10)
+            let afterExpiry = try await store.claimAttempts(
+                owner: "b", now: start + .milliseconds(30_001), leaseDuration: .seconds(30), limit: 10)
+            #expect(first.map(\.fencingToken) == [1])
+            #expect(whileLeased.isEmpty)
+            #expect(afterExpiry.map(\.fencingToken) == [2])
+            #expect(afterExpiry.map(\.leaseOwner) == ["b"])
+            #expect(afterExpiry.map(\.leaseExpiresAt) == [start + .milliseconds(60_001)])
+        },
+        .init("16 concurrent claimers never get the same attempt twice") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            for n in 1...8 { _ = try await Seed.follower(n, of: leader, createdAt: .fixture + .seconds(Int64(n)), in: store) }
+            let event = LeaderEvent.fixture(1, leader: leader)
+            let attempts = try await Seed.record(event, in: store, ids: SequentialIDs(prefix: "attempt"))
+            let claims = try await withThrowingTaskGroup(of: (String, [CopyAttempt]).self) { group in
+                for index in 0..<16 {
+                    group.addTask {
+                        let owner = "worker-\(Fixtures.padded(index))"
+                        return (owner, try await store.claimAttempts(
+                            owner: owner, now: event.detectedAt, leaseDuration: .seconds(30), limit: 2))
+                    }
+                }
+                var all: [(String, [CopyAttempt])] = []
+                for try await claim in group { all.append(claim) }
+                return all
+            }
+            let claimedIDs = claims.flatMap { $0.1.map(\.id) }
+            #expect(claimedIDs.count == Set(claimedIDs).count, "an attempt was claimed twice")
+            #expect(Set(claimedIDs) == Set(attempts.map(\.id)))
+            for (owner, claimed) in claims {
+                for attempt in claimed {
+                    let stored = try await store.attempt(id: attempt.id)
+                    #expect(stored?.leaseOwner == owner)
+                    #expect(stored?.fencingToken == 1)
+                }
+            }
+        },
+    ]
+
+    static let updates: [CopyEventStoreContract] = [
+        .init("updateAttempt writes every mutable field when token and status match") { store async throws in
+            let (attempt, _, _) = try await Seed.attempt(in: store)
+            let claimed = try #require(try await store.claimAttempts(
+                owner: "w", now: attempt.dueAt, leaseDuration: .seconds(30), limit: 1).first)
+            var placing = claimed
+            placing.status = .placing
+            placing.note = "order 0x01 signed"
+            placing.dueAt = attempt.dueAt + .milliseconds(2_001)
+            placing.sentAt = attempt.dueAt + .milliseconds(101)
+            placing.acceptedAt = attempt.dueAt + .milliseconds(251)
+            placing.filledShares = Shares(baseUnits: 9_000_001)
+            placing.fillPrice = Price(baseUnits: 540_001)
+            placing.updatedAt = attempt.dueAt + .milliseconds(253)
+            let written = try await store.updateAttempt(placing, from: .pending)
+            let afterPlacing = try await store.attempt(id: attempt.id)
+            #expect(written)
+            #expect(afterPlacing == placing)
+
+            var skipped = attempt
+            skipped.status = .skipped
+            skipped.skipReason = .slippageTooHigh
+            skipped.fencingToken = claimed.fencingToken
+            skipped.updatedAt = attempt.dueAt + .seconds(1)
+            let wrongStatus = try await store.updateAttempt(skipped, from: .pending)
+            let afterWrongStatus = try await store.attempt(id: attempt.id)
+            #expect(!wrongStatus, "the stored status is PLACING, not PENDING")
+            #expect(afterWrongStatus == placing)
+            var deferred = placing
+            deferred.status = .deferred
+            deferred.leaseOwner = nil
+            deferred.leaseExpiresAt = nil
+            deferred.note = "breaker open"
+            let deferredWritten = try await store.updateAttempt(deferred, from: .placing)
+            let afterDeferred = try await store.attempt(id: attempt.id)
+            #expect(deferredWritten)
+            #expect(afterDeferred == deferred)
+        },
+        .init("a stale fencing token's update returns false and changes nothing") { store async throws in
+            let (attempt, _, _) = try await Seed.attempt(in: store)
+            let first = try #require(try await store.claimAttempts(
+                owner: "slow", now: attempt.dueAt, leaseDuration: .seconds(1), limit: 1).first)
+            let second = try #require(try await store.claimAttempts(
+                owner: "fast", now: attempt.dueAt + .seconds(2), leaseDuration: .seconds(30), limit: 1).first)
+            var stale = first
+            stale.status = .skipped
+            stale.skipReason = .fillTooOld
+            let staleWritten = try await store.updateAttempt(stale, from: .pending)
+            let afterStale = try await store.attempt(id: attempt.id)
+            #expect(!staleWritten)
+            #expect(afterStale == second)
+
+            var current = second
+            current.status = .placing
+            let currentWritten = try await store.updateAttempt(current, from: .pending)
+            let afterCurrent = try await store.attempt(id: attempt.id)
+            #expect(currentWritten)
+            #expect(afterCurrent == current)
+        },
+        .init("an update of an unknown attempt returns false") { store async throws in
+            let written = try await store.updateAttempt(CopyAttempt.fixture(99), from: .pending)
+            #expect(!written)
+        },
+        .init("16 racing attempt updates: exactly one wins") { store async throws in
+            let (attempt, _, _) = try await Seed.attempt(in: store)
+            let claimed = try #require(try await store.claimAttempts(
+                owner: "w", now: attempt.dueAt, leaseDuration: .seconds(30), limit: 1).first)
+            let winners = try await race { index in
+                var next = claimed
+                next.status = index.isMultiple(of: 2) ? .placing : .skipped
+                next.skipReason = index.isMultiple(of: 2) ? nil : .capReached
+                next.note = "racer \(index)"
+                return try await store.updateAttempt(next, from: .pending)
+            }
+            #expect(winners.count == 1)
+            let winner = try #require(winners.first)
+            let stored = try await store.attempt(id: attempt.id)
+            #expect(stored?.note == "racer \(winner)")
+        },
+    ]
+}
+
+/// Hands out the given ids in order, then `attempt-extra` (for fan-out ordering tests).
+private final class ScriptedIDs: Sendable {
+    private let remaining: Mutex<[String]>
+
+    init(_ ids: [String]) { self.remaining = Mutex(ids) }
+
+    func next() -> AttemptID {
+        AttemptID(self.remaining.withLock { ids in ids.isEmpty ? "attempt-extra" : ids.removeFirst() })
+    }
+}

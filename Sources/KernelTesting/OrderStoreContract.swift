@@ -1,0 +1,253 @@
+public import Kernel
+public import Testing
+
+/// The specification of ``OrderStore``: every adapter runs every case on an empty store.
+public struct OrderStoreContract: Sendable, CustomTestStringConvertible {
+    public let name: String
+    private let body: @Sendable (any Store) async throws -> Void
+
+    init(_ name: String, _ body: @escaping @Sendable (any Store) async throws -> Void) {
+        self.name = name
+        self.body = body
+    }
+
+    public var testDescription: String { self.name }
+
+    /// Runs this case against `store`, which must be empty.
+    public func run(on store: some Store) async throws { try await self.body(store) }
+}
+
+/// An order of the seeded attempt.
+private func order(
+    _ n: Int, of attempt: CopyAttempt, walletID: WalletID, status: Order.Status = .signed,
+    createdAt: Timestamp = .fixture
+) -> Order {
+    Order.fixture(
+        n, attemptID: attempt.id, profileID: attempt.profileID, walletID: walletID, status: status, createdAt: createdAt)
+}
+
+extension OrderStoreContract {
+    public static let cases: [OrderStoreContract] = orders + updates + positions
+
+    static let orders: [OrderStoreContract] = [
+        .init("an order round-trips, with every optional field empty or set") { store async throws in
+            let (attempt, profile, _) = try await Seed.attempt(in: store)
+            let fresh = order(1, of: attempt, walletID: profile.walletID)
+            let full = Order.fixture(
+                2, attemptID: attempt.id, profileID: profile.id, walletID: profile.walletID,
+                tokenID: .fixture(decimal: "0"), side: .sell, type: .fak,
+                limitPrice: Price(baseUnits: 1), shares: Shares(baseUnits: 999_999_999_999), status: .partiallyFilled,
+                filledShares: Shares(baseUnits: 123_456_789), filledNotional: Collateral(baseUnits: 65_432_101),
+                fee: Collateral(baseUnits: 1_309), paper: true, note: "FAK remainder killed: “thin book”",
+                submittedAt: .fixture + .milliseconds(87), createdAt: .fixture + .milliseconds(1),
+                updatedAt: .fixture + .milliseconds(2_001))
+            try await store.insertOrder(fresh)
+            try await store.insertOrder(full)
+            let storedFresh = try await store.order(id: fresh.id)
+            let storedFull = try await store.order(id: full.id)
+            let unknown = try await store.order(id: .fixture(9_999))
+            #expect(storedFresh == fresh)
+            #expect(storedFull == full)
+            #expect(unknown == nil)
+        },
+        .init("an order with a taken hash throws duplicate and changes nothing") { store async throws in
+            let (attempt, profile, _) = try await Seed.attempt(in: store)
+            let original = order(1, of: attempt, walletID: profile.walletID)
+            try await store.insertOrder(original)
+            var clash = original
+            clash.status = .live
+            clash.shares = Shares(baseUnits: 1)
+            await expectDuplicate("same order hash") { try await store.insertOrder(clash) }
+            let stored = try await store.order(id: original.id)
+            #expect(stored == original)
+        },
+        .init("orders(attemptID:) is that attempt's orders oldest first, ties by id") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let profile = try await Seed.follower(1, of: leader, in: store)
+            let ids = SequentialIDs(prefix: "attempt")
+            let mine = try #require(try await Seed.record(.fixture(1, leader: leader), in: store, ids: ids).first)
+            let other = try #require(try await Seed.record(.fixture(2, leader: leader), in: store, ids: ids).first)
+            let late = order(1, of: mine, walletID: profile.walletID, createdAt: .fixture + .seconds(2))
+            let tiedHigh = order(3, of: mine, walletID: profile.walletID, createdAt: .fixture + .seconds(1))
+            let tiedLow = order(2, of: mine, walletID: profile.walletID, createdAt: .fixture + .seconds(1))
+            let others = order(4, of: other, walletID: profile.walletID, createdAt: .fixture)
+            for o in [late, others, tiedHigh, tiedLow] { try await store.insertOrder(o) }
+            let listed = try await store.orders(attemptID: mine.id)
+            #expect(listed == [tiedLow, tiedHigh, late])
+        },
+        .init("orders(statuses:limit:) is orders in those statuses, oldest first, up to the limit") { store async throws in
+            let (attempt, profile, _) = try await Seed.attempt(in: store)
+            let statuses: [Order.Status] = [.unknown, .filled, .submitted, .live, .signed, .unknown, .canceled]
+            var all: [Order] = []
+            for (index, status) in statuses.enumerated() {
+                // Created newest first, so insertion order is the reverse of the expected order.
+                let o = order(index + 1, of: attempt, walletID: profile.walletID, status: status,
+                              createdAt: .fixture + .seconds(Int64(statuses.count - index)))
+                try await store.insertOrder(o)
+                all.append(o)
+            }
+            let wanted: Set<Order.Status> = [.unknown, .submitted, .live]
+            let expected = all.filter { wanted.contains($0.status) }.sorted { $0.createdAt < $1.createdAt }
+            let listed = try await store.orders(statuses: wanted, limit: 10)
+            let limited = try await store.orders(statuses: wanted, limit: 2)
+            let none = try await store.orders(statuses: [.rejected], limit: 10)
+            #expect(listed == expected)
+            #expect(limited == Array(expected.prefix(2)))
+            #expect(none.isEmpty)
+        },
+    ]
+
+    static let updates: [OrderStoreContract] = [
+        .init("updateOrder writes every mutable field when the status is as expected") { store async throws in
+            let (attempt, profile, _) = try await Seed.attempt(in: store)
+            let original = order(1, of: attempt, walletID: profile.walletID)
+            try await store.insertOrder(original)
+            var submitted = original
+            submitted.status = .submitted
+            submitted.submittedAt = .fixture + .milliseconds(41)
+            submitted.updatedAt = .fixture + .milliseconds(41)
+            let first = try await store.updateOrder(submitted, from: .signed, booking: nil)
+            var filled = submitted
+            filled.status = .filled
+            filled.filledShares = original.shares
+            filled.filledNotional = Collateral(baseUnits: 9_996_001)
+            filled.fee = Collateral(baseUnits: 19_993)
+            filled.note = "matched in 2 fills"
+            filled.updatedAt = .fixture + .milliseconds(301)
+            let second = try await store.updateOrder(filled, from: .submitted, booking: nil)
+            let stored = try await store.order(id: original.id)
+            let position = try await store.position(profileID: profile.id, tokenID: original.tokenID)
+            #expect(first)
+            #expect(second)
+            #expect(stored == filled)
+            #expect(position == nil, "no booking was given")
+        },
+        .init("updateOrder from a stale status returns false and changes nothing") { store async throws in
+            let (attempt, profile, _) = try await Seed.attempt(in: store)
+            let original = order(1, of: attempt, walletID: profile.walletID, status: .live)
+            try await store.insertOrder(original)
+            var canceled = original
+            canceled.status = .canceled
+            canceled.updatedAt = .fixture + .seconds(1)
+            let written = try await store.updateOrder(canceled, from: .submitted, booking: nil)
+            let stored = try await store.order(id: original.id)
+            let unknown = try await store.updateOrder(order(2, of: attempt, walletID: profile.walletID), from: .signed, booking: nil)
+            #expect(!written)
+            #expect(stored == original)
+            #expect(!unknown)
+        },
+        .init("updateOrder with a booking writes the order and the position together") { store async throws in
+            let (attempt, profile, _) = try await Seed.attempt(in: store)
+            let original = order(1, of: attempt, walletID: profile.walletID, status: .live)
+            try await store.insertOrder(original)
+            var filled = original
+            filled.status = .filled
+            filled.filledShares = original.shares
+            filled.filledNotional = Collateral(baseUnits: 9_996_001)
+            let booked = Position.fixture(
+                profileID: profile.id, tokenID: original.tokenID, shares: original.shares,
+                costBasis: Collateral(baseUnits: 10_015_994), realizedPnL: .zero, updatedAt: .fixture + .milliseconds(5))
+            let written = try await store.updateOrder(filled, from: .live, booking: booked)
+            let storedOrder = try await store.order(id: original.id)
+            let storedPosition = try await store.position(profileID: profile.id, tokenID: original.tokenID)
+            #expect(written)
+            #expect(storedOrder == filled)
+            #expect(storedPosition == booked)
+
+            // A second booking replaces the row for (profile, token).
+            var sold = Order.fixture(
+                2, attemptID: attempt.id, profileID: profile.id, walletID: profile.walletID, side: .sell, type: .fak,
+                status: .live, createdAt: .fixture + .seconds(1))
+            try await store.insertOrder(sold)
+            sold.status = .filled
+            var flat = booked
+            flat.shares = .zero
+            flat.costBasis = .zero
+            flat.realizedPnL = Collateral(baseUnits: 2_000_003)
+            flat.redeemable = true
+            let soldWritten = try await store.updateOrder(sold, from: .live, booking: flat)
+            let afterSale = try await store.positions(profileID: profile.id)
+            #expect(soldWritten)
+            #expect(afterSale == [flat])
+        },
+        .init("updateOrder whose compare-and-set fails writes neither the order nor the position") { store async throws in
+            let (attempt, profile, _) = try await Seed.attempt(in: store)
+            let original = order(1, of: attempt, walletID: profile.walletID, status: .filled)
+            try await store.insertOrder(original)
+            let existing = Position.fixture(profileID: profile.id, tokenID: original.tokenID)
+            try await store.savePosition(existing)
+            var refilled = original
+            refilled.status = .filled
+            refilled.filledShares = Shares(baseUnits: 1)
+            var doubleBooked = existing
+            doubleBooked.shares = existing.shares + existing.shares
+            let written = try await store.updateOrder(refilled, from: .live, booking: doubleBooked)
+            var otherToken = existing
+            otherToken.tokenID = .fixture(2)
+            let writtenOther = try await store.updateOrder(refilled, from: .live, booking: otherToken)
+            let storedOrder = try await store.order(id: original.id)
+            let storedPositions = try await store.positions(profileID: profile.id)
+            #expect(!written)
+            #expect(!writtenOther)
+            #expect(storedOrder == original)
+            #expect(storedPositions == [existing])
+        },
+        .init("16 racing order updates: exactly one wins, with its booking") { store async throws in
+            let (attempt, profile, _) = try await Seed.attempt(in: store)
+            let original = order(1, of: attempt, walletID: profile.walletID, status: .unknown)
+            try await store.insertOrder(original)
+            let winners = try await race { index in
+                var next = original
+                next.status = index.isMultiple(of: 2) ? .filled : .killed
+                next.note = "racer \(index)"
+                let booking = Position.fixture(
+                    profileID: profile.id, tokenID: original.tokenID, shares: Shares(baseUnits: Int64(index + 1)))
+                return try await store.updateOrder(next, from: .unknown, booking: booking)
+            }
+            #expect(winners.count == 1)
+            let winner = try #require(winners.first)
+            let stored = try await store.order(id: original.id)
+            let position = try await store.position(profileID: profile.id, tokenID: original.tokenID)
+            #expect(stored?.note == "racer \(winner)")
+            #expect(position?.shares == Shares(baseUnits: Int64(winner + 1)))
+        },
+    ]
+
+    static let positions: [OrderStoreContract] = [
+        .init("a position round-trips; savePosition replaces the row for (profile, token)") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let profile = try await Seed.follower(1, of: leader, in: store)
+            let position = Position.fixture(profileID: profile.id, tokenID: .fixture(1))
+            try await store.savePosition(position)
+            let stored = try await store.position(profileID: profile.id, tokenID: .fixture(1))
+            #expect(stored == position)
+
+            var replaced = position
+            replaced.shares = Shares(baseUnits: 1)
+            replaced.costBasis = Collateral(baseUnits: 3)
+            replaced.realizedPnL = Collateral(baseUnits: -7_000_000_000_001)
+            replaced.redeemable = true
+            replaced.updatedAt = .fixture + .milliseconds(999)
+            try await store.savePosition(replaced)
+            let afterReplace = try await store.positions(profileID: profile.id)
+            let missing = try await store.position(profileID: profile.id, tokenID: .fixture(2))
+            #expect(afterReplace == [replaced])
+            #expect(missing == nil)
+        },
+        .init("positions(profileID:) is one profile's positions ordered numerically by token id") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let profile = try await Seed.follower(1, of: leader, in: store)
+            let other = try await Seed.follower(2, of: leader, in: store)
+            let tokens = ["10", "9", "100", "71321045679252212594626385532706912750332728571942532289631379312455583992", "11"]
+            for token in tokens {
+                try await store.savePosition(Position.fixture(profileID: profile.id, tokenID: .fixture(decimal: token)))
+            }
+            try await store.savePosition(Position.fixture(profileID: other.id, tokenID: .fixture(decimal: "1")))
+            let listed = try await store.positions(profileID: profile.id)
+            #expect(listed.map(\.tokenID.decimal) == [
+                "9", "10", "11", "100", "71321045679252212594626385532706912750332728571942532289631379312455583992",
+            ])
+            #expect(listed.allSatisfy { $0.profileID == profile.id })
+        },
+    ]
+}

@@ -1,0 +1,194 @@
+public import Kernel
+public import Testing
+
+/// The specification of ``ProfileStore``: every adapter runs every case on an empty store.
+public struct ProfileStoreContract: Sendable, CustomTestStringConvertible {
+    public let name: String
+    private let body: @Sendable (any Store) async throws -> Void
+
+    init(_ name: String, _ body: @escaping @Sendable (any Store) async throws -> Void) {
+        self.name = name
+        self.body = body
+    }
+
+    public var testDescription: String { self.name }
+
+    /// Runs this case against `store`, which must be empty.
+    public func run(on store: some Store) async throws { try await self.body(store) }
+}
+
+extension ProfileStoreContract {
+    public static let cases: [ProfileStoreContract] = [
+        .init("a leader round-trips and is found by id and by address") { store async throws in
+            let plain = Leader.fixture(1)
+            let labelled = Leader.fixture(
+                2, label: "Théo — the whale 🐋", positionsSeededAt: .fixture + .milliseconds(3_333),
+                createdAt: .fixture + .milliseconds(1))
+            try await store.insertLeader(plain)
+            try await store.insertLeader(labelled)
+            let byID = try await store.leader(id: labelled.id)
+            let byAddress = try await store.leader(address: plain.address)
+            let unknownID = try await store.leader(id: LeaderID("leader-9999"))
+            let unknownAddress = try await store.leader(address: .fixture(0xdead))
+            #expect(byID == labelled)
+            #expect(byAddress == plain)
+            #expect(unknownID == nil)
+            #expect(unknownAddress == nil)
+        },
+        .init("a leader with a taken id or address throws duplicate") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            await expectDuplicate("same leader id") {
+                try await store.insertLeader(Leader.fixture(2, id: leader.id))
+            }
+            let sameAddress = Leader.fixture(3, address: leader.address)
+            await expectDuplicate("same leader address") { try await store.insertLeader(sameAddress) }
+            let all = try await store.leaders()
+            #expect(all == [leader])
+        },
+        .init("leaders() lists oldest first, ties by id") { store async throws in
+            let late = Leader.fixture(1, createdAt: .fixture + .seconds(2))
+            let tiedHigh = Leader.fixture(3, createdAt: .fixture + .seconds(1))
+            let tiedLow = Leader.fixture(2, createdAt: .fixture + .seconds(1))
+            let early = Leader.fixture(4, createdAt: .fixture)
+            for leader in [late, tiedHigh, early, tiedLow] { try await store.insertLeader(leader) }
+            let listed = try await store.leaders()
+            #expect(listed == [early, tiedLow, tiedHigh, late])
+        },
+        .init("markLeaderSeeded sets positionsSeededAt; an unknown leader throws notFound") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let time = Timestamp.fixture + .milliseconds(12_345)
+            try await store.markLeaderSeeded(leader.id, at: time)
+            var expected = leader
+            expected.positionsSeededAt = time
+            let stored = try await store.leader(id: leader.id)
+            #expect(stored == expected)
+            await expectNotFound("unknown leader") {
+                try await store.markLeaderSeeded(LeaderID("leader-9999"), at: time)
+            }
+        },
+        .init("a profile round-trips with every sizing mode and every limit") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let user = try await Seed.user(1, in: store)
+            let wallet = try await Seed.wallet(1, of: user, in: store)
+            let limits = CopyLimits(
+                maxFillAge: .milliseconds(45_500), minPrice: Price(baseUnits: 10_001),
+                maxPrice: Price(baseUnits: 990_001), maxSlippage: Price(baseUnits: 25_001),
+                maxSellSlippage: Price(baseUnits: 40_001), minTimeToResolution: .seconds(901),
+                minLeaderNotional: Collateral(baseUnits: 2_500_001), maxPerTrade: Collateral(baseUnits: 50_000_001),
+                maxPerMarket: Collateral(baseUnits: 150_000_001), totalBudget: Collateral(baseUnits: 1_000_000_001),
+                dailySpend: Collateral(baseUnits: 250_000_001))
+            let profiles = [
+                CopyProfile.fixture(
+                    1, userID: user.id, leaderID: leader.id, walletID: wallet.id, status: .enabled, mode: .live,
+                    sizing: .fixedUSD(Collateral(baseUnits: 12_500_001)), limits: limits,
+                    stopBehavior: .holdToResolution),
+                CopyProfile.fixture(
+                    2, userID: user.id, leaderID: leader.id, walletID: wallet.id, status: .userPaused, mode: .paper,
+                    sizing: .proportional(Ratio(baseUnits: 100_001)), stopBehavior: .sellNow,
+                    createdAt: .fixture + .milliseconds(1), updatedAt: .fixture + .milliseconds(2)),
+                CopyProfile.fixture(
+                    3, userID: user.id, leaderID: leader.id, walletID: wallet.id, status: .exitOnly,
+                    sizing: .percentOfBalance(Ratio(baseUnits: 50_001)), createdAt: .fixture + .milliseconds(3)),
+            ]
+            for profile in profiles { try await store.insertProfile(profile) }
+            for profile in profiles {
+                let stored = try await store.profile(id: profile.id)
+                #expect(stored == profile)
+            }
+            let unknown = try await store.profile(id: ProfileID("profile-9999"))
+            #expect(unknown == nil)
+        },
+        .init("a profile with a taken id throws duplicate") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let profile = try await Seed.follower(1, of: leader, in: store)
+            var clash = profile
+            clash.sizing = .proportional(Ratio(baseUnits: 1))
+            await expectDuplicate("same profile id") { try await store.insertProfile(clash) }
+            let stored = try await store.profile(id: profile.id)
+            #expect(stored == profile)
+        },
+        .init("profiles(userID:) lists one user's profiles oldest first, ties by id") { store async throws in
+            let leaders = [try await Seed.leader(1, in: store), try await Seed.leader(2, in: store)]
+            let alice = try await Seed.user(1, in: store)
+            let wallet = try await Seed.wallet(1, of: alice, in: store)
+            func profile(_ n: Int, leader: Leader, at offset: Duration) -> CopyProfile {
+                .fixture(n, userID: alice.id, leaderID: leader.id, walletID: wallet.id, createdAt: .fixture + offset)
+            }
+            let late = profile(1, leader: leaders[0], at: .seconds(2))
+            let tiedHigh = profile(3, leader: leaders[1], at: .seconds(1))
+            let tiedLow = profile(2, leader: leaders[0], at: .seconds(1))
+            let bobs = try await Seed.follower(4, of: leaders[0], in: store)
+            for p in [late, tiedHigh, tiedLow] { try await store.insertProfile(p) }
+            let listed = try await store.profiles(userID: alice.id)
+            let listedForBob = try await store.profiles(userID: bobs.userID)
+            #expect(listed == [tiedLow, tiedHigh, late])
+            #expect(listedForBob == [bobs])
+        },
+        .init("activeProfiles(followingLeader:) is every non-STOPPED follower of that leader, oldest first") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let other = try await Seed.leader(2, in: store)
+            var followers: [CopyProfile] = []
+            for (index, status) in [ProfileStatus.exitOnly, .stopped, .enabled, .paused, .userPaused].enumerated() {
+                let createdAt = Timestamp.fixture + .seconds(Int64(5 - index))
+                followers.append(try await Seed.follower(index + 1, of: leader, status: status, createdAt: createdAt, in: store))
+            }
+            _ = try await Seed.follower(10, of: other, in: store)
+            let active = try await store.activeProfiles(followingLeader: leader.id)
+            let expected = followers.filter { $0.status != .stopped }.sorted { $0.createdAt < $1.createdAt }
+            #expect(active == expected)
+        },
+        .init("transitionProfile moves the status and updatedAt only from the expected status") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let profile = try await Seed.follower(1, of: leader, in: store)
+            let time = Timestamp.fixture + .milliseconds(777)
+            let paused = try await store.transitionProfile(profile.id, from: .enabled, to: .paused, at: time)
+            var expected = profile
+            expected.status = .paused
+            expected.updatedAt = time
+            let afterPause = try await store.profile(id: profile.id)
+            #expect(paused)
+            #expect(afterPause == expected)
+
+            let stale = try await store.transitionProfile(profile.id, from: .enabled, to: .stopped, at: time + .seconds(1))
+            let afterStale = try await store.profile(id: profile.id)
+            #expect(!stale)
+            #expect(afterStale == expected)
+
+            let unknown = try await store.transitionProfile(ProfileID("profile-9999"), from: .enabled, to: .paused, at: time)
+            #expect(!unknown)
+        },
+        .init("16 racing profile transitions: exactly one wins") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let profile = try await Seed.follower(1, of: leader, in: store)
+            let targets: [ProfileStatus] = [.paused, .userPaused, .exitOnly, .stopped]
+            let winners = try await race { index in
+                try await store.transitionProfile(
+                    profile.id, from: .enabled, to: targets[index % targets.count], at: .fixture + .milliseconds(index + 1))
+            }
+            #expect(winners.count == 1)
+            let winner = try #require(winners.first)
+            let stored = try await store.profile(id: profile.id)
+            #expect(stored?.status == targets[winner % targets.count])
+            #expect(stored?.updatedAt == .fixture + .milliseconds(winner + 1))
+        },
+        .init("updateProfileSettings replaces the settings and updatedAt, never the status") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let profile = try await Seed.follower(1, of: leader, in: store)
+            var edited = profile
+            edited.status = .stopped
+            edited.mode = .paper
+            edited.sizing = .percentOfBalance(Ratio(baseUnits: 333_333))
+            edited.limits = CopyLimits(maxFillAge: .seconds(30), maxPerTrade: Collateral(baseUnits: 5_000_001))
+            edited.stopBehavior = .sellNow
+            edited.updatedAt = .fixture + .milliseconds(4_321)
+            try await store.updateProfileSettings(edited)
+            var expected = edited
+            expected.status = profile.status
+            let stored = try await store.profile(id: profile.id)
+            #expect(stored == expected)
+            await expectNotFound("unknown profile") {
+                try await store.updateProfileSettings(CopyProfile.fixture(99))
+            }
+        },
+    ]
+}

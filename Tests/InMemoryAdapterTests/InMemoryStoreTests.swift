@@ -1,0 +1,36 @@
+import InMemoryAdapter
+import Kernel
+import KernelTesting
+import Testing
+
+@Suite struct InMemoryStoreTests {
+    @Test(arguments: UserStoreContract.cases)
+    func users(_ check: UserStoreContract) async throws {
+        try await check.run(on: InMemoryStore())
+    }
+
+    @Test(arguments: ProfileStoreContract.cases)
+    func profiles(_ check: ProfileStoreContract) async throws {
+        try await check.run(on: InMemoryStore())
+    }
+
+    @Test(arguments: CopyEventStoreContract.cases)
+    func copyEvents(_ check: CopyEventStoreContract) async throws {
+        try await check.run(on: InMemoryStore())
+    }
+
+    @Test(arguments: OrderStoreContract.cases)
+    func orders(_ check: OrderStoreContract) async throws {
+        try await check.run(on: InMemoryStore())
+    }
+
+    @Test(arguments: RelayerTxStoreContract.cases)
+    func relayerTxs(_ check: RelayerTxStoreContract) async throws {
+        try await check.run(on: InMemoryStore())
+    }
+
+    @Test(arguments: AuditStoreContract.cases)
+    func audit(_ check: AuditStoreContract) async throws {
+        try await check.run(on: InMemoryStore())
+    }
+}
