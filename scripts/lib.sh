@@ -9,9 +9,11 @@ MIRROR_TEST_PACKAGES=(postgresql redis-server curl)
 # The repository root, whatever the caller's working directory.
 MIRROR_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Flags every swift invocation gets, so build, test and --show-bin-path agree on one build folder.
-# MIRROR_SCRATCH_PATH (optional) moves that folder, e.g. to keep parallel builds off SwiftPM's lock.
-MIRROR_SWIFT_FLAGS=()
+# Flags every swift invocation gets. Build, test, --show-bin-path and scripts/run must agree: any
+# difference makes SwiftPM plan (and partly rebuild) again. The import check fails the build when a
+# target imports a module it does not declare as a dependency.
+# MIRROR_SCRATCH_PATH (optional) moves the build folder, e.g. to keep parallel builds off SwiftPM's lock.
+MIRROR_SWIFT_FLAGS=(--explicit-target-dependency-import-check error)
 if [[ -n "${MIRROR_SCRATCH_PATH:-}" ]]; then
     MIRROR_SWIFT_FLAGS+=(--scratch-path "$MIRROR_SCRATCH_PATH")
 fi
