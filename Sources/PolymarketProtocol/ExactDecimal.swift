@@ -73,10 +73,13 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, LosslessStringConver
     public var isPositive: Bool { self.units > 0 }
 
     public static func < (lhs: ExactDecimal, rhs: ExactDecimal) -> Bool {
-        // Compare at a common scale; values whose alignment overflows differ in magnitude so much
-        // that comparing the integer parts decides.
-        if let (left, right) = try? aligned(lhs, rhs) { return left < right }
-        return lhs.integerPart < rhs.integerPart
+        // Integer parts first, then the fractions aligned to the finer scale: each fraction is
+        // below 10^38 once aligned, so no step can overflow.
+        let (leftInteger, leftFraction) = lhs.units.quotientAndRemainder(dividingBy: lhs.unitsPerOne)
+        let (rightInteger, rightFraction) = rhs.units.quotientAndRemainder(dividingBy: rhs.unitsPerOne)
+        guard leftInteger == rightInteger else { return leftInteger < rightInteger }
+        let scale = max(lhs.scale, rhs.scale)
+        return leftFraction * powerOfTen(scale - lhs.scale)! < rightFraction * powerOfTen(scale - rhs.scale)!
     }
 
     // MARK: Arithmetic (exact; throws rather than wrapping when a result does not fit)
@@ -164,9 +167,8 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, LosslessStringConver
         self.scale = scale
     }
 
-    private var integerPart: Int128 {
-        self.units / (Self.powerOfTen(self.scale) ?? 1)
-    }
+    /// 10^scale, which always fits because scale ≤ 38.
+    private var unitsPerOne: Int128 { Self.powerOfTen(self.scale)! }
 
     private static func isDigit(_ character: UInt8) -> Bool {
         (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(character)
