@@ -65,15 +65,16 @@ func buildApplication(
 }
 
 /// `mirror workers`: the backends' lifetimes and the workers in one ServiceGroup that stops
-/// gracefully on SIGTERM and SIGINT.
+/// gracefully on `signals` (tests pass none and trigger the shutdown themselves).
 func buildWorkerGroup(
     configuration: MirrorConfiguration,
     backends: Backends,
     wallClock: WallClock = .system,
+    signals: [UnixSignal] = [.sigterm, .sigint],
     logger: Logger = Logger(label: "mirror")
 ) -> ServiceGroup {
     let workers = makeWorkers(configuration: configuration, backends: backends, wallClock: wallClock, logger: logger)
-    return ServiceGroup(services: backends.services + workers, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    return ServiceGroup(services: backends.services + workers, gracefulShutdownSignals: signals, logger: logger)
 }
 
 extension Backends {
