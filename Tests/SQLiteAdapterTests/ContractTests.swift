@@ -1,0 +1,36 @@
+import KernelTesting
+import SQLiteAdapter
+import Testing
+
+/// Every store contract, each case on a fresh, migrated temporary database.
+@Suite struct SQLiteContractTests {
+    @Test(arguments: UserStoreContract.cases)
+    func users(_ check: UserStoreContract) async throws {
+        try await withTemporaryStore { store in try await check.run(on: store) }
+    }
+
+    @Test(arguments: ProfileStoreContract.cases)
+    func profiles(_ check: ProfileStoreContract) async throws {
+        try await withTemporaryStore { store in try await check.run(on: store) }
+    }
+
+    @Test(arguments: CopyEventStoreContract.cases)
+    func copyEvents(_ check: CopyEventStoreContract) async throws {
+        try await withTemporaryStore { store in try await check.run(on: store) }
+    }
+
+    @Test(arguments: OrderStoreContract.cases)
+    func orders(_ check: OrderStoreContract) async throws {
+        try await withTemporaryStore { store in try await check.run(on: store) }
+    }
+
+    @Test(arguments: RelayerTxStoreContract.cases)
+    func relayerTxs(_ check: RelayerTxStoreContract) async throws {
+        try await withTemporaryStore { store in try await check.run(on: store) }
+    }
+
+    @Test(arguments: AuditStoreContract.cases)
+    func audit(_ check: AuditStoreContract) async throws {
+        try await withTemporaryStore { store in try await check.run(on: store) }
+    }
+}
