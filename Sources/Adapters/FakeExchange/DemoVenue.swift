@@ -1,0 +1,71 @@
+import Ethereum
+public import Kernel
+
+extension FakeVenue {
+    /// A venue that looks alive with no configuration (`mirror serve`'s default): eight markets
+    /// with stocked books — binary ones on every tick size, one with a taker fee, and a neg-risk
+    /// event of three markets — and `leaderCount` simulated leaders, each already holding a
+    /// position and trading about every `tradeEvery` once the venue steps (``run(every:clock:)``).
+    /// Everything follows from `seed`.
+    public static func demo(seed: UInt64 = 1, wallClock: WallClock, leaderCount: Int = 3,
+                            tradeEvery: Duration = .seconds(5), configuration: Configuration = Configuration()) -> FakeVenue {
+        var state = VenueState(seed: seed)
+        state.stockDemo(now: wallClock.now(), leaderCount: leaderCount, tradeEvery: tradeEvery)
+        return FakeVenue(state: state, wallClock: wallClock, configuration: configuration)
+    }
+}
+
+extension VenueState {
+    static let demoLabels = ["Whale", "Sniper", "Grinder", "Contrarian", "Insider", "Degen"]
+
+    mutating func stockDemo(now: Timestamp, leaderCount: Int, tradeEvery: Duration) {
+        let inAWeek = now + .seconds(7 * 24 * 3600)
+        let cent = Price(baseUnits: 10_000)
+        let specs: [FakeMarketSpec] = [
+            FakeMarketSpec(slug: "will-it-rain-in-lisbon-tomorrow", tickSize: cent, endsAt: now + .seconds(24 * 3600),
+                           simulatedMidpoints: [Price(baseUnits: 420_000), Price(baseUnits: 580_000)]),
+            FakeMarketSpec(slug: "btc-above-100k-on-friday", tickSize: cent,
+                           takerFee: FeeSchedule(rate: Ratio(baseUnits: 20_000), exponent: 1), endsAt: inAWeek,
+                           simulatedMidpoints: [Price(baseUnits: 630_000), Price(baseUnits: 370_000)]),
+            FakeMarketSpec(slug: "fed-cuts-rates-in-march", tickSize: Price(baseUnits: 1_000), endsAt: inAWeek,
+                           simulatedMidpoints: [Price(baseUnits: 137_000), Price(baseUnits: 863_000)]),
+            FakeMarketSpec(slug: "coin-flip-lands-heads", tickSize: Price(baseUnits: 100_000), endsAt: inAWeek,
+                           simulatedMidpoints: [Price(baseUnits: 500_000), Price(baseUnits: 500_000)]),
+            FakeMarketSpec(slug: "gold-closes-above-3000", tickSize: Price(baseUnits: 100), endsAt: inAWeek,
+                           simulatedMidpoints: [Price(baseUnits: 831_200), Price(baseUnits: 168_800)]),
+            FakeMarketSpec(slug: "eurovision-2026-winner-sweden", tickSize: cent, negRisk: true, endsAt: inAWeek,
+                           simulatedMidpoints: [Price(baseUnits: 450_000), Price(baseUnits: 550_000)]),
+            FakeMarketSpec(slug: "eurovision-2026-winner-italy", tickSize: cent, negRisk: true, endsAt: inAWeek,
+                           simulatedMidpoints: [Price(baseUnits: 300_000), Price(baseUnits: 700_000)]),
+            FakeMarketSpec(slug: "eurovision-2026-winner-ukraine", tickSize: cent, negRisk: true, endsAt: inAWeek,
+                           simulatedMidpoints: [Price(baseUnits: 200_000), Price(baseUnits: 800_000)]),
+        ]
+        for spec in specs {
+            // The specs above are valid by construction.
+            _ = try? self.listMarket(spec)
+        }
+
+        let tokens = self.marketOrder.compactMap { self.markets[$0] }.flatMap(\.tokenIDs)
+        for index in 0..<max(leaderCount, 0) {
+            let address = Self.demoLeaderAddress(seed: self.seed, index: index)
+            let label = Self.demoLabels[index % Self.demoLabels.count]
+            let every = tradeEvery + .milliseconds(tradeEvery.wholeMilliseconds * Int64(index) / 2)
+            self.addSimulatedLeader(address, label: label, tradeEvery: every, now: now)
+            if let tokenID = tokens.isEmpty ? nil : self.random.pick(tokens) {
+                let shares = Shares.whole(Int64.random(in: 50...200, using: &self.random))
+                let price = self.midpoints[tokenID] ?? Price(baseUnits: 500_000)
+                self.addShares(address, tokenID, shares, cost: shares.value(at: price, rounding: .up))
+            }
+        }
+    }
+
+    /// The `index`-th demo leader's wallet for `seed`.
+    static func demoLeaderAddress(seed: UInt64, index: Int) -> WalletAddress {
+        let hash = Keccak256.hash(utf8: "fake-leader|\(seed)|\(index)")
+        do {
+            return WalletAddress(try Address(bytes: hash.suffix(20)))
+        } catch {
+            preconditionFailure("20 hash bytes did not make an address: \(error)")
+        }
+    }
+}
