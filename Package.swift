@@ -98,6 +98,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        /// The FakeExchange behind KernelTesting's venue control, for every suite that runs flows.
+        .target(
+            name: "FakeExchangeTesting",
+            dependencies: ["FakeExchangeAdapter", "KernelTesting", "Kernel", "Ethereum", "PolymarketProtocol"],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Composition root
         .executableTarget(
             name: "App",
@@ -122,7 +129,7 @@ let package = Package(
         .testTarget(
             name: "KernelTests",
             dependencies: [
-                "Kernel", "KernelTesting", "InMemoryAdapter",
+                "Kernel", "KernelTesting", "InMemoryAdapter", "FakeExchangeAdapter", "FakeExchangeTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
@@ -154,12 +161,14 @@ let package = Package(
         ),
         .testTarget(
             name: "SQLiteAdapterTests",
-            dependencies: ["SQLiteAdapter", "Kernel", "KernelTesting"],
+            dependencies: ["SQLiteAdapter", "Kernel", "KernelTesting", "FakeExchangeTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "FakeExchangeAdapterTests",
-            dependencies: ["FakeExchangeAdapter", "Kernel", "KernelTesting", "Ethereum", "PolymarketProtocol"],
+            dependencies: [
+                "FakeExchangeAdapter", "FakeExchangeTesting", "Kernel", "KernelTesting", "Ethereum", "PolymarketProtocol",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
