@@ -75,6 +75,21 @@ extension OrderStoreContract {
             let listed = try await store.orders(attemptID: mine.id)
             #expect(listed == [tiedLow, tiedHigh, late])
         },
+        .init("orders(profileID:createdSince:) is that profile's orders from that time on, oldest first") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let mine = try await Seed.follower(1, of: leader, in: store)
+            let theirs = try await Seed.follower(2, of: leader, in: store)
+            let attempts = try await Seed.record(.fixture(1, leader: leader), in: store, ids: SequentialIDs(prefix: "attempt"))
+            let myAttempt = try #require(attempts.first { $0.profileID == mine.id })
+            let theirAttempt = try #require(attempts.first { $0.profileID == theirs.id })
+            let before = order(1, of: myAttempt, walletID: mine.walletID, createdAt: .fixture - .milliseconds(1))
+            let atStart = order(2, of: myAttempt, walletID: mine.walletID, createdAt: .fixture)
+            let later = order(3, of: myAttempt, walletID: mine.walletID, createdAt: .fixture + .seconds(5))
+            let other = order(4, of: theirAttempt, walletID: theirs.walletID, createdAt: .fixture + .seconds(1))
+            for o in [later, other, before, atStart] { try await store.insertOrder(o) }
+            let listed = try await store.orders(profileID: mine.id, createdSince: .fixture)
+            #expect(listed == [atStart, later])
+        },
         .init("orders(statuses:limit:) is orders in those statuses, oldest first, up to the limit") { store async throws in
             let (attempt, profile, _) = try await Seed.attempt(in: store)
             let statuses: [Order.Status] = [.unknown, .filled, .submitted, .live, .signed, .unknown, .canceled]

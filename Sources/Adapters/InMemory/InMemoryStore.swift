@@ -287,6 +287,11 @@ extension InMemoryStore {
         oldestFirst(self.ordersByID.values.filter { $0.attemptID == attemptID }, createdAt: \.createdAt, id: \.id.rawValue)
     }
 
+    public func orders(profileID: ProfileID, createdSince since: Timestamp) -> [Order] {
+        let matching = self.ordersByID.values.filter { $0.profileID == profileID && $0.createdAt >= since }
+        return oldestFirst(matching, createdAt: \.createdAt, id: \.id.rawValue)
+    }
+
     public func orders(statuses: Set<Order.Status>, limit: Int) -> [Order] {
         let matching = self.ordersByID.values.filter { statuses.contains($0.status) }
         return limited(oldestFirst(matching, createdAt: \.createdAt, id: \.id.rawValue), limit)

@@ -38,6 +38,13 @@ extension SQLiteStore: OrderStore {
         }
     }
 
+    public func orders(profileID: ProfileID, createdSince since: Timestamp) async throws -> [Order] {
+        try await self.read { db in
+            try db.fetch("SELECT * FROM orders WHERE profile_id = ? AND created_at >= ? ORDER BY created_at, id",
+                         [profileID.rawValue, since.description], table: "orders", Order.init(row:))
+        }
+    }
+
     public func orders(statuses: Set<Order.Status>, limit: Int) async throws -> [Order] {
         guard !statuses.isEmpty, limit > 0 else { return [] }
         let statusList = statuses.map(\.rawValue).sorted()

@@ -114,6 +114,9 @@ public protocol OrderStore: Sendable {
     func orders(attemptID: AttemptID) async throws -> [Order]
     /// Oldest first, for reconciliation.
     func orders(statuses: Set<Order.Status>, limit: Int) async throws -> [Order]
+    /// A profile's orders created at or after `since`, oldest first: open orders and the day's
+    /// spending, which the caps are checked against.
+    func orders(profileID: ProfileID, createdSince since: Timestamp) async throws -> [Order]
     /// Writes every mutable field of `order` if its stored status is still `expected`, and in the
     /// same atomic step stores `position` (the ledger booking of this change) when given.
     func updateOrder(_ order: Order, from expected: Order.Status, booking position: Position?) async throws -> Bool

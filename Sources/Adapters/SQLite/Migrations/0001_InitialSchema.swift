@@ -173,6 +173,7 @@ extension SQLiteMigration {
             """,
             "CREATE INDEX orders_by_attempt ON orders (attempt_id, created_at, id)",
             "CREATE INDEX orders_by_status ON orders (status, created_at, id)",
+            "CREATE INDEX orders_by_profile ON orders (profile_id, created_at, id)",
             """
             CREATE TABLE positions (
                 profile_id TEXT NOT NULL REFERENCES copy_profiles (id),

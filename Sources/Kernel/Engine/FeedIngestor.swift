@@ -1,0 +1,100 @@
+public import Logging
+import Metrics
+import Synchronization
+
+/// Detect, then record and fan out (ARCHITECTURE §3 steps 1–2): turns the feed's fills into
+/// `leader_events` and their attempts. Recording is idempotent by fill identity, so the live
+/// stream, polling and backfill may all see the same fill: it becomes one event.
+public final class FeedIngestor: Sendable {
+    let store: any Store
+    let feed: any LeaderFeed
+    let wallClock: WallClock
+    let ids: IDGenerator
+    let logger: Logger
+    /// How far back each poll reaches behind the newest fill already seen, so fills the source
+    /// reports late are not missed (the Data API lags by a minute or more).
+    let overlap: Duration
+    private let cursors = Mutex<[LeaderID: Timestamp]>([:])
+    private let recorded: Counter
+    private let duplicates: Counter
+
+    public init(store: any Store, feed: any LeaderFeed, wallClock: WallClock, ids: IDGenerator, logger: Logger,
+                overlap: Duration = .seconds(120)) {
+        self.store = store
+        self.feed = feed
+        self.wallClock = wallClock
+        self.ids = ids
+        self.logger = logger
+        self.overlap = overlap
+        self.recorded = Counter(label: "mirror.feed.recorded")
+        self.duplicates = Counter(label: "mirror.feed.duplicates")
+    }
+
+    /// Polls every leader once; returns how many new events were recorded. After downtime the
+    /// first poll reaches back to the newest recorded event (or to when the leader was added).
+    @discardableResult
+    public func poll() async throws -> Int {
+        var new = 0
+        for leader in try await self.store.leaders() {
+            let since = try await self.cursor(for: leader) - self.overlap
+            let fills: [ObservedFill]
+            do {
+                fills = try await self.feed.fills(of: leader.address, since: since)
+            } catch {
+                self.logger.warning("leader feed poll failed", metadata: [
+                    "leader.address": "\(leader.address)", "error": "\(String(describing: error))",
+                ])
+                continue
+            }
+            for observed in fills where observed.fill.leaderAddress == leader.address {
+                if try await self.record(observed, leader: leader) { new += 1 }
+            }
+            if let newest = fills.map(\.fill.occurredAt).max() {
+                self.cursors.withLock { $0[leader.id] = max($0[leader.id] ?? newest, newest) }
+            }
+        }
+        return new
+    }
+
+    /// Records fills from the live stream until it ends or the task is cancelled.
+    public func consumeLiveStream() async throws {
+        let leaders = try await self.store.leaders()
+        guard !leaders.isEmpty else { return }
+        let byAddress = Dictionary(leaders.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+        for try await observed in self.feed.liveFills(of: Set(byAddress.keys)) {
+            guard let leader = byAddress[observed.fill.leaderAddress] else { continue }
+            _ = try await self.record(observed, leader: leader)
+        }
+    }
+
+    /// Records one fill; `true` when it was new.
+    @discardableResult
+    public func record(_ observed: ObservedFill, leader: Leader) async throws -> Bool {
+        let now = self.wallClock.now()
+        let event = LeaderEvent(id: self.ids.next(), leaderID: leader.id, identity: observed.identity,
+                                fill: observed.fill, detectedAt: now, createdAt: now)
+        let ids = self.ids
+        switch try await self.store.recordLeaderEvent(event, newAttemptID: { ids.next() }) {
+        case .recorded(_, let attempts):
+            self.recorded.increment()
+            self.logger.info("leader fill recorded", metadata: [
+                "leader.address": "\(leader.address)", "fill.side": "\(observed.fill.side.rawValue)",
+                "fill.size": "\(observed.fill.size)", "fill.price": "\(observed.fill.price)",
+                "market.slug": "\(observed.fill.marketSlug)", "attempts": "\(attempts.count)",
+                "fill.source": "\(observed.fill.source.rawValue)",
+            ])
+            return true
+        case .duplicate:
+            self.duplicates.increment()
+            return false
+        }
+    }
+
+    private func cursor(for leader: Leader) async throws -> Timestamp {
+        if let known = self.cursors.withLock({ $0[leader.id] }) { return known }
+        let newest = try await self.store.leaderEvents(leaderID: leader.id, limit: 1).first?.fill.occurredAt
+        let start = newest ?? leader.createdAt
+        self.cursors.withLock { $0[leader.id] = $0[leader.id] ?? start }
+        return start
+    }
+}
