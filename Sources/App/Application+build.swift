@@ -50,6 +50,9 @@ func buildApplication(
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(JSONErrorMiddleware())
     router.addHealthRoutes(mode: configuration.mode)
+    if configuration.mode == .local, backends.venue.fakeVenue != nil {
+        router.addDemoRoutes(store: backends.store)
+    }
 
     var app = Application(
         router: router,
@@ -89,14 +92,18 @@ extension Backends {
             "mirror.cache": "\(configuration.redis.map { "Redis at \($0)" } ?? "in-memory")",
             "mirror.exchange": "\(configuration.exchange.rawValue)",
         ])
-        if configuration.mode == .local, let migrate = backends.storeBackend.migrate {
-            do {
+        do {
+            if configuration.mode == .local, let migrate = backends.storeBackend.migrate {
                 let report = try await migrate()
                 logger.info("database schema ready", metadata: ["db.migrations": "\(report)"])
-            } catch {
-                try? await backends.storeBackend.close?()
-                throw error
             }
+            if configuration.mode == .local, let venue = backends.venue.fakeVenue {
+                try await Demo.ensure(store: backends.store, vault: backends.vault, venue: venue, wallClock: wallClock,
+                                      ids: backends.ids, logger: logger)
+            }
+        } catch {
+            try? await backends.storeBackend.close?()
+            throw error
         }
         return backends
     }

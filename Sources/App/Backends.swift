@@ -1,5 +1,7 @@
+import Foundation
 import InMemoryAdapter
 import Kernel
+import KeyVaultAdapter
 import Logging
 import SQLiteAdapter
 import ServiceLifecycle
@@ -9,14 +11,17 @@ import ServiceLifecycle
 struct Backends: Sendable {
     var storeBackend: StoreBackend
     var cache: any Cache
+    var venue: VenueBackend
+    var vault: any KeyVault
+    var ids: IDGenerator
 
     var store: any Store { self.storeBackend.store }
 
     /// Lifetimes the ServiceGroup owns (closing the SQLite file), in start order. They come before
     /// the workers and the server, so the group, which stops services in reverse, stops them last.
     var services: [any Service] {
-        guard let close = self.storeBackend.close else { return [] }
-        return [CloseOnShutdown(name: "store", close: close)]
+        let close = self.storeBackend.close.map { [CloseOnShutdown(name: "store", close: $0)] as [any Service] } ?? []
+        return close + self.venue.services
     }
 
     /// Probes for the health check: can the store and the cache answer?
@@ -37,8 +42,16 @@ struct Backends: Sendable {
                 "names a Redis server, but this build has no Redis adapter yet; unset REDIS_URL to use the in-memory cache")
         }
         let cache = InMemoryCache(clock: wallClock)
-        return Backends(storeBackend: try StoreBackend.open(configuration.database, logger: logger), cache: cache)
+        let vault = try AESKeyVault.make(configuration: configuration, logger: logger)
+        let venue = try VenueBackend.make(configuration.exchange, wallClock: wallClock, logger: logger)
+        return Backends(storeBackend: try StoreBackend.open(configuration.database, logger: logger), cache: cache,
+                        venue: venue, vault: vault, ids: .system)
     }
+}
+
+extension IDGenerator {
+    /// Random UUIDs in lowercase, the canonical id form; only the composition root makes them.
+    static let system = IDGenerator { UUID().uuidString.lowercased() }
 }
 
 /// The durable store with its maintenance hooks: what `db push` needs without a cache.

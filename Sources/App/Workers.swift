@@ -5,9 +5,17 @@ import ServiceLifecycle
 /// The workers this build runs, as Services for `mirror serve` and `mirror workers`. A new
 /// worker is one more entry here (and in `expected`, so the health check watches its heartbeat).
 func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClock: WallClock, logger: Logger) -> [any Service] {
-    let expected: [WorkerName] = [.healthCheck]
+    let expected: [WorkerName] = [.copyTrading, .healthCheck]
     let healthCheck = HealthCheck(probes: backends.probes, expectedWorkers: expected, cache: backends.cache, wallClock: wallClock)
+    let engine = CopyEngine(
+        store: backends.store, exchange: backends.venue.exchange, vault: backends.vault, wallClock: wallClock,
+        ids: backends.ids, settings: CopyEngine.Settings(owner: "copy-trading-\(backends.ids.next(String.self).rawValue.prefix(8))"),
+        logger: logger)
+    let ingestor = FeedIngestor(store: backends.store, feed: backends.venue.feed, wallClock: wallClock, ids: backends.ids,
+                                logger: logger)
     return [
+        CopyTradingWorker(ingestor: ingestor, engine: engine, cache: backends.cache, interval: configuration.cadences.copyPoll,
+                          clock: ContinuousClock(), wallClock: wallClock, logger: logger),
         PeriodicWorker(
             name: .healthCheck, interval: configuration.cadences.healthCheck, clock: ContinuousClock(),
             wallClock: wallClock, cache: backends.cache, logger: logger

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Hummingbird
+import Kernel
+import KeyVaultAdapter
 import Logging
 import ServiceLifecycle
 
@@ -13,7 +15,7 @@ struct MirrorCommand: AsyncParsableCommand {
             Configuration comes from environment variables and a .env file in the working \
             directory (the environment wins); .env.example lists every variable.
             """,
-        subcommands: [Serve.self, API.self, Workers.self, Database.self]
+        subcommands: [Serve.self, API.self, Workers.self, Database.self, Keys.self]
     )
 }
 
@@ -86,6 +88,41 @@ struct Database: AsyncParsableCommand {
                 }
                 try await backend.close?()
                 Startup.printLine(report.description)
+            }
+        }
+    }
+}
+
+struct Keys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "Manage the master key that seals trading keys.", subcommands: [Rotate.self])
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: """
+                Re-encrypt every sealed trading key and API secret under TRADING_KEY_ENCRYPTION_KEY, \
+                opening old seals with TRADING_KEY_ENCRYPTION_KEY_PREVIOUS. Safe to interrupt and run again.
+                """)
+
+        func run() async throws {
+            try await Startup.run { configuration, logger in
+                guard configuration.previousTradingKeyEncryptionKey != nil else {
+                    throw ConfigurationError(.tradingKeyEncryptionKeyPrevious,
+                                             "must hold the old master key while `mirror keys rotate` runs")
+                }
+                let vault = try AESKeyVault.make(configuration: configuration, logger: logger)
+                let backend = try StoreBackend.open(configuration.database, logger: logger)
+                do {
+                    let outcome = try await KeyRotation(store: backend.store, vault: vault, wallClock: .system,
+                                                        logger: logger).run()
+                    try await backend.close?()
+                    Startup.printLine(
+                        "resealed \(outcome.resealed) wallet(s) under key version \(vault.currentKeyVersion)"
+                            + (outcome.raced > 0 ? " (\(outcome.raced) changed meanwhile; run again to be sure)" : ""))
+                } catch {
+                    try? await backend.close?()
+                    throw error
+                }
             }
         }
     }

@@ -439,7 +439,25 @@ public struct CopyEngine: Sendable {
         guard try await self.store.updateAttempt(updated, from: attempt.status) else {
             throw LostLease(attemptID: attempt.id)
         }
+        if updated.status.isTerminal { self.logOutcome(updated) }
         return updated
+    }
+
+    private func logOutcome(_ attempt: CopyAttempt) {
+        Counter(label: "mirror.copy.attempts", dimensions: [("status", attempt.status.rawValue)]).increment()
+        var metadata: Logger.Metadata = [
+            "attempt.id": "\(attempt.id)", "attempt.kind": "\(attempt.kind.rawValue)",
+            "attempt.status": "\(attempt.status.rawValue)", "profile.id": "\(attempt.profileID)",
+            "leader.price": "\(attempt.leaderPrice)",
+        ]
+        if let reason = attempt.skipReason { metadata["attempt.skip_reason"] = "\(reason.rawValue)" }
+        if let note = attempt.note { metadata["attempt.note"] = "\(note)" }
+        if attempt.filledShares.baseUnits > 0 {
+            metadata["fill.shares"] = "\(attempt.filledShares)"
+            metadata["fill.price"] = "\(attempt.fillPrice.map(\.description) ?? "-")"
+        }
+        if let sent = attempt.sentAt { metadata["latency.detect_to_send_ms"] = "\(sent.since(attempt.detectedAt).wholeMilliseconds)" }
+        self.logger.info("copy attempt finished", metadata: metadata)
     }
 }
 
