@@ -108,6 +108,8 @@ enum ISO8601Milliseconds {
         guard bytes.count == end + 1, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
         else { throw TimestampParseError(text: text) }
         let days = daysFromCivil(year: year, month: month, day: day)
+        // A day past the end of its month would roll over into the next one: refuse it.
+        guard civil(fromDays: days) == (year, month, day) else { throw TimestampParseError(text: text) }
         return Timestamp(epochMilliseconds: ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + milli)
     }
 
