@@ -16,12 +16,12 @@ indirect enum RelayerJSON: Sendable {
     private func write(to output: inout String) {
         switch self {
         case .string(let text):
-            Self.writeString(text, to: &output)
+            output += JSON.string(text)
         case .object(let members):
             output += "{"
             for (index, member) in members.enumerated() {
                 if index > 0 { output += "," }
-                Self.writeString(member.key, to: &output)
+                output += JSON.string(member.key)
                 output += ":"
                 member.value.write(to: &output)
             }
@@ -34,25 +34,5 @@ indirect enum RelayerJSON: Sendable {
             }
             output += "]"
         }
-    }
-
-    private static func writeString(_ text: String, to output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            case let control where control.value < 0x20:
-                let hex = String(control.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
     }
 }
