@@ -18,6 +18,14 @@ if [[ -n "${MIRROR_SCRATCH_PATH:-}" ]]; then
     MIRROR_SWIFT_FLAGS+=(--scratch-path "$MIRROR_SCRATCH_PATH")
 fi
 
+# `swift build` with those flags. SwiftPM orders a dependency's trait defines (Hummingbird's
+# -DConfigurationSupport -DFullFoundation) by its per-process hash seed, so every re-plan had even
+# odds of recompiling those modules (swiftlang/swift-package-manager#10525); a fixed seed keeps the
+# order stable. Only builds get it: test processes keep Swift's randomly seeded hashing.
+mirror_swift_build() {
+    SWIFT_DETERMINISTIC_HASHING=1 swift build "${MIRROR_SWIFT_FLAGS[@]}" "$@"
+}
+
 mirror_step() {
     printf '\n==> %s\n' "$*"
 }
