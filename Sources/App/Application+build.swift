@@ -85,7 +85,7 @@ extension Backends {
     /// leaves the schema to `mirror db push`, as the runbook says.
     static func open(configuration: MirrorConfiguration, wallClock: WallClock = .system,
                      logger: Logger = Logger(label: "mirror")) async throws -> Backends {
-        let backends = try Self.make(configuration: configuration, wallClock: wallClock, logger: logger)
+        let backends = try await Self.make(configuration: configuration, wallClock: wallClock, logger: logger)
         logger.info("backends chosen", metadata: [
             "mirror.mode": "\(configuration.mode.rawValue)",
             "mirror.database": "\(configuration.database)",

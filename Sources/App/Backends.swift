@@ -36,16 +36,22 @@ struct Backends: Sendable {
 
     /// Opens the store and cache named by `configuration`. A backend this build recognises but
     /// does not contain yet (PostgreSQL, Redis) stops start-up with one line naming its variable.
-    static func make(configuration: MirrorConfiguration, wallClock: WallClock, logger: Logger) throws -> Backends {
+    static func make(configuration: MirrorConfiguration, wallClock: WallClock, logger: Logger) async throws -> Backends {
         if configuration.redis != nil {
             throw ConfigurationError(.redisURL,
                 "names a Redis server, but this build has no Redis adapter yet; unset REDIS_URL to use the in-memory cache")
         }
-        let cache = InMemoryCache(clock: wallClock)
-        let vault = try AESKeyVault.make(configuration: configuration, logger: logger)
-        let venue = try VenueBackend.make(configuration.exchange, wallClock: wallClock, logger: logger)
-        return Backends(storeBackend: try StoreBackend.open(configuration.database, logger: logger), cache: cache,
-                        venue: venue, vault: vault, ids: .system)
+        // The store first: a database this build cannot open is refused before anything is written.
+        let storeBackend = try StoreBackend.open(configuration.database, logger: logger)
+        do {
+            let vault = try AESKeyVault.make(configuration: configuration, logger: logger)
+            let venue = try VenueBackend.make(configuration.exchange, wallClock: wallClock, logger: logger)
+            return Backends(storeBackend: storeBackend, cache: InMemoryCache(clock: wallClock), venue: venue,
+                            vault: vault, ids: .system)
+        } catch {
+            try? await storeBackend.close?()
+            throw error
+        }
     }
 }
 

@@ -17,6 +17,11 @@ extension AESKeyVault {
         guard configuration.mode == .local else {
             throw ConfigurationError(.tradingKeyEncryptionKey, "is required in production mode")
         }
+        if case .memory = configuration.database {
+            // Nothing outlives the process with an in-memory store, so neither need its key.
+            logger.warning("TRADING_KEY_ENCRYPTION_KEY is not set: using a throwaway master key for the in-memory store")
+            return AESKeyVault(current: try MasterKey(hex: MasterKey.generateHex()))
+        }
         let path = configuration.dataFolder.appendingPathComponent("master.key").path
         let (key, created) = try MasterKey.loadOrCreate(at: path)
         logger.warning(

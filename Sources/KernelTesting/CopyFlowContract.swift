@@ -59,7 +59,7 @@ struct FlowScenario {
     static func make(
         _ harness: CopyFlowHarness, n: Int = 1, negRisk: Bool = false, status: ProfileStatus = .enabled,
         mode: TradingMode = .live, sizing: Sizing = .fixedUSD(.dollars(10)), limits: CopyLimits = CopyLimits(),
-        funds: Collateral = .dollars(100), asks: [BookLevel]? = nil, endsAt: Timestamp? = nil,
+        funds: Collateral = .dollars(100), asks: [BookLevel]? = nil, endsAt: Timestamp? = nil, protocolV2: Bool = false,
         leader existing: Leader? = nil, market existingMarket: (VenueMarket, TokenID)? = nil
     ) async throws -> FlowScenario {
         let now = harness.clock.now()
@@ -90,7 +90,8 @@ struct FlowScenario {
             (market, token) = existingMarket
         } else {
             market = try await harness.venue.control.createMarket(VenueMarketSpec(
-                slug: "flow-market-\(n)", tickSize: Self.cent, minOrderSize: .whole(5), negRisk: negRisk, endsAt: endsAt))
+                slug: "flow-market-\(n)", tickSize: Self.cent, minOrderSize: .whole(5), negRisk: negRisk, endsAt: endsAt,
+                protocolV2: protocolV2))
             token = try #require(market.tokenIDs.first)
             let defaultAsks = [BookLevel(price: Price(baseUnits: 510_000), size: .whole(500)),
                                BookLevel(price: Price(baseUnits: 520_000), size: .whole(500))]
@@ -335,7 +336,6 @@ extension CopyFlowContract {
 
     /// One scenario per skip reason reachable through a venue, each breaking exactly one rule.
     static func expectSkips(_ harness: CopyFlowHarness) async throws {
-        let cent = FlowScenario.cent
         var n = 0
         func skipped(_ expected: SkipReason, make: (Int) async throws -> FlowScenario,
                      buy: (FlowScenario) async throws -> Void, before: () -> Void = {}) async throws {
@@ -365,6 +365,8 @@ extension CopyFlowContract {
         try await skipped(.marketResolvingSoon, make: {
             try await FlowScenario.make(harness, n: $0, endsAt: harness.clock.now() + .seconds(120))
         }, buy: normalBuy)
+        try await skipped(.unsupportedMarket, make: { try await FlowScenario.make(harness, n: $0, protocolV2: true) },
+                          buy: normalBuy)
         try await skipped(.priceOutOfBand, make: { try await FlowScenario.make(harness, n: $0) },
                           buy: { _ = try await $0.leaderBuys(.whole(100), at: Price(baseUnits: 990_000), on: harness) })
         try await skipped(.slippageTooHigh, make: {
@@ -381,7 +383,6 @@ extension CopyFlowContract {
         try await skipped(.belowExchangeMinimum, make: {
             try await FlowScenario.make(harness, n: $0, sizing: .fixedUSD(Collateral(baseUnits: 2_000_000)))
         }, buy: normalBuy)
-        _ = cent
     }
 }
 

@@ -50,10 +50,13 @@ public struct VenueMarketSpec: Hashable, Sendable {
     public var negRisk: Bool
     public var takerFee: FeeSchedule
     public var endsAt: Timestamp?
+    /// A Protocol-V2 market (spec §5.8), which this build's engine skips.
+    public var protocolV2: Bool
 
     public init(slug: String, outcomes: [String] = ["Yes", "No"], tickSize: Price = Price(baseUnits: 10_000),
                 minOrderSize: Shares = .whole(5), negRisk: Bool = false, takerFee: FeeSchedule = .free,
-                endsAt: Timestamp? = nil) {
+                endsAt: Timestamp? = nil, protocolV2: Bool = false) {
+        self.protocolV2 = protocolV2
         self.slug = slug
         self.outcomes = outcomes
         self.tickSize = tickSize

@@ -22,6 +22,8 @@ public struct FakeMarket: Hashable, Sendable {
     /// The venue keeps this market's books stocked around a moving midpoint; otherwise the
     /// books hold exactly what `setBook` put there, minus what was taken.
     public var simulatedLiquidity: Bool
+    /// A Protocol-V2 market (spec §5.8), reported as such so the engine's skip can be exercised.
+    public var protocolV2: Bool = false
 
     public var resolved: Bool { self.winningToken != nil }
 
@@ -43,7 +45,8 @@ public struct FakeMarket: Hashable, Sendable {
         MarketInfo(
             tokenID: tokenID, conditionID: self.conditionID, slug: self.slug, outcome: self.outcome(of: tokenID),
             tickSize: self.tickSize, minOrderSize: self.minOrderSize, negRisk: self.negRisk, takerFee: self.takerFee,
-            acceptingOrders: self.acceptingOrders && !self.resolved, resolved: self.resolved, endsAt: self.endsAt)
+            acceptingOrders: self.acceptingOrders && !self.resolved, resolved: self.resolved, endsAt: self.endsAt,
+            protocolV2: self.protocolV2)
     }
 }
 
@@ -59,10 +62,12 @@ public struct FakeMarketSpec: Hashable, Sendable {
     /// When set (one price per outcome, on the tick), the venue stocks the books around these
     /// midpoints and moves them as leaders trade.
     public var simulatedMidpoints: [Price]?
+    public var protocolV2: Bool
 
     public init(slug: String, outcomes: [String] = ["Yes", "No"], tickSize: Price = Price(baseUnits: 10_000),
                 minOrderSize: Shares = .whole(5), negRisk: Bool = false, takerFee: FeeSchedule = .free,
-                endsAt: Timestamp? = nil, simulatedMidpoints: [Price]? = nil) {
+                endsAt: Timestamp? = nil, simulatedMidpoints: [Price]? = nil, protocolV2: Bool = false) {
+        self.protocolV2 = protocolV2
         self.slug = slug
         self.outcomes = outcomes
         self.tickSize = tickSize
