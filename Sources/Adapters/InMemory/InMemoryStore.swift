@@ -197,10 +197,7 @@ extension InMemoryStore {
             throw StoreError.duplicate(entity: "leader_events", key: event.id.rawValue)
         }
         let attempts = self.activeProfiles(followingLeader: event.leaderID).map { profile in
-            CopyAttempt(
-                id: newAttemptID(), profileID: profile.id, userID: profile.userID, leaderEventID: event.id,
-                kind: event.fill.side == .buy ? .entry : .exit, dueAt: event.detectedAt, detectedAt: event.detectedAt,
-                leaderPrice: event.fill.price, createdAt: event.createdAt, updatedAt: event.createdAt)
+            CopyAttempt.fannedOut(from: event, to: profile, id: newAttemptID())
         }
         // Check every attempt id before writing anything, so a clash leaves no partial fan-out.
         var newIDs: Set<AttemptID> = []

@@ -30,10 +30,7 @@ extension SQLiteStore: CopyEventStore {
 
             var attempts: [CopyAttempt] = []
             for profile in try Self.activeProfiles(db, followingLeader: event.leaderID) {
-                let attempt = CopyAttempt(
-                    id: newAttemptID(), profileID: profile.id, userID: profile.userID, leaderEventID: event.id,
-                    kind: fill.side == .buy ? .entry : .exit, dueAt: event.detectedAt, detectedAt: event.detectedAt,
-                    leaderPrice: fill.price, createdAt: event.createdAt, updatedAt: event.createdAt)
+                let attempt = CopyAttempt.fannedOut(from: event, to: profile, id: newAttemptID())
                 try Self.insertAttempt(attempt, db)
                 attempts.append(attempt)
             }

@@ -63,6 +63,18 @@ public struct CopyAttempt: Hashable, Sendable, Codable {
     }
 }
 
+extension CopyAttempt {
+    /// The PENDING attempt that recording `event` fans out to `profile`: due at once, an entry
+    /// for a leader BUY and an exit for a SELL. Every store adapter builds attempts with this, so
+    /// fan-out means the same thing everywhere.
+    public static func fannedOut(from event: LeaderEvent, to profile: CopyProfile, id: AttemptID) -> CopyAttempt {
+        CopyAttempt(
+            id: id, profileID: profile.id, userID: profile.userID, leaderEventID: event.id,
+            kind: event.fill.side == .buy ? .entry : .exit, dueAt: event.detectedAt, detectedAt: event.detectedAt,
+            leaderPrice: event.fill.price, createdAt: event.createdAt, updatedAt: event.createdAt)
+    }
+}
+
 /// Why an attempt copied nothing; one code per risk check, in the order they run.
 public enum SkipReason: String, Hashable, Sendable, Codable, CaseIterable {
     case profileNotActive = "PROFILE_NOT_ACTIVE"
