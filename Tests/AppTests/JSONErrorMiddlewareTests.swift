@@ -45,3 +45,16 @@ struct DriverFailure: Error, CustomStringConvertible {
         }
     }
 }
+
+@Suite struct LogRedactionTests {
+    @Test(arguments: [
+        ("connection to postgres://mirror:CANARY-9d2f@db:5432/mirror failed",
+         "connection to postgres://<redacted>@db:5432/mirror failed"),
+        ("redis://:CANARY@cache and postgres://u:p@h", "redis://<redacted>@cache and postgres://<redacted>@h"),
+        ("no credentials in https://clob.polymarket.com/order", "no credentials in https://clob.polymarket.com/order"),
+        ("plain text", "plain text"),
+    ])
+    func urlCredentialsNeverReachTheLog(_ text: String, _ expected: String) {
+        #expect(redactingURLCredentials(in: text) == expected)
+    }
+}

@@ -37,8 +37,26 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 
     private static func internalError(_ error: any Error, context: Context) -> HTTPError {
         context.logger.error("request failed", metadata: [
-            "error.type": "\(type(of: error))", "error.message": "\(String(describing: error))",
+            "error.type": "\(type(of: error))",
+            "error.message": "\(redactingURLCredentials(in: String(describing: error)))",
         ])
         return HTTPError(.internalServerError, message: "internal error")
     }
+}
+
+/// Replaces the user-info of every URL in `text` (`postgres://user:password@host` →
+/// `postgres://<redacted>@host`): driver errors often quote the URL they failed to reach.
+func redactingURLCredentials(in text: String) -> String {
+    var output = ""
+    var rest = Substring(text)
+    while let scheme = rest.range(of: "://") {
+        output += rest[..<scheme.upperBound]
+        rest = rest[scheme.upperBound...]
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == " " || $0 == "\"" || $0 == "'" || $0 == "\n" } ?? rest.endIndex
+        if let at = rest[..<authorityEnd].lastIndex(of: "@") {
+            output += "<redacted>"
+            rest = rest[at...]
+        }
+    }
+    return output + rest
 }
