@@ -151,6 +151,7 @@ let package = Package(
             dependencies: [
                 "KeyVaultAdapter", "Kernel", "KernelTesting", "Ethereum", "InMemoryAdapter",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,5 +1,6 @@
 import Ethereum
 import InMemoryAdapter
+import InMemoryLogging
 import Kernel
 import KernelTesting
 import KeyVaultAdapter
@@ -118,6 +119,42 @@ let canaryMasterKeyHex = "c0ffee00" + String(repeating: "5a", count: 24) + "dead
             let passphrase = try await vault.open(try #require(wallet.sealedAPIPassphrase),
                 binding: SealBinding(userID: wallet.userID, address: wallet.signerAddress, purpose: SealPurpose.apiPassphrase))
             #expect(passphrase == Array("passphrase-\(n)".utf8))
+        }
+    }
+
+    /// The canary master key, a trading key and the API secrets never reach the log or an error,
+    /// through a rotation that fails half-way and one that finishes.
+    @Test func noSecretReachesTheLogOrAnError() async throws {
+        let store: any Store = InMemoryStore()
+        let wallets = try await self.seedWallets(2, in: store)
+        let handler = InMemoryLogHandler()
+        var logger = Logger(label: "rotation") { _ in handler }
+        logger.logLevel = .trace
+        let clock = ManualWallClock()
+        let rotating = AESKeyVault(current: Self.new, previous: [Self.old])
+        var errors: [String] = []
+        do {
+            _ = try await KeyRotation(store: store, vault: FailingVault(base: rotating, failAfter: 2),
+                                      wallClock: clock.wallClock, logger: logger).run()
+        } catch {
+            errors.append(String(describing: error) + String(reflecting: error))
+        }
+        do {
+            _ = try await AESKeyVault(current: Self.new).sign(
+                digest: [UInt8](repeating: 7, count: 32), with: wallets[0].sealedKey,
+                binding: .tradingKey(userID: wallets[0].userID, address: wallets[0].signerAddress))
+        } catch {
+            errors.append(String(describing: error) + String(reflecting: error))
+        }
+        _ = try await KeyRotation(store: store, vault: rotating, wallClock: clock.wallClock, logger: logger).run()
+        let logged = handler.entries.map { "\($0.message) \($0.metadata) \(String(describing: $0.error))" }
+        #expect(!logged.isEmpty)
+        #expect(errors.count == 2)
+        let secrets = [canaryMasterKeyHex, "c0ffee00", String(repeating: "33", count: 32), "secret-1", "passphrase-1"]
+        for text in logged + errors {
+            for secret in secrets {
+                #expect(!text.lowercased().contains(secret), "a secret reached: \(text)")
+            }
         }
     }
 
