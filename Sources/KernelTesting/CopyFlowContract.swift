@@ -1,6 +1,7 @@
 import Ethereum
 public import Kernel
 import Logging
+import Synchronization
 public import Testing
 
 /// The copy engine's full flows (ARCHITECTURE §3), parameterised over stores and venues: every
@@ -286,6 +287,19 @@ extension CopyFlowContract {
                 #expect(try await harness.store.orders(attemptID: attempt.id).count == 1)
             }
         },
+        .init("an order the venue refuses outright fails the attempt and is never resent") { harness async throws in
+            let scenario = try await FlowScenario.make(harness)
+            _ = try await scenario.leaderBuys(on: harness)
+            try await harness.ingestor().poll()
+            let refusing = RefusingSubmits(base: harness.venue.exchange)
+            try await harness.engine(exchange: refusing).runOnce()
+            harness.clock.advance(by: .seconds(60))
+            #expect(try await harness.engine(exchange: refusing).runOnce() == 0)
+            let attempt = try await scenario.onlyAttempt(harness)
+            #expect(attempt.status == .failed)
+            #expect(try await harness.store.orders(attemptID: attempt.id).map(\.status) == [.rejected])
+            #expect(refusing.submits.withLock { $0 } == 1)
+        },
         .init("paper mode fills against the book without sending anything") { harness async throws in
             let scenario = try await FlowScenario.make(harness, mode: .paper)
             _ = try await scenario.leaderBuys(on: harness)
@@ -386,3 +400,33 @@ extension CopyFlowContract {
     }
 }
 
+
+/// A venue that turns every order submission down with an HTTP 400, counting them.
+final class RefusingSubmits: Exchange {
+    let base: any Exchange
+    let submits = Mutex(0)
+
+    init(base: any Exchange) { self.base = base }
+
+    func market(tokenID: TokenID) async throws -> MarketInfo { try await self.base.market(tokenID: tokenID) }
+    func orderBook(tokenID: TokenID) async throws -> OrderBook { try await self.base.orderBook(tokenID: tokenID) }
+    func prepareOrder(_ intent: OrderIntent, account: TradingAccount, at time: Timestamp) async throws -> PreparedOrder {
+        try await self.base.prepareOrder(intent, account: account, at: time)
+    }
+    func signedPayload(for prepared: PreparedOrder, signature: [UInt8], account: TradingAccount) throws -> String {
+        try self.base.signedPayload(for: prepared, signature: signature, account: account)
+    }
+    func submitOrder(payload: String, orderID: OrderID, account: TradingAccount) async throws -> OrderSnapshot {
+        self.submits.withLock { $0 += 1 }
+        throw VenueError.refused(status: 400, message: "invalid order payload")
+    }
+    func order(id: OrderID, account: TradingAccount) async throws -> OrderSnapshot? {
+        try await self.base.order(id: id, account: account)
+    }
+    func cancelOrder(id: OrderID, account: TradingAccount) async throws -> OrderSnapshot? {
+        try await self.base.cancelOrder(id: id, account: account)
+    }
+    func collateralBalance(account: TradingAccount) async throws -> Collateral {
+        try await self.base.collateralBalance(account: account)
+    }
+}

@@ -131,8 +131,11 @@ public struct CopyEngine: Sendable {
             market = try await self.exchange.market(tokenID: fill.tokenID)
             book = try await self.exchange.orderBook(tokenID: fill.tokenID)
             balance = profile.mode == .paper ? .zero : try await self.exchange.collateralBalance(account: account)
-        } catch let error as VenueError {
+        } catch let error as VenueError where error.isTransient {
             return try await self.deferAttempt(attempt, because: error)
+        } catch let error as VenueError {
+            _ = try await self.write(attempt, event: .fail) { $0.note = "the venue refused to describe the market: \(error)" }
+            return
         }
         let exposure = try await self.exposure(of: profile, conditionID: market.conditionID, tokenID: fill.tokenID, now: now)
         if let reason = EntryChecks.firstFailure(profile: profile, fill: fill, market: market, bestAsk: book.bestAsk, now: now) {
@@ -156,7 +159,7 @@ public struct CopyEngine: Sendable {
             let prepared: PreparedOrder
             do {
                 prepared = try await self.exchange.prepareOrder(intent, account: account, at: now)
-            } catch let error as VenueError {
+            } catch let error as VenueError where error.isTransient {
                 return try await self.deferAttempt(attempt, because: error)
             } catch {
                 // The venue's rules refuse this order as sized (not a transient failure).
@@ -240,6 +243,12 @@ public struct CopyEngine: Sendable {
             snapshot = try await self.exchange.submitOrder(
                 payload: order.signedPayload, orderID: order.id, account: TradingAccount(wallet))
             try await self.faults(.afterSend)
+        } catch VenueError.refused(let status, let message) {
+            // The venue read the order and turned it down: it is not on the book, and the same
+            // bytes would be refused again.
+            let refused = OrderSnapshot(orderID: order.id, state: .rejected(code: "HTTP \(status)", message: message))
+            try await self.apply(refused, to: submitted, conditionID: conditionID)
+            return try await self.finishIfSettled(current, conditionID: conditionID)
         } catch let error as VenueError {
             var unknown = submitted
             unknown.status = try submitted.status.applying(.loseResponse)

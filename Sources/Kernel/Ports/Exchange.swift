@@ -274,6 +274,13 @@ public enum VenueError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether trying again later may succeed (an outage, or a breaker that will half-open);
+    /// a refusal will not change by waiting.
+    public var isTransient: Bool {
+        if case .circuitOpen = self { return true }
+        return self.indicatesOutage
+    }
+
     /// Whether this failure says something about the venue's health (counts towards the breaker).
     public var indicatesOutage: Bool {
         switch self {
