@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "KernelTesting",
             // Ethereum lets contracts verify signatures by recovery, independently of the adapter.
-            dependencies: ["Kernel", "Ethereum"],
+            dependencies: ["Kernel", "Ethereum", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
 
@@ -86,6 +86,7 @@ let package = Package(
             dependencies: [
                 "Kernel",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Adapters/SQLite",
             swiftSettings: strictSettings
@@ -162,7 +163,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SQLiteAdapterTests",
-            dependencies: ["SQLiteAdapter", "Kernel", "KernelTesting", "FakeExchangeTesting"],
+            dependencies: [
+                "SQLiteAdapter", "Kernel", "KernelTesting", "FakeExchangeTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -179,6 +183,7 @@ let package = Package(
                 "Kernel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
