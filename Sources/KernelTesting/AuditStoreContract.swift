@@ -1,24 +1,9 @@
-public import Kernel
-public import Testing
+import Kernel
+import Testing
 
-/// The specification of ``AuditStore``: every adapter runs every case on an empty store.
-public struct AuditStoreContract: Sendable, CustomTestStringConvertible {
-    public let name: String
-    private let body: @Sendable (any Store) async throws -> Void
 
-    init(_ name: String, _ body: @escaping @Sendable (any Store) async throws -> Void) {
-        self.name = name
-        self.body = body
-    }
-
-    public var testDescription: String { self.name }
-
-    /// Runs this case against `store`, which must be empty.
-    public func run(on store: some Store) async throws { try await self.body(store) }
-}
-
-extension AuditStoreContract {
-    public static let cases: [AuditStoreContract] = [
+extension StoreContract where Port == AuditStorePort {
+    public static var cases: [AuditStoreContract] { [
         .init("appended entries read back equal, with and without a subject") { store async throws in
             let empty = try await store.recentAudit(limit: 10)
             #expect(empty.isEmpty)
@@ -51,5 +36,5 @@ extension AuditStoreContract {
             #expect(all == [newest, tiedHigh, tiedLow, oldest])
             #expect(limited == [newest, tiedHigh, tiedLow])
         },
-    ]
+    ] }
 }

@@ -1,27 +1,12 @@
-public import Kernel
+import Kernel
 import Synchronization
-public import Testing
+import Testing
 
-/// The specification of ``CopyEventStore``: every adapter runs every case on an empty store.
-public struct CopyEventStoreContract: Sendable, CustomTestStringConvertible {
-    public let name: String
-    private let body: @Sendable (any Store) async throws -> Void
 
-    init(_ name: String, _ body: @escaping @Sendable (any Store) async throws -> Void) {
-        self.name = name
-        self.body = body
-    }
+extension StoreContract where Port == CopyEventStorePort {
+    public static var cases: [CopyEventStoreContract] { fanOut + events + claims + updates }
 
-    public var testDescription: String { self.name }
-
-    /// Runs this case against `store`, which must be empty.
-    public func run(on store: some Store) async throws { try await self.body(store) }
-}
-
-extension CopyEventStoreContract {
-    public static let cases: [CopyEventStoreContract] = fanOut + events + claims + updates
-
-    static let fanOut: [CopyEventStoreContract] = [
+    static var fanOut: [CopyEventStoreContract] { [
         .init("recording a BUY inserts the event and one PENDING ENTRY per non-STOPPED follower") { store async throws in
             let leader = try await Seed.leader(1, in: store)
             let other = try await Seed.leader(2, in: store)
@@ -160,9 +145,9 @@ extension CopyEventStoreContract {
             #expect(attempts.count == 3)
             #expect(Set(attempts.map(\.profileID)).count == 3)
         },
-    ]
+    ] }
 
-    static let events: [CopyEventStoreContract] = [
+    static var events: [CopyEventStoreContract] { [
         .init("leaderEvent(id:) and (identity:) find the event; unknown ones read nil") { store async throws in
             let leader = try await Seed.leader(1, in: store)
             let event = LeaderEvent.fixture(1, leader: leader, occurredAt: Timestamp(epochMilliseconds: 1_700_000_000_001))
@@ -232,9 +217,9 @@ extension CopyEventStoreContract {
             #expect(attempts.map(\.id.rawValue) == ["attempt-c", "attempt-b", "attempt-a"])
             #expect(listed.map(\.id.rawValue) == ["attempt-a", "attempt-b", "attempt-c"])
         },
-    ]
+    ] }
 
-    static let claims: [CopyEventStoreContract] = [
+    static var claims: [CopyEventStoreContract] { [
         .init("claimAttempts leases due attempts and increments the token, changing nothing else") { store async throws in
             let (attempt, _, _) = try await Seed.attempt(in: store)
             let now = attempt.dueAt + .milliseconds(1)
@@ -355,9 +340,9 @@ extension CopyEventStoreContract {
                 }
             }
         },
-    ]
+    ] }
 
-    static let updates: [CopyEventStoreContract] = [
+    static var updates: [CopyEventStoreContract] { [
         .init("updateAttempt writes every mutable field when token and status match") { store async throws in
             let (attempt, _, _) = try await Seed.attempt(in: store)
             let claimed = try #require(try await store.claimAttempts(
@@ -436,7 +421,7 @@ extension CopyEventStoreContract {
             let stored = try await store.attempt(id: attempt.id)
             #expect(stored?.note == "racer \(winner)")
         },
-    ]
+    ] }
 }
 
 /// Hands out the given ids in order, then `attempt-extra` (for fan-out ordering tests).

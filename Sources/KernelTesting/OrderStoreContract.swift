@@ -1,21 +1,6 @@
-public import Kernel
-public import Testing
+import Kernel
+import Testing
 
-/// The specification of ``OrderStore``: every adapter runs every case on an empty store.
-public struct OrderStoreContract: Sendable, CustomTestStringConvertible {
-    public let name: String
-    private let body: @Sendable (any Store) async throws -> Void
-
-    init(_ name: String, _ body: @escaping @Sendable (any Store) async throws -> Void) {
-        self.name = name
-        self.body = body
-    }
-
-    public var testDescription: String { self.name }
-
-    /// Runs this case against `store`, which must be empty.
-    public func run(on store: some Store) async throws { try await self.body(store) }
-}
 
 /// An order of the seeded attempt.
 private func order(
@@ -26,10 +11,10 @@ private func order(
         n, attemptID: attempt.id, profileID: attempt.profileID, walletID: walletID, status: status, createdAt: createdAt)
 }
 
-extension OrderStoreContract {
-    public static let cases: [OrderStoreContract] = orders + updates + positions
+extension StoreContract where Port == OrderStorePort {
+    public static var cases: [OrderStoreContract] { orders + updates + positions }
 
-    static let orders: [OrderStoreContract] = [
+    static var orders: [OrderStoreContract] { [
         .init("an order round-trips, with every optional field empty or set") { store async throws in
             let (attempt, profile, _) = try await Seed.attempt(in: store)
             let fresh = order(1, of: attempt, walletID: profile.walletID)
@@ -110,9 +95,9 @@ extension OrderStoreContract {
             #expect(limited == Array(expected.prefix(2)))
             #expect(none.isEmpty)
         },
-    ]
+    ] }
 
-    static let updates: [OrderStoreContract] = [
+    static var updates: [OrderStoreContract] { [
         .init("updateOrder writes every mutable field when the status is as expected") { store async throws in
             let (attempt, profile, _) = try await Seed.attempt(in: store)
             let original = order(1, of: attempt, walletID: profile.walletID)
@@ -226,9 +211,9 @@ extension OrderStoreContract {
             #expect(stored?.note == "racer \(winner)")
             #expect(position?.shares == Shares(baseUnits: Int64(winner + 1)))
         },
-    ]
+    ] }
 
-    static let positions: [OrderStoreContract] = [
+    static var positions: [OrderStoreContract] { [
         .init("a position round-trips; savePosition replaces the row for (profile, token)") { store async throws in
             let leader = try await Seed.leader(1, in: store)
             let profile = try await Seed.follower(1, of: leader, in: store)
@@ -264,5 +249,5 @@ extension OrderStoreContract {
             ])
             #expect(listed.allSatisfy { $0.profileID == profile.id })
         },
-    ]
+    ] }
 }

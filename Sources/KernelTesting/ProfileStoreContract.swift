@@ -1,24 +1,9 @@
-public import Kernel
-public import Testing
+import Kernel
+import Testing
 
-/// The specification of ``ProfileStore``: every adapter runs every case on an empty store.
-public struct ProfileStoreContract: Sendable, CustomTestStringConvertible {
-    public let name: String
-    private let body: @Sendable (any Store) async throws -> Void
 
-    init(_ name: String, _ body: @escaping @Sendable (any Store) async throws -> Void) {
-        self.name = name
-        self.body = body
-    }
-
-    public var testDescription: String { self.name }
-
-    /// Runs this case against `store`, which must be empty.
-    public func run(on store: some Store) async throws { try await self.body(store) }
-}
-
-extension ProfileStoreContract {
-    public static let cases: [ProfileStoreContract] = [
+extension StoreContract where Port == ProfileStorePort {
+    public static var cases: [ProfileStoreContract] { [
         .init("a leader round-trips and is found by id and by address") { store async throws in
             let plain = Leader.fixture(1)
             let labelled = Leader.fixture(
@@ -190,5 +175,5 @@ extension ProfileStoreContract {
                 try await store.updateProfileSettings(CopyProfile.fixture(99))
             }
         },
-    ]
+    ] }
 }

@@ -1,21 +1,6 @@
-public import Kernel
-public import Testing
+import Kernel
+import Testing
 
-/// The specification of ``RelayerTxStore``: every adapter runs every case on an empty store.
-public struct RelayerTxStoreContract: Sendable, CustomTestStringConvertible {
-    public let name: String
-    private let body: @Sendable (any Store) async throws -> Void
-
-    init(_ name: String, _ body: @escaping @Sendable (any Store) async throws -> Void) {
-        self.name = name
-        self.body = body
-    }
-
-    public var testDescription: String { self.name }
-
-    /// Runs this case against `store`, which must be empty.
-    public func run(on store: some Store) async throws { try await self.body(store) }
-}
 
 /// A user `n` with wallet `n`, the parents of relayer transactions.
 private func owner(_ n: Int, in store: some Store) async throws -> TradingWallet {
@@ -23,8 +8,8 @@ private func owner(_ n: Int, in store: some Store) async throws -> TradingWallet
     return try await Seed.wallet(n, of: user, in: store)
 }
 
-extension RelayerTxStoreContract {
-    public static let cases: [RelayerTxStoreContract] = [
+extension StoreContract where Port == RelayerTxStorePort {
+    public static var cases: [RelayerTxStoreContract] { [
         .init("a relayer tx round-trips and is found by id and by idempotency key") { store async throws in
             let wallet = try await owner(1, in: store)
             let bare = RelayerTx.fixture(
@@ -162,5 +147,5 @@ extension RelayerTxStoreContract {
             let stored = try await store.relayerTx(id: tx.id)
             #expect(stored?.lastError == "racer \(winner)")
         },
-    ]
+    ] }
 }

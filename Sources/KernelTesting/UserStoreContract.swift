@@ -1,24 +1,9 @@
-public import Kernel
-public import Testing
+import Kernel
+import Testing
 
-/// The specification of ``UserStore``: every adapter runs every case on an empty store.
-public struct UserStoreContract: Sendable, CustomTestStringConvertible {
-    public let name: String
-    private let body: @Sendable (any Store) async throws -> Void
 
-    init(_ name: String, _ body: @escaping @Sendable (any Store) async throws -> Void) {
-        self.name = name
-        self.body = body
-    }
-
-    public var testDescription: String { self.name }
-
-    /// Runs this case against `store`, which must be empty.
-    public func run(on store: some Store) async throws { try await self.body(store) }
-}
-
-extension UserStoreContract {
-    public static let cases: [UserStoreContract] = [
+extension StoreContract where Port == UserStorePort {
+    public static var cases: [UserStoreContract] { [
         .init("a user round-trips, with and without a login address") { store async throws in
             let withAddress = User.fixture(1)
             let withoutAddress = User.fixture(2, loginAddress: nil, createdAt: Timestamp(epochMilliseconds: -86_399_999))
@@ -258,5 +243,5 @@ extension UserStoreContract {
             let stored = try await store.wallet(id: wallet.id)
             #expect(stored?.sealedKey == .fixture(keyVersion: 2, seed: 100 + winner))
         },
-    ]
+    ] }
 }
