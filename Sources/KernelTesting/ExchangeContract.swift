@@ -1,27 +1,9 @@
 import Ethereum
 import Kernel
-public import Testing
+import Testing
 
-/// The Exchange port's specification, run against a Polymarket-compatible venue (the
-/// FakeExchange, the fake's HTTP facade) through a ``VenueHarness``. Signatures are made by test
-/// keys, exactly as the vault would make them over the prepared digest.
-public struct ExchangeContract: Sendable, CustomTestStringConvertible {
-    public let name: String
-    private let body: @Sendable (VenueHarness) async throws -> Void
-
-    init(_ name: String, _ body: @escaping @Sendable (VenueHarness) async throws -> Void) {
-        self.name = name
-        self.body = body
-    }
-
-    public var testDescription: String { self.name }
-
-    /// Runs this case against `harness`, whose venue must be fresh (no markets, no wallets).
-    public func run(on harness: VenueHarness) async throws { try await self.body(harness) }
-}
-
-extension ExchangeContract {
-    public static let cases: [ExchangeContract] = [
+extension VenueContract where Port == ExchangePort {
+    public static var cases: [ExchangeContract] { [
         .init("a FOK BUY fills at the asks for every wallet type: collateral, shares and the taker fee move") { harness async throws in
             let (_, token) = try await Venue.market(
                 "fok-buy", fee: Venue.fee, bids: [Venue.level("0.48", "100")],
@@ -315,5 +297,5 @@ extension ExchangeContract {
             #expect(Venue.rejectionCode(snapshot) != nil)
             #expect(try await harness.exchange.collateralBalance(account: trader.account) == .dollars(100))
         },
-    ]
+    ] }
 }

@@ -42,12 +42,12 @@ extension KeyVaultContract {
             #expect(first == second)
             #expect(key.sealed.keyVersion == vault.currentKeyVersion)
         },
-        .init("a sealed key never contains the plain key's address bytes in clear") { vault async throws in
+        .init("a seal holds at least a key and a tag, and its description shows neither bytes nor address") { vault async throws in
             let key = try await vault.generateTradingKey(userID: Self.user)
-            // Not a proof of encryption, but a plain-text or encoded-only seal would fail the next
-            // cases; here we only check the seal is not trivially the address or empty.
+            // Confidentiality itself is shown by the binding, tampering and wrong-key cases.
             #expect(key.sealed.ciphertext.count >= 32 + 16)
             #expect(!key.sealed.description.contains(key.address.lowercased))
+            #expect(!key.sealed.description.contains(key.sealed.ciphertext.map { String($0, radix: 16) }.joined()))
         },
         .init("a seal bound to another user or address does not open") { vault async throws in
             let key = try await vault.generateTradingKey(userID: Self.user)

@@ -1,30 +1,11 @@
 import Kernel
-public import Testing
+import Testing
 
-/// The LeaderFeed port's specification, run against a venue through a ``VenueHarness``: fill
-/// identities (twins are two, a re-read is the same), backfill windows without gaps, live
-/// delivery, and positions.
-public struct LeaderFeedContract: Sendable, CustomTestStringConvertible {
-    public let name: String
-    private let body: @Sendable (VenueHarness) async throws -> Void
-
-    init(_ name: String, _ body: @escaping @Sendable (VenueHarness) async throws -> Void) {
-        self.name = name
-        self.body = body
-    }
-
-    public var testDescription: String { self.name }
-
-    /// Runs this case against `harness`, whose venue must be fresh. Reads live streams: give the
-    /// test a time limit.
-    public func run(on harness: VenueHarness) async throws { try await self.body(harness) }
-}
-
-extension LeaderFeedContract {
-    static let leader = WalletAddress.fixture(0x4_0001)
+extension VenueContract where Port == LeaderFeedPort {
+    static var leader: WalletAddress { WalletAddress.fixture(0x4_0001) }
     static let otherLeader = WalletAddress.fixture(0x4_0002)
 
-    public static let cases: [LeaderFeedContract] = [
+    public static var cases: [LeaderFeedContract] { [
         .init("one transaction's fills come back in order, twins as two identities, the same on a re-read") { harness async throws in
             let (market, token) = try await Venue.market("feed-twins", on: harness)
             let no = try #require(market.tokenIDs.last)
@@ -124,5 +105,5 @@ extension LeaderFeedContract {
             let position = try #require(try await harness.feed.positions(of: Self.leader).first)
             #expect(position.tokenID == token && position.redeemable)
         },
-    ]
+    ] }
 }

@@ -1,27 +1,9 @@
 import Ethereum
 import Kernel
-public import Testing
+import Testing
 
-/// The Relayer port's specification, run against a venue through a ``VenueHarness``: a
-/// transaction reaches CONFIRMED (or, injected, FAILED) as the venue steps, a resubmission of the
-/// same payload is the same transaction, and only the wallet owner's signature is accepted.
-public struct RelayerContract: Sendable, CustomTestStringConvertible {
-    public let name: String
-    private let body: @Sendable (VenueHarness) async throws -> Void
-
-    init(_ name: String, _ body: @escaping @Sendable (VenueHarness) async throws -> Void) {
-        self.name = name
-        self.body = body
-    }
-
-    public var testDescription: String { self.name }
-
-    /// Runs this case against `harness`, whose venue must be fresh.
-    public func run(on harness: VenueHarness) async throws { try await self.body(harness) }
-}
-
-extension RelayerContract {
-    static let destination = WalletAddress.fixture(0x5_0001)
+extension VenueContract where Port == RelayerPort {
+    static var destination: WalletAddress { WalletAddress.fixture(0x5_0001) }
 
     /// Prepares and signs `request` for `trader`; returns the payload to submit.
     static func signed(_ request: RelayerRequest, by trader: Trader, on harness: VenueHarness) async throws -> String {
@@ -31,7 +13,7 @@ extension RelayerContract {
             for: prepared, signature: try trader.key.signatureBytes(over: prepared.digest), account: trader.account)
     }
 
-    public static let cases: [RelayerContract] = [
+    public static var cases: [RelayerContract] { [
         .init("a withdrawal moves through its states to CONFIRMED and moves the collateral once") { harness async throws in
             let trader = try await Venue.trader(1, funds: .dollars(20), on: harness)
             let payload = try await Self.signed(.withdraw(amount: .dollars(5), to: Self.destination), by: trader,
@@ -120,5 +102,5 @@ extension RelayerContract {
                 _ = try await harness.relayer.state(reference: "00000000-0000-0000-0000-000000000000")
             }
         },
-    ]
+    ] }
 }
