@@ -15,6 +15,16 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mirror", targets: ["App"]),
+        // Libraries for the separate Benchmarks/ package, which can only depend on products.
+        .library(name: "Kernel", targets: ["Kernel"]),
+        .library(name: "KernelTesting", targets: ["KernelTesting"]),
+        .library(name: "SQLiteAdapter", targets: ["SQLiteAdapter"]),
+        .library(name: "PostgresAdapter", targets: ["PostgresAdapter"]),
+        .library(name: "InMemoryAdapter", targets: ["InMemoryAdapter"]),
+        .library(name: "KeyVaultAdapter", targets: ["KeyVaultAdapter"]),
+        .library(name: "FakeExchangeAdapter", targets: ["FakeExchangeAdapter"]),
+        .library(name: "FakeExchangeTesting", targets: ["FakeExchangeTesting"]),
+        .library(name: "PolymarketProtocol", targets: ["PolymarketProtocol"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -25,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // MARK: Kernel and its contracts
@@ -89,6 +101,49 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Adapters/SQLite",
+            swiftSettings: strictSettings
+        ),
+
+        .target(
+            name: "PostgresAdapter",
+            dependencies: [
+                "Kernel",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Adapters/Postgres",
+            swiftSettings: strictSettings
+        ),
+        /// Debian's libhiredis-dev, called through `redisCommandArgv` (Swift cannot call variadic C).
+        .systemLibrary(
+            name: "CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .target(
+            name: "RedisAdapter",
+            dependencies: [
+                "Kernel",
+                "CHiredis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Sources/Adapters/Redis",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "PolymarketAdapter",
+            dependencies: [
+                "Kernel",
+                "Ethereum",
+                "PolymarketProtocol",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Sources/Adapters/Polymarket",
             swiftSettings: strictSettings
         ),
 
@@ -166,6 +221,34 @@ let package = Package(
             dependencies: [
                 "SQLiteAdapter", "Kernel", "KernelTesting", "FakeExchangeTesting",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PostgresAdapterTests",
+            dependencies: [
+                "PostgresAdapter", "Kernel", "KernelTesting", "FakeExchangeTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RedisAdapterTests",
+            dependencies: [
+                "RedisAdapter", "Kernel", "KernelTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PolymarketAdapterTests",
+            dependencies: [
+                "PolymarketAdapter", "Kernel", "KernelTesting", "PolymarketProtocol", "Ethereum",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
