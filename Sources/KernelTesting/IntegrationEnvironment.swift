@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Where the integration suites find their servers (PostgreSQL, Redis), and whether they must.
 ///
