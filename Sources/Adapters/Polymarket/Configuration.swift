@@ -1,0 +1,77 @@
+public import Kernel
+
+/// How the adapter reaches Polymarket. The App fills it from `POLYMARKET_CLOB_URL`,
+/// `POLYMARKET_GAMMA_URL` and `POLYMARKET_RATE_LIMITS` (see ``RateLimits/parse(_:)``).
+public struct PolymarketConfiguration: Sendable {
+    public static let productionCLOB = "https://clob.polymarket.com"
+    public static let productionGamma = "https://gamma-api.polymarket.com"
+
+    public var clobURL: String
+    public var gammaURL: String
+    public var chainID: UInt64
+    /// The deadline of every single request.
+    public var requestTimeout: Duration
+    public var rateLimits: RateLimits
+    /// Whose address owns the CLOB API key (spec §4).
+    public var apiKeyOwner: APIKeyOwner
+    /// A 32-byte builder code signed into every order for attribution; zero when nil. Public.
+    public var builderCode: [UInt8]?
+    /// How long market metadata is reused before it is read again (ticks can change while a
+    /// market is live, so keep this short).
+    public var marketCacheLifetime: Duration
+
+    public init(clobURL: String = Self.productionCLOB, gammaURL: String = Self.productionGamma, chainID: UInt64 = 137,
+                requestTimeout: Duration = .seconds(10), rateLimits: RateLimits = .published,
+                apiKeyOwner: APIKeyOwner = .signer, builderCode: [UInt8]? = nil,
+                marketCacheLifetime: Duration = .seconds(30)) {
+        self.clobURL = clobURL
+        self.gammaURL = gammaURL
+        self.chainID = chainID
+        self.requestTimeout = requestTimeout
+        self.rateLimits = rateLimits
+        self.apiKeyOwner = apiKeyOwner
+        self.builderCode = builderCode
+        self.marketCacheLifetime = marketCacheLifetime
+    }
+}
+
+/// Which address the CLOB API key belongs to. The SDKs always use the EOA; production has been
+/// reported to want the order's `signer` for deposit wallets (spec §4, UNCONFIRMED), hence the choice.
+public enum APIKeyOwner: String, Sendable, Hashable, CaseIterable {
+    /// The EOA that signs (the SDKs' rule for every wallet type).
+    case signer
+    /// The order's `signer` field: the deposit wallet for type 3, the EOA otherwise.
+    case orderSigner
+
+    /// The address that owns the key of `account` (`POLY_ADDRESS`).
+    public func address(of account: TradingAccount) -> WalletAddress {
+        switch self {
+        case .signer: account.signerAddress
+        case .orderSigner: account.type == .depositWallet ? account.funderAddress : account.signerAddress
+        }
+    }
+}
+
+/// Time for the adapter: wall time for auth timestamps and order times, and a way to wait for the
+/// rate limiter. Injected so tests advance time instead of sleeping.
+public protocol AdapterClock: Sendable {
+    func now() -> Timestamp
+    /// Returns once `deadline` has passed (a manual clock simply moves there).
+    func sleep(until deadline: Timestamp) async throws
+}
+
+/// The machine's clock.
+public struct SystemAdapterClock: AdapterClock {
+    private let wallClock: WallClock
+
+    public init(wallClock: WallClock) {
+        self.wallClock = wallClock
+    }
+
+    public func now() -> Timestamp { self.wallClock.now() }
+
+    public func sleep(until deadline: Timestamp) async throws {
+        let remaining = deadline.since(self.now())
+        if remaining > .zero { try await Task.sleep(for: remaining) }
+    }
+}

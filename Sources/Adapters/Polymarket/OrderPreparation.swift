@@ -1,0 +1,166 @@
+import Ethereum
+public import Kernel
+import PolymarketProtocol
+
+extension PolymarketExchange {
+    /// GTD expirations must clear now + this; the unified SDK's floor (spec §5.7).
+    static let minimumGTDLifetime: Duration = .seconds(180)
+
+    /// Applies the market's rules: the limit price snapped onto the tick on the safe side (a BUY
+    /// down, a SELL up), the size floored to 0.01 share, amounts by spec §5.4 — limit amounts for
+    /// GTC/GTD, market amounts for FOK/FAK (a BUY spends `shares × price` pUSD floored to cents,
+    /// which the CLOB requires of marketable BUYs) — and the exchange picked by the market's
+    /// neg-risk flag. Refuses Protocol-V2 markets, which this build does not trade.
+    public func prepareOrder(_ intent: OrderIntent, account: TradingAccount, at time: Timestamp) async throws -> PreparedOrder {
+        let market = try await self.market(tokenID: intent.tokenID)
+        guard !market.protocolV2 else {
+            throw VenueError.refused(status: 400, message: "PROTOCOL_V2_UNSUPPORTED: market \(market.conditionID) trades on ExchangeV3")
+        }
+        guard let tick = TickSize(market.tickSize.exactDecimal) else {
+            throw VenueError.malformedResponse("market \(market.conditionID) has an unknown tick \(market.tickSize)")
+        }
+        let price = try Self.snapped(intent.limitPrice, side: intent.side, tick: market.tickSize)
+        let size = Shares(baseUnits: intent.shares.baseUnits / 10_000 * 10_000)
+        guard let tokenID = intent.tokenID.uint256 else {
+            throw VenueError.refused(status: 400, message: "token \(intent.tokenID) is not a 256-bit id")
+        }
+        let expiration = try Self.expiration(of: intent, at: time)
+
+        let amounts: OrderAmounts
+        do {
+            switch intent.type {
+            case .gtc, .gtd:
+                amounts = try OrderAmounts.limit(side: intent.side.clob, price: price.exactDecimal,
+                                                 size: size.exactDecimal, tick: tick)
+            case .fok, .fak:
+                let amount = intent.side == .buy ? size.value(at: price).exactDecimal : size.exactDecimal
+                amounts = try OrderAmounts.market(side: intent.side.clob, worstPrice: price.exactDecimal,
+                                                  amount: amount, tick: tick)
+            }
+        } catch {
+            throw VenueError.refused(status: 400, message: "INVALID_ORDER_MIN_SIZE: \(intent.shares) shares at \(price) is too small to express (\(error))")
+        }
+        // The shares the order is sure to get (BUY) or gives (SELL).
+        let shares = Shares(baseUnits: Int64(intent.side == .buy ? amounts.takerAmount : amounts.makerAmount))
+        guard shares >= market.minOrderSize else {
+            throw VenueError.refused(status: 400, message:
+                "INVALID_ORDER_MIN_SIZE: \(shares) shares is below the market's minimum of \(market.minOrderSize)")
+        }
+
+        let order: ClobOrder
+        do {
+            order = try ClobOrder(
+                salt: self.salt() % ClobOrder.saltLimit, eoa: account.signerAddress.ethereum,
+                funder: account.funderAddress.ethereum, signatureType: account.type.clob, tokenID: tokenID,
+                side: intent.side.clob, amounts: amounts, timestamp: UInt64(max(time.epochMilliseconds, 0)),
+                builder: self.http.configuration.builderCode ?? ClobOrder.zeroBytes32)
+        } catch OrderError.funderIsNotTheEOA {
+            throw VenueError.refused(status: 400, message: "an EOA account trades from its own address")
+        } catch {
+            throw VenueError.refused(status: 400, message: "INVALID_ORDER_ERROR: the order cannot be expressed: \(error)")
+        }
+        let domain = OrderDomain.exchangeV2(negRisk: market.negRisk, chainID: self.http.configuration.chainID)
+        var normalised = intent
+        normalised.limitPrice = price
+        normalised.shares = shares
+        return PreparedOrder(
+            orderID: OrderID(Hex.encode(order.hash(in: domain))), digest: order.signingDigest(in: domain),
+            intent: normalised, makerAmount: Int64(order.makerAmount), takerAmount: Int64(order.takerAmount),
+            exchangeAddress: WalletAddress(domain.verifyingContract),
+            unsignedPayload: UnsignedOrder(order: order, domain: domain, orderType: intent.type.clob,
+                                           expiration: expiration).encoded())
+    }
+
+    /// The `POST /order` body (py-clob-client-v2 layout) for the prepared order and the signer's
+    /// signature over its digest; `owner` is the account's API key.
+    public func signedPayload(for prepared: PreparedOrder, signature: [UInt8], account: TradingAccount) throws -> String {
+        guard let apiKey = account.apiKey else {
+            throw VenueError.refused(status: 401, message: "wallet \(account.walletID) has no CLOB API key")
+        }
+        let unsigned = try UnsignedOrder.decode(prepared.unsignedPayload)
+        let signed: SignedOrder
+        do {
+            signed = try unsigned.order.signed(in: unsigned.domain, with: try Signature(bytes: signature))
+        } catch {
+            throw VenueError.refused(status: 400, message: "invalid signature: not made by the order's signer")
+        }
+        do {
+            return try PostOrderRequest(order: signed, owner: apiKey, orderType: unsigned.orderType,
+                                        expiration: unsigned.expiration).body(.pyClobClientV2)
+        } catch {
+            throw VenueError.refused(status: 400, message: "the order's options do not fit its type: \(error)")
+        }
+    }
+
+    /// The price on the tick grid, never worse than `limit`, inside `[tick, 1 − tick]`.
+    static func snapped(_ limit: Price, side: Side, tick: Price) throws(VenueError) -> Price {
+        let step = tick.baseUnits
+        let down = limit.baseUnits >= 0 ? limit.baseUnits / step * step : -((-limit.baseUnits + step - 1) / step * step)
+        let snapped = side == .buy || down == limit.baseUnits ? down : down + step
+        guard snapped >= step, snapped <= Price.one.baseUnits - step else {
+            throw .refused(status: 400, message:
+                "INVALID_ORDER_MIN_TICK_SIZE: limit \(limit) has no price on tick \(tick) inside [tick, 1 - tick]")
+        }
+        return Price(baseUnits: snapped)
+    }
+
+    static func expiration(of intent: OrderIntent, at time: Timestamp) throws(VenueError) -> UInt64 {
+        guard intent.type == .gtd else { return 0 }
+        guard let expiresAt = intent.expiresAt, expiresAt >= time + Self.minimumGTDLifetime else {
+            throw .refused(status: 400, message: "INVALID_ORDER_EXPIRATION: a GTD order must live at least 180 s")
+        }
+        return UInt64(expiresAt.epochMilliseconds / 1_000)
+    }
+}
+
+/// The signed struct, its domain and the unsigned body options, carried in
+/// `PreparedOrder.unsignedPayload` so `signedPayload` needs no venue call. Written by hand as
+/// compact JSON (every value is a number, hex or a fixed word) and read back with ``JSONValue``.
+struct UnsignedOrder: Sendable {
+    var order: ClobOrder
+    var domain: OrderDomain
+    var orderType: ClobOrderType
+    var expiration: UInt64
+
+    func encoded() -> String {
+        let o = self.order
+        return """
+            {"domain":{"version":"\(self.domain.version)","chainId":\(self.domain.chainID),\
+            "verifyingContract":"\(self.domain.verifyingContract.checksummed)"},\
+            "orderType":"\(self.orderType.rawValue)","expiration":"\(self.expiration)",\
+            "order":{"salt":\(o.salt),"maker":"\(o.maker.checksummed)","signer":"\(o.signer.checksummed)",\
+            "tokenId":"\(o.tokenID.decimalString)","makerAmount":"\(o.makerAmount)","takerAmount":"\(o.takerAmount)",\
+            "side":"\(o.side.rawValue)","signatureType":\(o.signatureType.rawValue),"timestamp":"\(o.timestamp)",\
+            "metadata":"\(Hex.encode(o.metadata))","builder":"\(Hex.encode(o.builder))"}}
+            """
+    }
+
+    static func decode(_ text: String) throws(VenueError) -> UnsignedOrder {
+        let refusal = VenueError.refused(status: 400, message: "not a prepared Polymarket order")
+        guard let json = JSONValue.parse(text), let fields = json["order"], let domain = json["domain"] else { throw refusal }
+        func integer(_ value: JSONValue?) -> UInt64? { value?.text.flatMap { UInt64($0) } }
+        do {
+            guard let salt = integer(fields["salt"]), let makerAmount = integer(fields["makerAmount"]),
+                  let takerAmount = integer(fields["takerAmount"]), let timestamp = integer(fields["timestamp"]),
+                  let side = fields["side"]?.text.flatMap(OrderSide.init(rawValue:)),
+                  let signatureType = integer(fields["signatureType"]).flatMap({ SignatureType(rawValue: UInt8($0)) }),
+                  let orderType = json["orderType"]?.text.flatMap(ClobOrderType.init(rawValue:)),
+                  let expiration = integer(json["expiration"]), let chainID = integer(domain["chainId"]),
+                  let version = domain["version"]?.text, let contract = domain["verifyingContract"]?.text,
+                  let maker = fields["maker"]?.text, let signer = fields["signer"]?.text,
+                  let tokenID = fields["tokenId"]?.text, let metadata = fields["metadata"]?.text,
+                  let builder = fields["builder"]?.text
+            else { throw refusal }
+            let order = try ClobOrder(
+                salt: salt, maker: try Address(hex: maker), signer: try Address(hex: signer),
+                tokenID: try UInt256(decimal: tokenID), makerAmount: makerAmount, takerAmount: takerAmount, side: side,
+                signatureType: signatureType, timestamp: timestamp, metadata: try Hex.decode(metadata),
+                builder: try Hex.decode(builder))
+            return UnsignedOrder(
+                order: order, domain: OrderDomain(version: version, chainID: chainID, verifyingContract: try Address(hex: contract)),
+                orderType: orderType, expiration: expiration)
+        } catch {
+            throw refusal
+        }
+    }
+}
