@@ -1,0 +1,249 @@
+public import Kernel
+import Logging
+import PostgresNIO
+
+extension PostgresStore: CopyEventStore {
+    /// `leader_events` columns with the NUMERIC size and price as their decimal text.
+    static let leaderEventColumns = """
+        id, leader_id, identity, leader_address, transaction_hash, token_id, condition_id, market_slug, outcome, side,
+        size::text AS size, price::text AS price, leader_position_before_units, occurred_at, source, detected_at,
+        created_at
+        """
+
+    /// One transaction: the event insert (a taken identity inserts nothing and returns
+    /// `.duplicate`), the leader's tracked position moved under its row lock (so concurrent fills
+    /// of one leader and token apply one after the other; a fill the seeding snapshot already
+    /// counts moves nothing), then one PENDING attempt per active follower as read inside the
+    /// same transaction.
+    public func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID) async throws
+        -> RecordOutcome
+    {
+        try await self.transaction { connection in
+            let fill = event.fill
+            let inserted = try await connection.execute(
+                """
+                INSERT INTO leader_events (
+                    id, leader_id, identity, leader_address, transaction_hash, token_id, condition_id, market_slug,
+                    outcome, side, size, price, occurred_at, source, detected_at, created_at)
+                VALUES (
+                    \(event.id.rawValue), \(event.leaderID.rawValue), \(event.identity), \(fill.leaderAddress.lowercased),
+                    \(fill.transactionHash), \(fill.tokenID.decimal), \(fill.conditionID), \(fill.marketSlug),
+                    \(fill.outcome), \(fill.side.rawValue), \(fill.size.description)::numeric,
+                    \(fill.price.description)::numeric, \(fill.occurredAt.pg), \(fill.source.rawValue),
+                    \(event.detectedAt.pg), \(event.createdAt.pg))
+                ON CONFLICT (identity) DO NOTHING
+                RETURNING 1
+                """, logger: self.logger)
+            guard inserted > 0 else { return RecordOutcome.duplicate }
+
+            // FOR SHARE waits for a concurrent seeding of this leader (which updates the row) and
+            // holds it off until this fill is counted.
+            let seededAt = try await connection.fetchOne(
+                "SELECT positions_seeded_at FROM leaders WHERE id = \(event.leaderID.rawValue) FOR SHARE",
+                table: "leaders", logger: self.logger
+            ) { row in try row.optionalTimestamp("positions_seeded_at") } ?? nil
+            // Creates the row at zero or locks the existing one, returning what it holds: concurrent
+            // fills of one leader and token move it one after the other.
+            let held = try await connection.fetchOne(
+                """
+                INSERT INTO leader_positions (leader_id, token_id, shares_units, updated_at)
+                VALUES (\(event.leaderID.rawValue), \(fill.tokenID.decimal), 0, \(event.createdAt.pg))
+                ON CONFLICT (leader_id, token_id) DO UPDATE SET shares_units = leader_positions.shares_units
+                RETURNING shares_units
+                """, table: "leader_positions", logger: self.logger
+            ) { row in try row.units(Shares.self, "shares_units") }
+            let before = held ?? .zero
+            let after = LeaderEvent.leaderPosition(after: fill, from: before, seededAt: seededAt)
+            try await connection.execute(
+                """
+                UPDATE leader_positions SET shares_units = \(after.baseUnits), updated_at = \(event.createdAt.pg)
+                WHERE leader_id = \(event.leaderID.rawValue) AND token_id = \(fill.tokenID.decimal)
+                """, logger: self.logger)
+            try await connection.execute(
+                """
+                UPDATE leader_events SET leader_position_before_units = \(before.baseUnits)
+                WHERE id = \(event.id.rawValue)
+                """, logger: self.logger)
+            var recorded = event
+            recorded.leaderPositionBefore = before
+
+            var attempts: [CopyAttempt] = []
+            for profile in try await Self.activeProfiles(connection, followingLeader: event.leaderID, logger: self.logger) {
+                let attempt = CopyAttempt.fannedOut(from: recorded, to: profile, id: newAttemptID())
+                try await Self.insertAttempt(attempt, connection, logger: self.logger)
+                attempts.append(attempt)
+            }
+            return RecordOutcome.recorded(recorded, attempts: attempts)
+        }
+    }
+
+    /// Shared by the fan-out and by stopping a profile (its close-outs).
+    static func insertAttempt(_ attempt: CopyAttempt, _ db: some QueryRunner, logger: Logger) async throws {
+        try await db.execute(
+            """
+            INSERT INTO copy_attempts (
+                id, profile_id, user_id, leader_event_id, kind, token_id, target_shares_units, status, skip_reason,
+                note, due_at, lease_owner, lease_expires_at, fencing_token, detected_at, sent_at, accepted_at,
+                filled_shares_units, fill_price_units, leader_price_units, created_at, updated_at)
+            VALUES (
+                \(attempt.id.rawValue), \(attempt.profileID.rawValue), \(attempt.userID.rawValue),
+                \(attempt.leaderEventID?.rawValue), \(attempt.kind.rawValue), \(attempt.tokenID.decimal),
+                \(attempt.targetShares?.baseUnits), \(attempt.status.rawValue), \(attempt.skipReason?.rawValue),
+                \(attempt.note), \(attempt.dueAt.pg), \(attempt.leaseOwner), \(attempt.leaseExpiresAt.pg),
+                \(attempt.fencingToken), \(attempt.detectedAt.pg), \(attempt.sentAt.pg), \(attempt.acceptedAt.pg),
+                \(attempt.filledShares.baseUnits), \(attempt.fillPrice?.baseUnits), \(attempt.leaderPrice?.baseUnits),
+                \(attempt.createdAt.pg), \(attempt.updatedAt.pg))
+            """, logger: logger)
+    }
+
+    public func leaderEvent(id: LeaderEventID) async throws -> LeaderEvent? {
+        try await self.read { db in
+            try await db.fetchOne(
+                "SELECT \(unescaped: Self.leaderEventColumns) FROM leader_events WHERE id = \(id.rawValue)",
+                table: "leader_events", logger: self.logger, LeaderEvent.init(row:))
+        }
+    }
+
+    public func leaderEvent(identity: String) async throws -> LeaderEvent? {
+        try await self.read { db in
+            try await db.fetchOne(
+                "SELECT \(unescaped: Self.leaderEventColumns) FROM leader_events WHERE identity = \(identity)",
+                table: "leader_events", logger: self.logger, LeaderEvent.init(row:))
+        }
+    }
+
+    public func leaderEvents(leaderID: LeaderID, limit: Int) async throws -> [LeaderEvent] {
+        try await self.read { db in
+            try await db.fetch(
+                """
+                SELECT \(unescaped: Self.leaderEventColumns) FROM leader_events WHERE leader_id = \(leaderID.rawValue)
+                ORDER BY occurred_at DESC, id DESC LIMIT \(max(limit, 0))
+                """, table: "leader_events", logger: self.logger, LeaderEvent.init(row:))
+        }
+    }
+
+    public func attempt(id: AttemptID) async throws -> CopyAttempt? {
+        try await self.read { db in
+            try await db.fetchOne("SELECT * FROM copy_attempts WHERE id = \(id.rawValue)", table: "copy_attempts",
+                                  logger: self.logger, CopyAttempt.init(row:))
+        }
+    }
+
+    public func attempts(userID: UserID, limit: Int) async throws -> [CopyAttempt] {
+        try await self.read { db in
+            try await db.fetch(
+                """
+                SELECT * FROM copy_attempts WHERE user_id = \(userID.rawValue)
+                ORDER BY created_at DESC, id DESC LIMIT \(max(limit, 0))
+                """, table: "copy_attempts", logger: self.logger, CopyAttempt.init(row:))
+        }
+    }
+
+    public func attempts(leaderEventID: LeaderEventID) async throws -> [CopyAttempt] {
+        try await self.read { db in
+            try await db.fetch(
+                "SELECT * FROM copy_attempts WHERE leader_event_id = \(leaderEventID.rawValue) ORDER BY created_at, id",
+                table: "copy_attempts", logger: self.logger, CopyAttempt.init(row:))
+        }
+    }
+
+    /// One statement: the due, unleased, non-terminal rows are locked with `FOR UPDATE SKIP
+    /// LOCKED` — a row another claimer is taking is skipped, not waited for, and re-checked if it
+    /// changed — then leased and their fencing tokens bumped. Two claimers never get one row.
+    public func claimAttempts(owner: String, now: Timestamp, leaseDuration: Duration, limit: Int) async throws
+        -> [CopyAttempt]
+    {
+        guard limit > 0 else { return [] }
+        let claimed = try await self.read { db in
+            try await db.fetch(
+                """
+                WITH due AS (
+                    SELECT id FROM copy_attempts
+                    WHERE status IN ('PENDING', 'DEFERRED', 'PLACING') AND due_at <= \(now.pg)
+                      AND (lease_expires_at IS NULL OR lease_expires_at <= \(now.pg))
+                    ORDER BY due_at, id
+                    LIMIT \(limit)
+                    FOR UPDATE SKIP LOCKED
+                )
+                UPDATE copy_attempts AS attempt
+                SET lease_owner = \(owner), lease_expires_at = \((now + leaseDuration).pg),
+                    fencing_token = attempt.fencing_token + 1
+                FROM due
+                WHERE attempt.id = due.id
+                RETURNING attempt.*
+                """, table: "copy_attempts", logger: self.logger, CopyAttempt.init(row:))
+        }
+        // RETURNING has no order of its own.
+        return claimed.sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }
+    }
+
+    public func updateAttempt(_ attempt: CopyAttempt, from expected: CopyAttempt.Status) async throws -> Bool {
+        try await self.read { db in
+            try await db.execute(
+                """
+                UPDATE copy_attempts
+                SET status = \(attempt.status.rawValue), skip_reason = \(attempt.skipReason?.rawValue),
+                    note = \(attempt.note), target_shares_units = \(attempt.targetShares?.baseUnits),
+                    due_at = \(attempt.dueAt.pg), lease_owner = \(attempt.leaseOwner),
+                    lease_expires_at = \(attempt.leaseExpiresAt.pg), sent_at = \(attempt.sentAt.pg),
+                    accepted_at = \(attempt.acceptedAt.pg), filled_shares_units = \(attempt.filledShares.baseUnits),
+                    fill_price_units = \(attempt.fillPrice?.baseUnits), updated_at = \(attempt.updatedAt.pg)
+                WHERE id = \(attempt.id.rawValue) AND status = \(expected.rawValue)
+                  AND fencing_token = \(attempt.fencingToken)
+                RETURNING 1
+                """, logger: self.logger) > 0
+        }
+    }
+}
+
+extension LeaderEvent {
+    init(row: RowReader) throws {
+        self.init(
+            id: try row.id("id"),
+            leaderID: try row.id("leader_id"),
+            identity: try row.text("identity"),
+            fill: LeaderFill(
+                leaderAddress: try row.address("leader_address"),
+                transactionHash: try row.text("transaction_hash"),
+                tokenID: try row.tokenID("token_id"),
+                conditionID: try row.text("condition_id"),
+                marketSlug: try row.text("market_slug"),
+                outcome: try row.text("outcome"),
+                side: try row.enumeration(Side.self, "side"),
+                size: try row.decimal(Shares.self, "size"),
+                price: try row.decimal(Price.self, "price"),
+                occurredAt: try row.timestamp("occurred_at"),
+                source: try row.enumeration(FeedSource.self, "source")),
+            leaderPositionBefore: try row.optionalUnits(Shares.self, "leader_position_before_units"),
+            detectedAt: try row.timestamp("detected_at"),
+            createdAt: try row.timestamp("created_at"))
+    }
+}
+
+extension CopyAttempt {
+    init(row: RowReader) throws {
+        self.init(
+            id: try row.id("id"),
+            profileID: try row.id("profile_id"),
+            userID: try row.id("user_id"),
+            leaderEventID: try row.optionalID("leader_event_id"),
+            kind: try row.enumeration(Kind.self, "kind"),
+            tokenID: try row.tokenID("token_id"),
+            targetShares: try row.optionalUnits(Shares.self, "target_shares_units"),
+            status: try row.enumeration(Status.self, "status"),
+            skipReason: try row.optionalEnum(SkipReason.self, "skip_reason"),
+            note: try row.optionalText("note"),
+            dueAt: try row.timestamp("due_at"),
+            leaseOwner: try row.optionalText("lease_owner"),
+            leaseExpiresAt: try row.optionalTimestamp("lease_expires_at"),
+            fencingToken: try row.integer("fencing_token"),
+            detectedAt: try row.timestamp("detected_at"),
+            sentAt: try row.optionalTimestamp("sent_at"),
+            acceptedAt: try row.optionalTimestamp("accepted_at"),
+            filledShares: try row.units(Shares.self, "filled_shares_units"),
+            fillPrice: try row.optionalUnits(Price.self, "fill_price_units"),
+            leaderPrice: try row.optionalUnits(Price.self, "leader_price_units"),
+            createdAt: try row.timestamp("created_at"),
+            updatedAt: try row.timestamp("updated_at"))
+    }
+}

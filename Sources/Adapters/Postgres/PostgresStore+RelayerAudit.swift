@@ -1,0 +1,124 @@
+public import Kernel
+import PostgresNIO
+
+extension PostgresStore: RelayerTxStore {
+    public func insertRelayerTx(_ tx: RelayerTx) async throws {
+        try await self.read { db in
+            try await db.execute(
+                """
+                INSERT INTO relayer_txs (
+                    id, user_id, wallet_id, kind, idempotency_key, status, payload, relayer_reference,
+                    transaction_hash, amount_units, destination, submit_count, last_error, created_at, updated_at)
+                VALUES (
+                    \(tx.id.rawValue), \(tx.userID.rawValue), \(tx.walletID.rawValue), \(tx.kind.rawValue),
+                    \(tx.idempotencyKey), \(tx.status.rawValue), \(tx.payload), \(tx.relayerReference),
+                    \(tx.transactionHash), \(tx.amount?.baseUnits), \(tx.destination?.lowercased), \(tx.submitCount),
+                    \(tx.lastError), \(tx.createdAt.pg), \(tx.updatedAt.pg))
+                """, logger: self.logger)
+        }
+    }
+
+    public func relayerTx(id: RelayerTxID) async throws -> RelayerTx? {
+        try await self.read { db in
+            try await db.fetchOne("SELECT * FROM relayer_txs WHERE id = \(id.rawValue)", table: "relayer_txs",
+                                  logger: self.logger, RelayerTx.init(row:))
+        }
+    }
+
+    public func relayerTx(idempotencyKey: String) async throws -> RelayerTx? {
+        try await self.read { db in
+            try await db.fetchOne("SELECT * FROM relayer_txs WHERE idempotency_key = \(idempotencyKey)",
+                                  table: "relayer_txs", logger: self.logger, RelayerTx.init(row:))
+        }
+    }
+
+    public func relayerTxs(statuses: Set<RelayerTx.Status>, limit: Int) async throws -> [RelayerTx] {
+        guard !statuses.isEmpty, limit > 0 else { return [] }
+        return try await self.read { db in
+            try await db.fetch(
+                """
+                SELECT * FROM relayer_txs WHERE status = ANY(\(statuses.map(\.rawValue).sorted()))
+                ORDER BY created_at, id LIMIT \(limit)
+                """, table: "relayer_txs", logger: self.logger, RelayerTx.init(row:))
+        }
+    }
+
+    public func relayerTxs(userID: UserID, limit: Int) async throws -> [RelayerTx] {
+        try await self.read { db in
+            try await db.fetch(
+                """
+                SELECT * FROM relayer_txs WHERE user_id = \(userID.rawValue)
+                ORDER BY created_at DESC, id DESC LIMIT \(max(limit, 0))
+                """, table: "relayer_txs", logger: self.logger, RelayerTx.init(row:))
+        }
+    }
+
+    public func updateRelayerTx(_ tx: RelayerTx, from expected: RelayerTx.Status) async throws -> Bool {
+        try await self.read { db in
+            try await db.execute(
+                """
+                UPDATE relayer_txs
+                SET status = \(tx.status.rawValue), payload = \(tx.payload), relayer_reference = \(tx.relayerReference),
+                    transaction_hash = \(tx.transactionHash), submit_count = \(tx.submitCount),
+                    last_error = \(tx.lastError), updated_at = \(tx.updatedAt.pg)
+                WHERE id = \(tx.id.rawValue) AND status = \(expected.rawValue)
+                RETURNING 1
+                """, logger: self.logger) > 0
+        }
+    }
+}
+
+extension PostgresStore: AuditStore {
+    public func appendAudit(_ entry: AuditEntry) async throws {
+        try await self.read { db in
+            try await db.execute(
+                """
+                INSERT INTO audit_logs (id, actor, action, subject_type, subject_id, details, created_at)
+                VALUES (\(entry.id.rawValue), \(entry.actor), \(entry.action), \(entry.subjectType), \(entry.subjectID),
+                        \(entry.details), \(entry.createdAt.pg))
+                """, logger: self.logger)
+        }
+    }
+
+    public func recentAudit(limit: Int) async throws -> [AuditEntry] {
+        try await self.read { db in
+            try await db.fetch(
+                "SELECT * FROM audit_logs ORDER BY created_at DESC, id DESC LIMIT \(max(limit, 0))",
+                table: "audit_logs", logger: self.logger, AuditEntry.init(row:))
+        }
+    }
+}
+
+extension RelayerTx {
+    init(row: RowReader) throws {
+        self.init(
+            id: try row.id("id"),
+            userID: try row.id("user_id"),
+            walletID: try row.id("wallet_id"),
+            kind: try row.enumeration(Kind.self, "kind"),
+            idempotencyKey: try row.text("idempotency_key"),
+            status: try row.enumeration(Status.self, "status"),
+            payload: try row.text("payload"),
+            relayerReference: try row.optionalText("relayer_reference"),
+            transactionHash: try row.optionalText("transaction_hash"),
+            amount: try row.optionalUnits(Collateral.self, "amount_units"),
+            destination: try row.optionalAddress("destination"),
+            submitCount: try row.int("submit_count"),
+            lastError: try row.optionalText("last_error"),
+            createdAt: try row.timestamp("created_at"),
+            updatedAt: try row.timestamp("updated_at"))
+    }
+}
+
+extension AuditEntry {
+    init(row: RowReader) throws {
+        self.init(
+            id: try row.id("id"),
+            actor: try row.text("actor"),
+            action: try row.text("action"),
+            subjectType: try row.optionalText("subject_type"),
+            subjectID: try row.optionalText("subject_id"),
+            details: try row.text("details"),
+            createdAt: try row.timestamp("created_at"))
+    }
+}
