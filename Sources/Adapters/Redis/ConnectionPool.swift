@@ -103,6 +103,7 @@ final class ConnectionPool: @unchecked Sendable {
 
     /// A pool thread's life: take jobs until shutdown, keeping one connection open between them.
     private func serve() {
+        RedisConnection.blockBrokenPipeSignalOnThisThread()
         var connection: RedisConnection?
         while true {
             switch self.nextAssignment() {

@@ -63,6 +63,16 @@ final class RedisConnection {
         return connection
     }
 
+    /// Makes a write to a connection the server has closed fail with `EPIPE` on the calling
+    /// thread instead of raising `SIGPIPE`, whose default action would end the whole process.
+    /// hiredis writes with plain `write`, so each pool thread calls this once before any I/O.
+    static func blockBrokenPipeSignalOnThisThread() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+    }
+
     /// Sends one command through `redisCommandArgv` and waits for its reply. An error reply
     /// throws ``RedisCacheError/serverError(_:)`` and leaves the connection usable; any other
     /// failure leaves it broken, to be discarded.
