@@ -16,13 +16,15 @@ public struct PolymarketConfiguration: Sendable {
     public var apiKeyOwner: APIKeyOwner
     /// A 32-byte builder code signed into every order for attribution; zero when nil. Public.
     public var builderCode: [UInt8]?
+    /// The 32-byte `metadata` of every order; zero when nil (the SDKs' default).
+    public var orderMetadata: [UInt8]?
     /// How long market metadata is reused before it is read again (ticks can change while a
     /// market is live, so keep this short).
     public var marketCacheLifetime: Duration
 
     public init(clobURL: String = Self.productionCLOB, gammaURL: String = Self.productionGamma, chainID: UInt64 = 137,
                 requestTimeout: Duration = .seconds(10), rateLimits: RateLimits = .published,
-                apiKeyOwner: APIKeyOwner = .signer, builderCode: [UInt8]? = nil,
+                apiKeyOwner: APIKeyOwner = .signer, builderCode: [UInt8]? = nil, orderMetadata: [UInt8]? = nil,
                 marketCacheLifetime: Duration = .seconds(30)) {
         self.clobURL = clobURL
         self.gammaURL = gammaURL
@@ -31,6 +33,7 @@ public struct PolymarketConfiguration: Sendable {
         self.rateLimits = rateLimits
         self.apiKeyOwner = apiKeyOwner
         self.builderCode = builderCode
+        self.orderMetadata = orderMetadata
         self.marketCacheLifetime = marketCacheLifetime
     }
 }

@@ -53,6 +53,7 @@ extension PolymarketExchange {
                 salt: self.salt() % ClobOrder.saltLimit, eoa: account.signerAddress.ethereum,
                 funder: account.funderAddress.ethereum, signatureType: account.type.clob, tokenID: tokenID,
                 side: intent.side.clob, amounts: amounts, timestamp: UInt64(max(time.epochMilliseconds, 0)),
+                metadata: self.http.configuration.orderMetadata ?? ClobOrder.zeroBytes32,
                 builder: self.http.configuration.builderCode ?? ClobOrder.zeroBytes32)
         } catch OrderError.funderIsNotTheEOA {
             throw VenueError.refused(status: 400, message: "an EOA account trades from its own address")
