@@ -1,0 +1,97 @@
+import Kernel
+import PostgresAdapter
+import Testing
+
+@Suite(.enabled(if: TestDatabase.isEnabled, "set TEST_POSTGRES_URL (or REQUIRE_INTEGRATION=1) to run"))
+struct PostgresMigrationTests {
+    /// Every table and index of the schema, as the catalog records them.
+    private func schema(of store: PostgresStore) async throws -> [SQLRow] {
+        try await store.rows(sql: """
+            SELECT tablename AS name, 'table' AS kind FROM pg_tables WHERE schemaname = current_schema()
+            UNION ALL
+            SELECT indexname || ' ' || indexdef, 'index' FROM pg_indexes WHERE schemaname = current_schema()
+            ORDER BY 2, 1
+            """)
+    }
+
+    @Test func migratingTwiceAppliesEverythingOnceAndLeavesTheSchemaAlone() async throws {
+        try await TestDatabase.withEmptySchema { configuration in
+            try await TestDatabase.withRunningStore(configuration) { store in
+                let empty = try await self.schema(of: store)
+
+                let first = try await store.migrate()
+                let afterFirst = try await self.schema(of: store)
+                let second = try await store.migrate()
+                let afterSecond = try await self.schema(of: store)
+
+                #expect(empty.isEmpty)
+                #expect(first.applied.map(\.version) == [1])
+                #expect(first.applied.map(\.name) == ["initial_schema"])
+                #expect(first.schemaVersion == 1)
+                #expect(second.wasUpToDate)
+                #expect(second.description == "schema up to date (version 1)")
+                #expect(afterSecond == afterFirst)
+                let tables = Set(afterFirst.filter { $0["kind"] == .text("table") }.compactMap { row -> String? in
+                    if case .text(let name) = row["name"] { name } else { nil }
+                })
+                #expect(tables == [
+                    "schema_migrations", "users", "trading_wallets", "leaders", "leader_positions", "copy_profiles",
+                    "leader_events", "copy_attempts", "orders", "positions", "relayer_txs", "audit_logs",
+                ])
+                let recorded = try await store.rows(sql: "SELECT version, name FROM schema_migrations")
+                #expect(recorded == [SQLRow(columns: ["version", "name"], values: [.integer(1), .text("initial_schema")])])
+            }
+        }
+    }
+
+    @Test func replicasMigratingAtOnceFromSeparateClientsApplyEachStepOnce() async throws {
+        try await TestDatabase.withEmptySchema(poolSize: 2) { configuration in
+            // Four processes' worth of pools, racing on one empty schema.
+            let outcomes = try await withThrowingTaskGroup(of: PostgresMigrationOutcome.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        try await TestDatabase.withRunningStore(configuration) { store in try await store.migrate() }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outcomes.flatMap(\.applied).map(\.version) == [1], "exactly one replica applied the step")
+            #expect(outcomes.allSatisfy { $0.schemaVersion == 1 })
+            #expect(outcomes.filter(\.wasUpToDate).count == 3)
+        }
+    }
+
+    @Test func aDatabaseFromANewerBuildIsRefusedUntouched() async throws {
+        try await TestDatabase.withEmptySchema { configuration in
+            try await TestDatabase.withRunningStore(configuration) { store in
+                try await store.migrate()
+                try await store.execute(sql: "INSERT INTO schema_migrations (version, name) VALUES (2, 'from_the_future')")
+                try await store.execute(sql: "CREATE TABLE from_the_future (id TEXT)")
+                let before = try await self.schema(of: store)
+
+                await #expect(throws: StoreError.schemaTooNew(databaseVersion: 2, codeVersion: 1)) {
+                    try await store.migrate()
+                }
+                let after = try await self.schema(of: store)
+                let versions = try await store.rows(sql: "SELECT version FROM schema_migrations ORDER BY version")
+                #expect(after == before, "nothing was created or dropped")
+                #expect(versions.map { $0["version"] } == [.integer(1), .integer(2)])
+            }
+        }
+    }
+
+    @Test func aFailedMigrationLeavesNoHalfSchema() async throws {
+        try await TestDatabase.withEmptySchema { configuration in
+            try await TestDatabase.withRunningStore(configuration) { store in
+                // A table the first migration creates already exists: its CREATE fails midway.
+                try await store.execute(sql: "CREATE TABLE audit_logs (id TEXT)")
+
+                await #expect(throws: (any Error).self) { try await store.migrate() }
+                let tables = try await store.rows(sql: """
+                    SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename
+                    """)
+                #expect(tables.map { $0["tablename"] } == [.text("audit_logs")], "the whole step rolled back")
+            }
+        }
+    }
+}
