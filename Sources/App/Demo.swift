@@ -73,7 +73,8 @@ struct DemoAttemptView: Codable, Equatable {
     var market: String?
     var side: String?
     var leaderSize: String?
-    var leaderPrice: String
+    var leaderPrice: String?
+    var targetShares: String?
     var filledShares: String
     var fillPrice: String?
 }
@@ -85,13 +86,14 @@ extension Router where Context == AppRequestContext {
             var views: [DemoAttemptView] = []
             guard let user = try await store.user(externalID: Demo.externalID) else { return try Self.json(views) }
             for attempt in try await store.attempts(userID: user.id, limit: 100) {
-                let event = try await store.leaderEvent(id: attempt.leaderEventID)
+                var event: LeaderEvent?
+                if let eventID = attempt.leaderEventID { event = try await store.leaderEvent(id: eventID) }
                 views.append(DemoAttemptView(
                     id: attempt.id.rawValue, createdAt: attempt.createdAt.description, kind: attempt.kind.rawValue,
                     status: attempt.status.rawValue, skipReason: attempt.skipReason?.rawValue, note: attempt.note,
                     market: event?.fill.marketSlug, side: event?.fill.side.rawValue,
-                    leaderSize: event?.fill.size.description, leaderPrice: attempt.leaderPrice.description,
-                    filledShares: attempt.filledShares.description, fillPrice: attempt.fillPrice?.description))
+                    leaderSize: event?.fill.size.description, leaderPrice: attempt.leaderPrice?.description,
+                    targetShares: attempt.targetShares?.description, filledShares: attempt.filledShares.description, fillPrice: attempt.fillPrice?.description))
             }
             return try Self.json(views)
         }

@@ -16,7 +16,8 @@ extension StoreContract where Port == CopyEventStorePort {
                     index + 1, of: leader, status: status, createdAt: .fixture + .seconds(Int64(index)), in: store))
             }
             _ = try await Seed.follower(10, of: other, in: store)
-            let event = LeaderEvent.fixture(1, leader: leader, side: .buy)
+            // The store stamps the leader's tracked position before the fill: none yet.
+            let event = LeaderEvent.fixture(1, leader: leader, side: .buy, leaderPositionBefore: .zero)
             let ids = SequentialIDs(prefix: "attempt")
 
             let outcome = try await store.recordLeaderEvent(event, newAttemptID: ids.attemptIDs)
@@ -53,10 +54,69 @@ extension StoreContract where Port == CopyEventStorePort {
             #expect(attempt.detectedAt == event.detectedAt)
             #expect(attempt.createdAt == event.createdAt)
         },
+        .init("recording moves the leader's tracked position and stamps the position before on the event") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            _ = try await Seed.follower(1, of: leader, in: store)
+            let ids = SequentialIDs(prefix: "attempt")
+            let token = TokenID.fixture(1)
+            let fills: [(Side, Int64)] = [(.buy, 10_000_000), (.buy, 5_500_001), (.sell, 3_000_000), (.sell, 99_000_000)]
+            var befores: [Shares?] = []
+            for (index, (side, units)) in fills.enumerated() {
+                let event = LeaderEvent.fixture(
+                    index + 1, leader: leader,
+                    fill: .fixture(index + 1, leaderAddress: leader.address, tokenID: token, side: side,
+                                   size: Shares(baseUnits: units)))
+                let outcome = try await store.recordLeaderEvent(event, newAttemptID: ids.attemptIDs)
+                guard case .recorded(let recorded, _) = outcome else {
+                    Issue.record("fill \(index + 1) was not recorded: \(outcome)")
+                    return
+                }
+                let stored = try await store.leaderEvent(id: event.id)
+                #expect(stored == recorded, "the stored event is the one returned")
+                befores.append(recorded.leaderPositionBefore)
+            }
+            #expect(befores == [.zero, Shares(baseUnits: 10_000_000), Shares(baseUnits: 15_500_001), Shares(baseUnits: 12_500_001)])
+            let after = try await store.leaderPosition(leaderID: leader.id, tokenID: token)
+            #expect(after == .zero, "selling more than tracked floors at zero")
+
+            // A duplicate moves nothing.
+            let buy = LeaderEvent.fixture(
+                9, leader: leader, fill: .fixture(9, leaderAddress: leader.address, tokenID: token, size: .whole(2)))
+            _ = try await store.recordLeaderEvent(buy, newAttemptID: ids.attemptIDs)
+            var twin = buy
+            twin.id = LeaderEventID("event-twin")
+            let duplicate = try await store.recordLeaderEvent(twin, newAttemptID: ids.attemptIDs)
+            let afterDuplicate = try await store.leaderPosition(leaderID: leader.id, tokenID: token)
+            #expect(duplicate == .duplicate)
+            #expect(afterDuplicate == .whole(2))
+        },
+        .init("a fill at or before the seeding snapshot does not move the tracked position; a later one does") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let token = TokenID.fixture(1)
+            let seededAt = Timestamp.fixture + .seconds(10)
+            _ = try await store.seedLeaderPositions(leader.id, snapshot: [token: .whole(50)], at: seededAt)
+            let ids = SequentialIDs(prefix: "attempt")
+            let counted = LeaderEvent.fixture(
+                1, leader: leader, fill: .fixture(1, leaderAddress: leader.address, tokenID: token, size: .whole(5),
+                                                  occurredAt: seededAt))
+            let later = LeaderEvent.fixture(
+                2, leader: leader, fill: .fixture(2, leaderAddress: leader.address, tokenID: token, side: .sell,
+                                                  size: .whole(20), occurredAt: seededAt + .milliseconds(1)))
+            guard case .recorded(let first, _) = try await store.recordLeaderEvent(counted, newAttemptID: ids.attemptIDs),
+                  case .recorded(let second, _) = try await store.recordLeaderEvent(later, newAttemptID: ids.attemptIDs)
+            else {
+                Issue.record("both fills should be new")
+                return
+            }
+            let after = try await store.leaderPosition(leaderID: leader.id, tokenID: token)
+            #expect(first.leaderPositionBefore == .whole(50))
+            #expect(second.leaderPositionBefore == .whole(50), "the fill at the snapshot's time was already in it")
+            #expect(after == .whole(30))
+        },
         .init("a fill with no followers is recorded with no attempts") { store async throws in
             let leader = try await Seed.leader(1, in: store)
             _ = try await Seed.follower(1, of: leader, status: .stopped, in: store)
-            let event = LeaderEvent.fixture(1, leader: leader)
+            let event = LeaderEvent.fixture(1, leader: leader, leaderPositionBefore: .zero)
             let outcome = try await store.recordLeaderEvent(event, newAttemptID: SequentialIDs(prefix: "a").attemptIDs)
             let stored = try await store.leaderEvent(id: event.id)
             #expect(outcome == .recorded(event, attempts: []))
@@ -65,7 +125,7 @@ extension StoreContract where Port == CopyEventStorePort {
         .init("a fill seen again returns duplicate and adds nothing, even for a new follower") { store async throws in
             let leader = try await Seed.leader(1, in: store)
             _ = try await Seed.follower(1, of: leader, in: store)
-            let event = LeaderEvent.fixture(1, leader: leader)
+            let event = LeaderEvent.fixture(1, leader: leader, leaderPositionBefore: .zero)
             let ids = SequentialIDs(prefix: "attempt")
             let first = try await Seed.record(event, in: store, ids: ids)
             _ = try await Seed.follower(2, of: leader, in: store)
@@ -89,7 +149,7 @@ extension StoreContract where Port == CopyEventStorePort {
         .init("a new identity under a taken event id throws duplicate and adds nothing") { store async throws in
             let leader = try await Seed.leader(1, in: store)
             _ = try await Seed.follower(1, of: leader, in: store)
-            let event = LeaderEvent.fixture(1, leader: leader)
+            let event = LeaderEvent.fixture(1, leader: leader, leaderPositionBefore: .zero)
             let ids = SequentialIDs(prefix: "attempt")
             let first = try await Seed.record(event, in: store, ids: ids)
             _ = try await Seed.follower(2, of: leader, in: store)
@@ -150,7 +210,8 @@ extension StoreContract where Port == CopyEventStorePort {
     static var events: [CopyEventStoreContract] { [
         .init("leaderEvent(id:) and (identity:) find the event; unknown ones read nil") { store async throws in
             let leader = try await Seed.leader(1, in: store)
-            let event = LeaderEvent.fixture(1, leader: leader, occurredAt: Timestamp(epochMilliseconds: 1_700_000_000_001))
+            let event = LeaderEvent.fixture(1, leader: leader, occurredAt: Timestamp(epochMilliseconds: 1_700_000_000_001),
+                                            leaderPositionBefore: .zero)
             _ = try await Seed.record(event, in: store, ids: SequentialIDs(prefix: "attempt"))
             let byID = try await store.leaderEvent(id: event.id)
             let byIdentity = try await store.leaderEvent(identity: event.identity)
@@ -167,11 +228,15 @@ extension StoreContract where Port == CopyEventStorePort {
             let leader = try await Seed.leader(1, in: store)
             let other = try await Seed.leader(2, in: store)
             let ids = SequentialIDs(prefix: "attempt")
-            let oldest = LeaderEvent.fixture(1, leader: leader, occurredAt: .fixture + .seconds(1))
-            let tiedLow = LeaderEvent.fixture(2, leader: leader, occurredAt: .fixture + .seconds(3))
-            let tiedHigh = LeaderEvent.fixture(3, leader: leader, occurredAt: .fixture + .seconds(3))
-            let middle = LeaderEvent.fixture(4, leader: leader, occurredAt: .fixture + .seconds(2))
-            let others = LeaderEvent.fixture(5, leader: other, occurredAt: .fixture + .seconds(9))
+            // Each buys 25.5 of one token; the position before follows the order of recording.
+            let oldest = LeaderEvent.fixture(1, leader: leader, occurredAt: .fixture + .seconds(1),
+                                             leaderPositionBefore: Shares(baseUnits: 25_500_000))
+            let tiedLow = LeaderEvent.fixture(2, leader: leader, occurredAt: .fixture + .seconds(3),
+                                              leaderPositionBefore: Shares(baseUnits: 76_500_000))
+            let tiedHigh = LeaderEvent.fixture(3, leader: leader, occurredAt: .fixture + .seconds(3), leaderPositionBefore: .zero)
+            let middle = LeaderEvent.fixture(4, leader: leader, occurredAt: .fixture + .seconds(2),
+                                             leaderPositionBefore: Shares(baseUnits: 51_000_000))
+            let others = LeaderEvent.fixture(5, leader: other, occurredAt: .fixture + .seconds(9), leaderPositionBefore: .zero)
             for event in [tiedHigh, oldest, others, middle, tiedLow] { _ = try await Seed.record(event, in: store, ids: ids) }
             let all = try await store.leaderEvents(leaderID: leader.id, limit: 10)
             let firstTwo = try await store.leaderEvents(leaderID: leader.id, limit: 2)
@@ -355,6 +420,7 @@ extension StoreContract where Port == CopyEventStorePort {
             placing.acceptedAt = attempt.dueAt + .milliseconds(251)
             placing.filledShares = Shares(baseUnits: 9_000_001)
             placing.fillPrice = Price(baseUnits: 540_001)
+            placing.targetShares = Shares(baseUnits: 12_340_001)
             placing.updatedAt = attempt.dueAt + .milliseconds(253)
             let written = try await store.updateAttempt(placing, from: .pending)
             let afterPlacing = try await store.attempt(id: attempt.id)

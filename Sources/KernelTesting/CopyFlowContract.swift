@@ -111,6 +111,23 @@ struct FlowScenario {
             LeaderTrade(leader: self.leader.address, legs: Array(repeating: leg, count: twins)))
     }
 
+    /// The leader sells `size` shares at `price`.
+    func leaderSells(_ size: Shares, at price: Price = Price(baseUnits: 500_000),
+                     on harness: CopyFlowHarness) async throws -> [LeaderFill] {
+        try await harness.venue.control.leaderTrade(
+            LeaderTrade(leader: self.leader.address, legs: [.init(tokenID: self.token, side: .sell, size: size, price: price)]))
+    }
+
+    /// The leader buys 100 at 0.50 and this profile copies it: 18.86 shares at 0.51 ($10 at the
+    /// 0.53 limit). Returns the shares the profile then holds.
+    @discardableResult
+    func copyLeaderBuy(on harness: CopyFlowHarness) async throws -> Shares {
+        _ = try await self.leaderBuys(on: harness)
+        try await harness.ingestor().poll()
+        try await harness.engine().runOnce()
+        return try await harness.store.position(profileID: self.profile.id, tokenID: self.token)?.shares ?? .zero
+    }
+
     func attempts(_ harness: CopyFlowHarness) async throws -> [CopyAttempt] {
         try await harness.store.attempts(userID: self.profile.userID, limit: 100)
     }
@@ -129,7 +146,10 @@ extension Address {
 }
 
 extension CopyFlowContract {
-    public static let cases: [CopyFlowContract] = [
+    /// Every flow: entries, then exits, modes and the ledger.
+    public static var cases: [CopyFlowContract] { Self.entryCases + Self.exitCases }
+
+    static let entryCases: [CopyFlowContract] = [
         .init("a leader fill becomes one attempt, one signed order, one fill, booked in the ledger") { harness async throws in
             let scenario = try await FlowScenario.make(harness)
             _ = try await scenario.leaderBuys(on: harness)

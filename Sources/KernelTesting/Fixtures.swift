@@ -210,7 +210,7 @@ extension LeaderEvent {
     public static func fixture(
         _ n: Int = 1, id: LeaderEventID? = nil, leader: Leader = .fixture(), identity: String? = nil,
         fill: LeaderFill? = nil, side: Side = .buy, occurredAt: Timestamp = .fixture,
-        detectedAt: Timestamp? = nil, createdAt: Timestamp? = nil
+        leaderPositionBefore: Shares? = nil, detectedAt: Timestamp? = nil, createdAt: Timestamp? = nil
     ) -> LeaderEvent {
         let fill = fill ?? .fixture(n, leaderAddress: leader.address, side: side, occurredAt: occurredAt)
         let detectedAt = detectedAt ?? fill.occurredAt + .milliseconds(1_501)
@@ -219,6 +219,7 @@ extension LeaderEvent {
             leaderID: leader.id,
             identity: identity ?? LeaderEvent.identity(of: fill, occurrence: 1),
             fill: fill,
+            leaderPositionBefore: leaderPositionBefore,
             detectedAt: detectedAt,
             createdAt: createdAt ?? detectedAt + .milliseconds(7))
     }
@@ -236,6 +237,7 @@ extension CopyAttempt {
             userID: profile.userID,
             leaderEventID: event.id,
             kind: event.fill.side == .buy ? .entry : .exit,
+            tokenID: event.fill.tokenID,
             status: status,
             dueAt: dueAt ?? event.detectedAt,
             detectedAt: event.detectedAt,

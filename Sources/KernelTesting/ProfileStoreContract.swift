@@ -39,17 +39,77 @@ extension StoreContract where Port == ProfileStorePort {
             let listed = try await store.leaders()
             #expect(listed == [early, tiedLow, tiedHigh, late])
         },
-        .init("markLeaderSeeded sets positionsSeededAt; an unknown leader throws notFound") { store async throws in
+        .init("seedLeaderPositions seeds once: sets the snapshot's tokens, keeps others, marks the leader") { store async throws in
             let leader = try await Seed.leader(1, in: store)
+            let other = try await Seed.leader(2, in: store)
+            // A fill recorded before the seed moved token 2; the snapshot does not name it.
+            let early = LeaderEvent.fixture(
+                1, leader: leader, fill: .fixture(1, leaderAddress: leader.address, tokenID: .fixture(2), side: .buy,
+                                                  size: Shares(baseUnits: 4_000_000)))
+            _ = try await Seed.record(early, in: store, ids: SequentialIDs(prefix: "attempt"))
             let time = Timestamp.fixture + .milliseconds(12_345)
-            try await store.markLeaderSeeded(leader.id, at: time)
+            let snapshot: [TokenID: Shares] = [.fixture(1): Shares(baseUnits: 100_000_001), .fixture(3): .whole(7)]
+
+            let seeded = try await store.seedLeaderPositions(leader.id, snapshot: snapshot, at: time)
+            let again = try await store.seedLeaderPositions(leader.id, snapshot: [.fixture(1): .whole(1)], at: time + .seconds(1))
+
+            #expect(seeded)
+            #expect(!again, "a leader is seeded once; a second snapshot changes nothing")
             var expected = leader
             expected.positionsSeededAt = time
             let stored = try await store.leader(id: leader.id)
             #expect(stored == expected)
+            let one = try await store.leaderPosition(leaderID: leader.id, tokenID: .fixture(1))
+            let two = try await store.leaderPosition(leaderID: leader.id, tokenID: .fixture(2))
+            let three = try await store.leaderPosition(leaderID: leader.id, tokenID: .fixture(3))
+            let othersOne = try await store.leaderPosition(leaderID: other.id, tokenID: .fixture(1))
+            #expect(one == Shares(baseUnits: 100_000_001))
+            #expect(two == .whole(4), "a token the snapshot does not name keeps its tracked position")
+            #expect(three == .whole(7))
+            #expect(othersOne == .zero, "positions are per leader")
             await expectNotFound("unknown leader") {
-                try await store.markLeaderSeeded(LeaderID("leader-9999"), at: time)
+                _ = try await store.seedLeaderPositions(LeaderID("leader-9999"), snapshot: [:], at: time)
             }
+        },
+        .init("stopProfile sets STOPPED and the behaviour and inserts the close-outs, or nothing if the status moved") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let profile = try await Seed.follower(1, of: leader, status: .exitOnly, in: store)
+            let time = Timestamp.fixture + .seconds(60)
+            let positions = [
+                Position(profileID: profile.id, tokenID: .fixture(1), conditionID: "0xc1", shares: Shares(baseUnits: 10_500_001),
+                         costBasis: .dollars(5), updatedAt: time),
+                Position(profileID: profile.id, tokenID: .fixture(2), conditionID: "0xc2", shares: .whole(3),
+                         costBasis: .dollars(1), updatedAt: time),
+            ]
+            let closeOuts = positions.enumerated().map { index, position in
+                CopyAttempt.closingOut(position, of: profile, id: AttemptID("close-\(index)"), at: time)
+            }
+            let stale = try await store.stopProfile(profile.id, from: .enabled, behavior: .sellNow, closeOuts: closeOuts, at: time)
+            let afterStale = try await store.profile(id: profile.id)
+            let staleAttempt = try await store.attempt(id: closeOuts[0].id)
+            #expect(!stale)
+            #expect(afterStale == profile)
+            #expect(staleAttempt == nil, "a refused stop inserts no close-out")
+
+            let stopped = try await store.stopProfile(profile.id, from: .exitOnly, behavior: .sellNow, closeOuts: closeOuts, at: time)
+            #expect(stopped)
+            var expected = profile
+            expected.status = .stopped
+            expected.stopBehavior = .sellNow
+            expected.updatedAt = time
+            let stored = try await store.profile(id: profile.id)
+            #expect(stored == expected)
+            for closeOut in closeOuts {
+                let storedAttempt = try await store.attempt(id: closeOut.id)
+                #expect(storedAttempt == closeOut)
+                #expect(storedAttempt?.leaderEventID == nil)
+                #expect(storedAttempt?.kind == .closeOut)
+                #expect(storedAttempt?.leaderPrice == nil)
+            }
+            let claimed = try await store.claimAttempts(owner: "w", now: time, leaseDuration: .seconds(30), limit: 10)
+            #expect(Set(claimed.map(\.id)) == Set(closeOuts.map(\.id)), "close-outs are claimed like any attempt")
+            let active = try await store.activeProfiles(followingLeader: leader.id)
+            #expect(active.isEmpty)
         },
         .init("a profile round-trips with every sizing mode and every limit") { store async throws in
             let leader = try await Seed.leader(1, in: store)

@@ -25,22 +25,78 @@ import Testing
             let afterSecond = try self.schema(of: store)
 
             #expect(empty.isEmpty)
-            #expect(first.applied == [MigrationOutcome.Step(version: 1, name: "initial_schema")])
+            #expect(first.applied == [MigrationOutcome.Step(version: 1, name: "initial_schema"),
+                                      MigrationOutcome.Step(version: 2, name: "exits_ledger")])
             #expect(first.schemaVersion == SQLiteMigrations.latestVersion)
             #expect(!first.wasUpToDate)
             #expect(second.applied.isEmpty)
             #expect(second.wasUpToDate)
             #expect(second.schemaVersion == first.schemaVersion)
-            #expect(second.description == "schema up to date (version 1)")
+            #expect(second.description == "schema up to date (version 2)")
             #expect(afterSecond == afterFirst)
             let tables = Set(afterFirst.filter { $0["type"] == .text("table") }.compactMap { row -> String? in
                 if case .text(let name) = row["name"] { name } else { nil }
             })
             #expect(tables == [
                 "users", "trading_wallets", "leaders", "copy_profiles", "leader_events", "copy_attempts", "orders",
-                "positions", "relayer_txs", "audit_logs",
+                "positions", "relayer_txs", "audit_logs", "leader_positions",
             ])
             #expect(try self.userVersion(of: store) == .integer(Int64(SQLiteMigrations.latestVersion)))
+        }
+    }
+
+    /// Migration 2 rebuilds `copy_attempts` under live references (orders point at it): rows
+    /// written by the first schema survive with their token filled in, and references still hold.
+    @Test func theExitsMigrationKeepsAFirstSchemaDatabasesAttemptsAndOrders() async throws {
+        try await withTemporaryFolder { folder in
+            let store = try SQLiteStore.open(path: folder.appendingPathComponent("v1.sqlite").path, logger: .test)
+            defer { try? store.close() }
+            for statement in SQLiteMigration.initialSchema.statements { _ = try store.execute(sql: statement) }
+            try store.executeOutsideTransaction(sql: "PRAGMA user_version = 1")
+            let t = "'2025-01-01T00:00:00.000Z'"
+            let seed = [
+                "INSERT INTO users VALUES ('u1', 'x|1', NULL, \(t))",
+                "INSERT INTO leaders VALUES ('l1', '0x00000000000000000000000000000000000000aa', NULL, NULL, \(t))",
+                """
+                INSERT INTO trading_wallets VALUES ('w1', 'u1', 'DEPOSIT_WALLET', '0x00000000000000000000000000000000000000b1',
+                    '0x00000000000000000000000000000000000000c1', x'00', 1, 'READY', NULL, NULL, NULL, NULL, NULL, \(t), \(t))
+                """,
+                """
+                INSERT INTO copy_profiles VALUES ('p1', 'u1', 'l1', 'w1', 'ENABLED', 'LIVE', 'FIXED_USD', 10000000, 60000,
+                    20000, 980000, 30000, 50000, 300000, 1000000, NULL, NULL, NULL, NULL, 'HOLD', \(t), \(t))
+                """,
+                """
+                INSERT INTO leader_events VALUES ('e1', 'l1', 'id#1', '0x00000000000000000000000000000000000000aa', '0xabc',
+                    '12345678901234567890', '0xc0', 'slug', 'Yes', 'BUY', '25.5', '0.53', \(t), 'DATA_API', \(t), \(t))
+                """,
+                """
+                INSERT INTO copy_attempts VALUES ('a1', 'p1', 'u1', 'e1', 'ENTRY', 'DONE', NULL, NULL, \(t), NULL, NULL, 1,
+                    \(t), \(t), \(t), 18860000, 510000, 530000, \(t), \(t))
+                """,
+                """
+                INSERT INTO orders VALUES ('0x01', 'a1', 'p1', 'w1', '12345678901234567890', 'BUY', 'FOK', 530000, 18860000,
+                    9618600, 18860000, 'FILLED', '{}', 18860000, 9618600, 0, 0, NULL, \(t), \(t), \(t))
+                """,
+            ]
+            for statement in seed { _ = try store.execute(sql: statement) }
+            let outcome = try store.migrate()
+            #expect(outcome.applied == [MigrationOutcome.Step(version: 2, name: "exits_ledger")])
+            let columns = try store.rows(sql: "SELECT name FROM pragma_table_info('copy_attempts')").compactMap { row -> String? in
+                if case .text(let name) = row["name"] { name } else { nil }
+            }
+            #expect(columns.contains("token_id") && columns.contains("target_shares_units"))
+            #expect(try store.rows(sql: "PRAGMA foreign_key_check").isEmpty)
+            let attempt = try #require(try await store.attempt(id: AttemptID("a1")))
+            #expect(attempt.tokenID == (try TokenID("12345678901234567890")))
+            #expect(attempt.leaderEventID == LeaderEventID("e1"))
+            #expect(attempt.targetShares == nil)
+            #expect(attempt.filledShares == Shares(baseUnits: 18_860_000))
+            let orders = try await store.orders(attemptID: attempt.id)
+            #expect(orders.map(\.status) == [.filled])
+            // The rebuilt table still enforces what the first one did, and the reference from orders.
+            #expect(throws: (any Error).self) {
+                _ = try store.execute(sql: "DELETE FROM copy_attempts WHERE id = 'a1'")
+            }
         }
     }
 
@@ -69,8 +125,8 @@ import Testing
                 for store in stores { group.addTask { try store.migrate() } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(outcomes.flatMap(\.applied).map(\.version) == [1])
-            #expect(outcomes.allSatisfy { $0.schemaVersion == 1 })
+            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2])
+            #expect(outcomes.allSatisfy { $0.schemaVersion == SQLiteMigrations.latestVersion })
         }
     }
 

@@ -139,7 +139,8 @@ enum RunbookSQL {
             }
             #expect(createdAt == createdAt.sorted(by: >) && Set(createdAt).count == 20, "strictly newest first")
             for (row, attempt) in zip(rows, expected) {
-                let fill = try #require(eventsByID[attempt.leaderEventID]).fill
+                let eventID = try #require(attempt.leaderEventID)
+                let fill = try #require(eventsByID[eventID]).fill
                 #expect(row["side"] == .text(fill.side.rawValue))
                 #expect(row["size"] == .text(fill.size.description))
                 #expect(row["price"] == .text(fill.price.description))

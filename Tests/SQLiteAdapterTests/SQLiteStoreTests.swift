@@ -89,7 +89,7 @@ import Testing
             #expect(eventRow["size_type"] == .text("text"))
             #expect(eventRow["price"] == .text("0.53"))
             #expect(eventRow["occurred_at"] == .text(event.fill.occurredAt.description))
-            #expect(attemptRow["leader_price_units"] == .integer(attempt.leaderPrice.baseUnits))
+            #expect(attemptRow["leader_price_units"] == .integer(try #require(attempt.leaderPrice).baseUnits))
             #expect(attemptRow["filled_shares_units"] == .integer(0))
             #expect(attemptRow["fencing_token"] == .integer(0))
         }

@@ -12,6 +12,7 @@ public actor InMemoryStore: Store {
     private var profilesByID: [ProfileID: CopyProfile] = [:]
     private var eventsByID: [LeaderEventID: LeaderEvent] = [:]
     private var eventIDsByIdentity: [String: LeaderEventID] = [:]
+    private var leaderPositions: [LeaderTokenKey: Shares] = [:]
     private var attemptsByID: [AttemptID: CopyAttempt] = [:]
     private var ordersByID: [OrderID: Order] = [:]
     private var positionsByKey: [PositionKey: Position] = [:]
@@ -21,6 +22,11 @@ public actor InMemoryStore: Store {
 
     private struct PositionKey: Hashable {
         let profileID: ProfileID
+        let tokenID: TokenID
+    }
+
+    private struct LeaderTokenKey: Hashable {
+        let leaderID: LeaderID
         let tokenID: TokenID
     }
 
@@ -142,9 +148,18 @@ extension InMemoryStore {
         oldestFirst(self.leadersByID.values, createdAt: \.createdAt, id: \.id.rawValue)
     }
 
-    public func markLeaderSeeded(_ id: LeaderID, at time: Timestamp) throws {
-        guard self.leadersByID[id] != nil else { throw StoreError.notFound(entity: "leaders", key: id.rawValue) }
+    public func seedLeaderPositions(_ id: LeaderID, snapshot: [TokenID: Shares], at time: Timestamp) throws -> Bool {
+        guard let leader = self.leadersByID[id] else { throw StoreError.notFound(entity: "leaders", key: id.rawValue) }
+        guard leader.positionsSeededAt == nil else { return false }
+        for (tokenID, shares) in snapshot {
+            self.leaderPositions[LeaderTokenKey(leaderID: id, tokenID: tokenID)] = shares
+        }
         self.leadersByID[id]?.positionsSeededAt = time
+        return true
+    }
+
+    public func leaderPosition(leaderID: LeaderID, tokenID: TokenID) -> Shares {
+        self.leaderPositions[LeaderTokenKey(leaderID: leaderID, tokenID: tokenID)] ?? .zero
     }
 
     public func insertProfile(_ profile: CopyProfile) throws {
@@ -186,6 +201,28 @@ extension InMemoryStore {
         profile.updatedAt = edited.updatedAt
         self.profilesByID[edited.id] = profile
     }
+
+    public func stopProfile(_ id: ProfileID, from expected: ProfileStatus, behavior: StopBehavior,
+                            closeOuts: [CopyAttempt], at time: Timestamp) throws -> Bool {
+        guard var profile = self.profilesByID[id], profile.status == expected else { return false }
+        try self.checkNewAttemptIDs(closeOuts)
+        profile.status = .stopped
+        profile.stopBehavior = behavior
+        profile.updatedAt = time
+        self.profilesByID[id] = profile
+        for attempt in closeOuts { self.attemptsByID[attempt.id] = attempt }
+        return true
+    }
+
+    /// Throws `duplicate` if any id is taken (or repeated), before anything is written.
+    private func checkNewAttemptIDs(_ attempts: [CopyAttempt]) throws {
+        var newIDs: Set<AttemptID> = []
+        for attempt in attempts {
+            guard self.attemptsByID[attempt.id] == nil, newIDs.insert(attempt.id).inserted else {
+                throw StoreError.duplicate(entity: "copy_attempts", key: attempt.id.rawValue)
+            }
+        }
+    }
 }
 
 // MARK: - CopyEventStore
@@ -200,12 +237,13 @@ extension InMemoryStore {
             CopyAttempt.fannedOut(from: event, to: profile, id: newAttemptID())
         }
         // Check every attempt id before writing anything, so a clash leaves no partial fan-out.
-        var newIDs: Set<AttemptID> = []
-        for attempt in attempts {
-            guard self.attemptsByID[attempt.id] == nil, newIDs.insert(attempt.id).inserted else {
-                throw StoreError.duplicate(entity: "copy_attempts", key: attempt.id.rawValue)
-            }
-        }
+        try self.checkNewAttemptIDs(attempts)
+        let key = LeaderTokenKey(leaderID: event.leaderID, tokenID: event.fill.tokenID)
+        let before = self.leaderPositions[key] ?? .zero
+        var event = event
+        event.leaderPositionBefore = before
+        self.leaderPositions[key] = LeaderEvent.leaderPosition(
+            after: event.fill, from: before, seededAt: self.leadersByID[event.leaderID]?.positionsSeededAt)
         self.eventsByID[event.id] = event
         self.eventIDsByIdentity[event.identity] = event.id
         for attempt in attempts { self.attemptsByID[attempt.id] = attempt }
@@ -264,6 +302,7 @@ extension InMemoryStore {
         stored.acceptedAt = attempt.acceptedAt
         stored.filledShares = attempt.filledShares
         stored.fillPrice = attempt.fillPrice
+        stored.targetShares = attempt.targetShares
         stored.updatedAt = attempt.updatedAt
         self.attemptsByID[attempt.id] = stored
         return true

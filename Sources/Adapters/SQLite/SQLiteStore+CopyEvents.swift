@@ -10,23 +10,33 @@ extension SQLiteStore: CopyEventStore {
     {
         try await self.write { db in
             let fill = event.fill
+            let before = try Self.leaderPosition(db, leaderID: event.leaderID, tokenID: fill.tokenID)
+            var event = event
+            event.leaderPositionBefore = before
             try db.insert(
                 into: "leader_events",
                 sql: """
                     INSERT INTO leader_events (
                         id, leader_id, identity, leader_address, transaction_hash, token_id, condition_id, market_slug,
-                        outcome, side, size, price, occurred_at, source, detected_at, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        outcome, side, size, price, occurred_at, source, detected_at, created_at,
+                        leader_position_before_units)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (identity) DO NOTHING
                     """,
                 arguments: [
                     event.id.rawValue, event.leaderID.rawValue, event.identity, fill.leaderAddress.lowercased,
                     fill.transactionHash, fill.tokenID.decimal, fill.conditionID, fill.marketSlug, fill.outcome,
                     fill.side.rawValue, fill.size.description, fill.price.description, fill.occurredAt.sql,
-                    fill.source.rawValue, event.detectedAt.sql, event.createdAt.sql,
+                    fill.source.rawValue, event.detectedAt.sql, event.createdAt.sql, before.baseUnits,
                 ],
                 keys: ["id": event.id.rawValue, "identity": event.identity])
             guard db.changesCount == 1 else { return RecordOutcome.duplicate }
+            let seededAt = try db.fetchOne(
+                "SELECT positions_seeded_at FROM leaders WHERE id = ?", [event.leaderID.rawValue], table: "leaders"
+            ) { row in try row.optionalTimestamp("positions_seeded_at") } ?? nil
+            try Self.setLeaderPosition(
+                db, leaderID: event.leaderID, tokenID: fill.tokenID,
+                shares: LeaderEvent.leaderPosition(after: fill, from: before, seededAt: seededAt), at: event.createdAt)
 
             var attempts: [CopyAttempt] = []
             for profile in try Self.activeProfiles(db, followingLeader: event.leaderID) {
@@ -38,28 +48,47 @@ extension SQLiteStore: CopyEventStore {
         }
     }
 
-    private static func insertAttempt(_ attempt: CopyAttempt, _ db: Database) throws {
+    static func leaderPosition(_ db: Database, leaderID: LeaderID, tokenID: TokenID) throws -> Shares {
+        try db.fetchOne(
+            "SELECT shares_units FROM leader_positions WHERE leader_id = ? AND token_id = ?",
+            [leaderID.rawValue, tokenID.decimal], table: "leader_positions") { row in
+                try row.units(Shares.self, "shares_units")
+            } ?? .zero
+    }
+
+    static func setLeaderPosition(_ db: Database, leaderID: LeaderID, tokenID: TokenID, shares: Shares,
+                                  at time: Timestamp) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO leader_positions (leader_id, token_id, shares_units, updated_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (leader_id, token_id) DO UPDATE
+                SET shares_units = excluded.shares_units, updated_at = excluded.updated_at
+                """,
+            arguments: [leaderID.rawValue, tokenID.decimal, shares.baseUnits, time.sql])
+    }
+
+    static func insertAttempt(_ attempt: CopyAttempt, _ db: Database) throws {
         try db.insert(
             into: "copy_attempts",
             sql: """
                 INSERT INTO copy_attempts (
-                    id, profile_id, user_id, leader_event_id, kind, status, skip_reason, note, due_at, lease_owner,
-                    lease_expires_at, fencing_token, detected_at, sent_at, accepted_at, filled_shares_units,
-                    fill_price_units, leader_price_units, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    id, profile_id, user_id, leader_event_id, kind, token_id, target_shares_units, status, skip_reason,
+                    note, due_at, lease_owner, lease_expires_at, fencing_token, detected_at, sent_at, accepted_at,
+                    filled_shares_units, fill_price_units, leader_price_units, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                attempt.id.rawValue, attempt.profileID.rawValue, attempt.userID.rawValue, attempt.leaderEventID.rawValue,
-                attempt.kind.rawValue, attempt.status.rawValue, attempt.skipReason?.rawValue, attempt.note,
+                attempt.id.rawValue, attempt.profileID.rawValue, attempt.userID.rawValue, attempt.leaderEventID?.rawValue,
+                attempt.kind.rawValue, attempt.tokenID.decimal, attempt.targetShares?.baseUnits, attempt.status.rawValue, attempt.skipReason?.rawValue, attempt.note,
                 attempt.dueAt.sql, attempt.leaseOwner, attempt.leaseExpiresAt.sql, attempt.fencingToken,
                 attempt.detectedAt.sql, attempt.sentAt.sql, attempt.acceptedAt.sql, attempt.filledShares.baseUnits,
-                attempt.fillPrice?.baseUnits, attempt.leaderPrice.baseUnits, attempt.createdAt.sql,
+                attempt.fillPrice?.baseUnits, attempt.leaderPrice?.baseUnits, attempt.createdAt.sql,
                 attempt.updatedAt.sql,
             ],
             keys: [
                 "id": attempt.id.rawValue,
                 "profile_id": attempt.profileID.rawValue,
-                "leader_event_id": attempt.leaderEventID.rawValue,
+                "leader_event_id": attempt.leaderEventID?.rawValue ?? "",
             ])
     }
 
@@ -147,13 +176,15 @@ extension SQLiteStore: CopyEventStore {
                 sql: """
                     UPDATE copy_attempts
                     SET status = ?, skip_reason = ?, note = ?, due_at = ?, lease_owner = ?, lease_expires_at = ?,
-                        sent_at = ?, accepted_at = ?, filled_shares_units = ?, fill_price_units = ?, updated_at = ?
+                        sent_at = ?, accepted_at = ?, filled_shares_units = ?, fill_price_units = ?,
+                        target_shares_units = ?, updated_at = ?
                     WHERE id = ? AND status = ? AND fencing_token = ?
                     """,
                 arguments: [
                     attempt.status.rawValue, attempt.skipReason?.rawValue, attempt.note, attempt.dueAt.sql,
                     attempt.leaseOwner, attempt.leaseExpiresAt.sql, attempt.sentAt.sql, attempt.acceptedAt.sql,
-                    attempt.filledShares.baseUnits, attempt.fillPrice?.baseUnits, attempt.updatedAt.sql,
+                    attempt.filledShares.baseUnits, attempt.fillPrice?.baseUnits, attempt.targetShares?.baseUnits,
+                    attempt.updatedAt.sql,
                     attempt.id.rawValue, expected.rawValue, attempt.fencingToken,
                 ])
         }
@@ -178,6 +209,7 @@ extension LeaderEvent {
                 price: try row.decimal(Price.self, "price"),
                 occurredAt: try row.timestamp("occurred_at"),
                 source: try row.enumeration(FeedSource.self, "source")),
+            leaderPositionBefore: try row.optionalUnits(Shares.self, "leader_position_before_units"),
             detectedAt: try row.timestamp("detected_at"),
             createdAt: try row.timestamp("created_at"))
     }
@@ -189,8 +221,10 @@ extension CopyAttempt {
             id: try row.id("id"),
             profileID: try row.id("profile_id"),
             userID: try row.id("user_id"),
-            leaderEventID: try row.id("leader_event_id"),
+            leaderEventID: try row.optionalText("leader_event_id").map(LeaderEventID.init),
             kind: try row.enumeration(Kind.self, "kind"),
+            tokenID: try row.tokenID("token_id"),
+            targetShares: try row.optionalUnits(Shares.self, "target_shares_units"),
             status: try row.enumeration(Status.self, "status"),
             skipReason: try row.optionalEnum(SkipReason.self, "skip_reason"),
             note: try row.optionalText("note"),
@@ -203,7 +237,7 @@ extension CopyAttempt {
             acceptedAt: try row.optionalTimestamp("accepted_at"),
             filledShares: try row.units(Shares.self, "filled_shares_units"),
             fillPrice: try row.optionalUnits(Price.self, "fill_price_units"),
-            leaderPrice: try row.units(Price.self, "leader_price_units"),
+            leaderPrice: try row.optionalUnits(Price.self, "leader_price_units"),
             createdAt: try row.timestamp("created_at"),
             updatedAt: try row.timestamp("updated_at"))
     }

@@ -34,11 +34,26 @@ extension SQLiteStore: ProfileStore {
         }
     }
 
-    public func markLeaderSeeded(_ id: LeaderID, at time: Timestamp) async throws {
-        let updated = try await self.write { db in
-            try db.update(sql: "UPDATE leaders SET positions_seeded_at = ? WHERE id = ?", arguments: [time.sql, id.rawValue])
+    public func seedLeaderPositions(_ id: LeaderID, snapshot: [TokenID: Shares], at time: Timestamp) async throws -> Bool {
+        try await self.write { db in
+            guard try db.update(
+                sql: "UPDATE leaders SET positions_seeded_at = ? WHERE id = ? AND positions_seeded_at IS NULL",
+                arguments: [time.sql, id.rawValue])
+            else {
+                guard try db.fetchOne("SELECT id FROM leaders WHERE id = ?", [id.rawValue], table: "leaders",
+                                      { try $0.text("id") }) != nil
+                else { throw StoreError.notFound(entity: "leaders", key: id.rawValue) }
+                return false
+            }
+            for (tokenID, shares) in snapshot {
+                try Self.setLeaderPosition(db, leaderID: id, tokenID: tokenID, shares: shares, at: time)
+            }
+            return true
         }
-        guard updated else { throw StoreError.notFound(entity: "leaders", key: id.rawValue) }
+    }
+
+    public func leaderPosition(leaderID: LeaderID, tokenID: TokenID) async throws -> Shares {
+        try await self.read { db in try Self.leaderPosition(db, leaderID: leaderID, tokenID: tokenID) }
     }
 
     public func insertProfile(_ profile: CopyProfile) async throws {
@@ -104,6 +119,20 @@ extension SQLiteStore: ProfileStore {
             try db.update(
                 sql: "UPDATE copy_profiles SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
                 arguments: [next.rawValue, time.sql, id.rawValue, expected.rawValue])
+        }
+    }
+
+    /// One write transaction: the status compare-and-set, then the close-outs; a taken attempt id
+    /// rolls both back.
+    public func stopProfile(_ id: ProfileID, from expected: ProfileStatus, behavior: StopBehavior,
+                            closeOuts: [CopyAttempt], at time: Timestamp) async throws -> Bool {
+        try await self.write { db in
+            guard try db.update(
+                sql: "UPDATE copy_profiles SET status = 'STOPPED', stop_behavior = ?, updated_at = ? WHERE id = ? AND status = ?",
+                arguments: [behavior.rawValue, time.sql, id.rawValue, expected.rawValue])
+            else { return false }
+            for attempt in closeOuts { try Self.insertAttempt(attempt, db) }
+            return true
         }
     }
 

@@ -67,18 +67,31 @@ public final class SQLiteStore: Sendable {
     public func migrate() throws -> MigrationOutcome {
         var applied: [MigrationOutcome.Step] = []
         for migration in SQLiteMigrations.all {
-            let ran = try self.pool.write { db -> Bool in
-                // Re-read inside the write lock: another process may have migrated meanwhile.
-                let current = try Self.userVersion(db)
-                guard current <= SQLiteMigrations.latestVersion else {
-                    throw StoreError.schemaTooNew(databaseVersion: current, codeVersion: SQLiteMigrations.latestVersion)
+            let ran = try self.pool.writeWithoutTransaction { db -> Bool in
+                // Foreign keys can only be switched outside a transaction; a table rebuild needs
+                // them off so dropping the old table does not cascade into its children.
+                if migration.rebuildsTables { try db.execute(sql: "PRAGMA foreign_keys = OFF") }
+                defer { if migration.rebuildsTables { try? db.execute(sql: "PRAGMA foreign_keys = ON") } }
+                var applied = false
+                try db.inTransaction(.immediate) {
+                    // Re-read inside the write lock: another process may have migrated meanwhile.
+                    let current = try Self.userVersion(db)
+                    guard current <= SQLiteMigrations.latestVersion else {
+                        throw StoreError.schemaTooNew(databaseVersion: current, codeVersion: SQLiteMigrations.latestVersion)
+                    }
+                    guard current < migration.version else { return .rollback }
+                    for statement in migration.statements {
+                        try db.execute(sql: statement)
+                    }
+                    if migration.rebuildsTables, try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") != nil {
+                        throw StoreError.corruptRow(table: "migration \(migration.version)", column: "foreign keys",
+                                                    value: "a rebuilt table breaks a reference")
+                    }
+                    try db.execute(sql: "PRAGMA user_version = \(migration.version)")
+                    applied = true
+                    return .commit
                 }
-                guard current < migration.version else { return false }
-                for statement in migration.statements {
-                    try db.execute(sql: statement)
-                }
-                try db.execute(sql: "PRAGMA user_version = \(migration.version)")
-                return true
+                return applied
             }
             if ran {
                 applied.append(MigrationOutcome.Step(version: migration.version, name: migration.name))

@@ -17,14 +17,19 @@ public struct CopyEngine: Sendable {
         public var deferBackoff: Duration
         /// How soon an order whose outcome is unknown is looked up again.
         public var reconcileBackoff: Duration
+        /// How long an exit that is not yet flat (thin bids, a FAK that matched nothing) waits
+        /// before it sells the rest at the then-current bid.
+        public var exitRetryBackoff: Duration
 
         public init(owner: String, leaseDuration: Duration = .seconds(30), batchSize: Int = 20,
-                    deferBackoff: Duration = .seconds(5), reconcileBackoff: Duration = .seconds(2)) {
+                    deferBackoff: Duration = .seconds(5), reconcileBackoff: Duration = .seconds(2),
+                    exitRetryBackoff: Duration = .seconds(5)) {
             self.owner = owner
             self.leaseDuration = leaseDuration
             self.batchSize = batchSize
             self.deferBackoff = deferBackoff
             self.reconcileBackoff = reconcileBackoff
+            self.exitRetryBackoff = exitRetryBackoff
         }
     }
 
@@ -99,21 +104,18 @@ public struct CopyEngine: Sendable {
 
     private func decide(_ attempt: CopyAttempt) async throws {
         guard let profile = try await self.store.profile(id: attempt.profileID),
-              let event = try await self.store.leaderEvent(id: attempt.leaderEventID),
               let wallet = try await self.store.wallet(id: profile.walletID)
         else {
-            _ = try await self.write(attempt, event: .fail) { $0.note = "profile, event or wallet missing" }
+            _ = try await self.write(attempt, event: .fail) { $0.note = "profile or wallet missing" }
             return
         }
-        switch attempt.kind {
-        case .entry: try await self.decideEntry(attempt, profile: profile, event: event, wallet: wallet)
-        case .exit:
-            // Exits mirror a fraction of the leader's position and need the per-profile ledger of
-            // the next issue; until then they are recorded as skipped with an honest reason.
-            _ = try await self.write(attempt, event: .skip) {
-                $0.skipReason = .nothingToSell
-                $0.note = "exits are not mirrored by this build"
-            }
+        let event = try await attempt.leaderEventID.asyncFlatMap { try await self.store.leaderEvent(id: $0) }
+        switch (attempt.kind, event) {
+        case (.entry, let event?): try await self.decideEntry(attempt, profile: profile, event: event, wallet: wallet)
+        case (.exit, let event?): try await self.decideExit(attempt, profile: profile, leaderSale: event, wallet: wallet)
+        case (.closeOut, _): try await self.decideExit(attempt, profile: profile, leaderSale: nil, wallet: wallet)
+        case (.entry, nil), (.exit, nil):
+            _ = try await self.write(attempt, event: .fail) { $0.note = "leader event missing" }
         }
     }
 
@@ -197,7 +199,7 @@ public struct CopyEngine: Sendable {
 
     // MARK: Sign once, persist, then send
 
-    private func placeLive(_ attempt: CopyAttempt, prepared: PreparedOrder, wallet: TradingWallet,
+    func placeLive(_ attempt: CopyAttempt, prepared: PreparedOrder, wallet: TradingWallet,
                            conditionID: String) async throws {
         let account = TradingAccount(wallet)
         let now = self.wallClock.now()
@@ -220,7 +222,7 @@ public struct CopyEngine: Sendable {
     /// Sends a SIGNED order: re-reads the profile (a pause stops the send), marks the order
     /// SUBMITTED durably, sends, and applies the venue's answer.
     private func send(_ order: Order, attempt: CopyAttempt, wallet: TradingWallet, conditionID: String) async throws {
-        guard let profile = try await self.store.profile(id: attempt.profileID), profile.status.allowsEntries else {
+        guard let profile = try await self.store.profile(id: attempt.profileID), attempt.kind.isAllowed(by: profile.status) else {
             var canceled = order
             canceled.status = try order.status.applying(.cancel)
             canceled.note = "profile no longer active before send"
@@ -286,42 +288,31 @@ public struct CopyEngine: Sendable {
         _ = try await self.store.updateOrder(updated, from: order.status, booking: booking)
     }
 
-    /// The position after the fill difference between `order` and `previous`, or nil if nothing filled.
-    private func booking(of order: Order, previous: Order, conditionID: String) async throws -> Position? {
-        let shares = order.filledShares - previous.filledShares
+    /// The position after the fill difference between `order` and `previous` (nil: nothing had
+    /// filled yet), or nil if nothing more filled.
+    func booking(of order: Order, previous: Order?, conditionID: String) async throws -> Position? {
+        let shares = order.filledShares - (previous?.filledShares ?? .zero)
         guard shares.baseUnits > 0 else { return nil }
-        let cost = (order.filledNotional - previous.filledNotional) + (order.fee - previous.fee)
-        var position = try await self.store.position(profileID: order.profileID, tokenID: order.tokenID)
+        let notional = order.filledNotional - (previous?.filledNotional ?? .zero)
+        let fee = order.fee - (previous?.fee ?? .zero)
+        let position = try await self.store.position(profileID: order.profileID, tokenID: order.tokenID)
             ?? Position(profileID: order.profileID, tokenID: order.tokenID, conditionID: conditionID, updatedAt: order.updatedAt)
-        switch order.side {
-        case .buy:
-            position.shares += shares
-            position.costBasis += cost
-        case .sell:
-            let held = position.shares
-            let released = held.baseUnits > 0
-                ? Collateral(baseUnits: Int64(Int128(position.costBasis.baseUnits) * Int128(min(shares, held).baseUnits) / Int128(held.baseUnits)))
-                : .zero
-            let proceeds = (order.filledNotional - previous.filledNotional) - (order.fee - previous.fee)
-            position.shares -= min(shares, held)
-            position.costBasis -= released
-            position.realizedPnL += proceeds - released
+        return switch order.side {
+        case .buy: position.bought(shares, notional: notional, fee: fee, at: order.updatedAt)
+        case .sell: position.sold(shares, notional: notional, fee: fee, at: order.updatedAt)
         }
-        position.updatedAt = order.updatedAt
-        return position
     }
 
     // MARK: Reconcile
 
     private func reconcile(_ attempt: CopyAttempt) async throws {
         guard let profile = try await self.store.profile(id: attempt.profileID),
-              let wallet = try await self.store.wallet(id: profile.walletID),
-              let event = try await self.store.leaderEvent(id: attempt.leaderEventID)
+              let wallet = try await self.store.wallet(id: profile.walletID)
         else {
-            _ = try await self.write(attempt, event: .fail) { $0.note = "profile, event or wallet missing" }
+            _ = try await self.write(attempt, event: .fail) { $0.note = "profile or wallet missing" }
             return
         }
-        let conditionID = event.fill.conditionID
+        let conditionID = try await self.conditionID(of: attempt)
         for order in try await self.store.orders(attemptID: attempt.id) where !order.status.isTerminal {
             switch order.status {
             case .signed:
@@ -356,13 +347,41 @@ public struct CopyEngine: Sendable {
         try await self.finishIfSettled(attempt, conditionID: conditionID)
     }
 
+    /// The market of the attempt's token, from its leader event or the profile's position
+    /// (close-outs); empty when neither is known, which only a missing row can cause.
+    private func conditionID(of attempt: CopyAttempt) async throws -> String {
+        if let eventID = attempt.leaderEventID, let event = try await self.store.leaderEvent(id: eventID) {
+            return event.fill.conditionID
+        }
+        return try await self.store.position(profileID: attempt.profileID, tokenID: attempt.tokenID)?.conditionID ?? ""
+    }
+
     /// Completes the attempt when every order it owns is final, recording the fill; otherwise
-    /// hands it back for a later look.
-    private func finishIfSettled(_ attempt: CopyAttempt, conditionID: String) async throws {
+    /// hands it back for a later look. An exit short of its target sells the rest (after
+    /// ``Settings/exitRetryBackoff`` since its last order) while its profile still allows it.
+    func finishIfSettled(_ attempt: CopyAttempt, conditionID: String) async throws {
         let orders = try await self.store.orders(attemptID: attempt.id)
         guard orders.allSatisfy(\.status.isTerminal) else {
             return try await self.release(attempt, dueIn: self.settings.reconcileBackoff)
         }
+        if attempt.kind.sells, let target = attempt.targetShares, orders.last?.status != .rejected,
+           orders.reduce(Shares.zero, { $0 + $1.filledShares }) + EntrySizing.shareStep <= target,
+           let profile = try await self.store.profile(id: attempt.profileID),
+           attempt.kind.isAllowed(by: profile.status),
+           let wallet = try await self.store.wallet(id: profile.walletID) {
+            let now = self.wallClock.now()
+            let due = (orders.map(\.updatedAt).max() ?? attempt.updatedAt) + self.settings.exitRetryBackoff
+            if orders.isEmpty || now >= due {
+                return try await self.sellRest(attempt, profile: profile, wallet: wallet, orders: orders)
+            }
+            return try await self.release(attempt, dueIn: due.since(now))
+        }
+        try await self.complete(attempt, orders: orders, note: nil)
+    }
+
+    /// Marks the attempt DONE (or FAILED when its only outcome was a rejection), recording what
+    /// filled and at what average price.
+    func complete(_ attempt: CopyAttempt, orders: [Order], note: String?) async throws {
         let filled = orders.reduce(Shares.zero) { $0 + $1.filledShares }
         let notional = orders.reduce(Collateral.zero) { $0 + $1.filledNotional }
         let rejected = orders.last.map { $0.status == .rejected } ?? false
@@ -371,38 +390,44 @@ public struct CopyEngine: Sendable {
             $0.fillPrice = filled.baseUnits > 0
                 ? Price(baseUnits: Int64(Int128(notional.baseUnits) * 1_000_000 / Int128(filled.baseUnits))) : nil
             if rejected { $0.note = orders.last?.note }
+            if let note { $0.note = note }
         }
     }
 
     // MARK: Paper
 
-    /// Fills against the live book without sending anything, booked in the same ledger shape.
-    private func paperFill(_ attempt: CopyAttempt, intent: OrderIntent, book: OrderBook, market: MarketInfo,
-                           wallet: TradingWallet) async throws {
+    /// Fills against the live book without sending anything, booked in the same ledger shape: a
+    /// BUY takes asks up to its limit, a SELL hits bids down to it; FOK fills all or nothing, FAK
+    /// what the book holds.
+    func paperFill(_ attempt: CopyAttempt, intent: OrderIntent, book: OrderBook, market: MarketInfo,
+                   wallet: TradingWallet) async throws {
         let now = self.wallClock.now()
+        let levels = intent.side == .buy
+            ? book.asks.filter { $0.price <= intent.limitPrice }
+            : book.bids.filter { $0.price >= intent.limitPrice }
         var remaining = intent.shares
         var notional = Collateral.zero
-        for level in book.asks where level.price <= intent.limitPrice && remaining.baseUnits > 0 {
+        for level in levels where remaining.baseUnits > 0 {
             let take = min(remaining, level.size)
-            notional += take.value(at: level.price, rounding: .up)
+            notional += take.value(at: level.price, rounding: intent.side == .buy ? .up : .down)
             remaining -= take
         }
-        let filled = remaining.baseUnits == 0
-        let shares = filled ? intent.shares : .zero
+        let matched = intent.shares - remaining
+        let fills = intent.type == .fok ? remaining.baseUnits == 0 : matched.baseUnits > 0
+        let shares = fills ? matched : .zero
+        let averagePrice = shares.baseUnits > 0
+            ? Price(baseUnits: Int64(Int128(notional.baseUnits) * 1_000_000 / Int128(shares.baseUnits))) : intent.limitPrice
+        let earlier = try await self.store.orders(attemptID: attempt.id).count
         let order = Order(
-            id: OrderID("paper:\(attempt.id.rawValue)"), attemptID: attempt.id, profileID: attempt.profileID,
-            walletID: wallet.id, tokenID: intent.tokenID, side: intent.side, type: intent.type,
+            id: OrderID("paper:\(attempt.id.rawValue)" + (earlier == 0 ? "" : ":\(earlier + 1)")), attemptID: attempt.id,
+            profileID: attempt.profileID, walletID: wallet.id, tokenID: intent.tokenID, side: intent.side, type: intent.type,
             limitPrice: intent.limitPrice, shares: intent.shares, makerAmount: 0, takerAmount: 0,
-            status: filled ? .filled : .killed, signedPayload: "", filledShares: shares,
-            filledNotional: filled ? notional : .zero,
-            fee: filled ? market.takerFee.takerFee(shares: shares, price: intent.limitPrice) : .zero,
+            status: !fills ? .killed : shares == intent.shares ? .filled : .partiallyFilled, signedPayload: "",
+            filledShares: shares, filledNotional: fills ? notional : .zero,
+            fee: fills ? market.takerFee.takerFee(shares: shares, price: averagePrice) : .zero,
             paper: true, submittedAt: now, createdAt: now, updatedAt: now)
-        let empty = Order(id: order.id, attemptID: order.attemptID, profileID: order.profileID, walletID: order.walletID,
-                          tokenID: order.tokenID, side: order.side, type: order.type, limitPrice: order.limitPrice,
-                          shares: order.shares, makerAmount: 0, takerAmount: 0, signedPayload: "", paper: true,
-                          createdAt: now, updatedAt: now)
         try await self.store.insertOrder(order)
-        if filled, let position = try await self.booking(of: order, previous: empty, conditionID: market.conditionID) {
+        if let position = try await self.booking(of: order, previous: nil, conditionID: market.conditionID) {
             try await self.store.savePosition(position)
         }
         try await self.finishIfSettled(attempt, conditionID: market.conditionID)
@@ -410,12 +435,12 @@ public struct CopyEngine: Sendable {
 
     // MARK: Attempt writes (all fenced)
 
-    private func skip(_ attempt: CopyAttempt, _ reason: SkipReason) async throws {
+    func skip(_ attempt: CopyAttempt, _ reason: SkipReason) async throws {
         _ = try await self.write(attempt, event: .skip) { $0.skipReason = reason }
         Counter(label: "mirror.copy.skipped", dimensions: [("reason", reason.rawValue)]).increment()
     }
 
-    private func deferAttempt(_ attempt: CopyAttempt, because error: VenueError) async throws {
+    func deferAttempt(_ attempt: CopyAttempt, because error: VenueError) async throws {
         _ = try await self.write(attempt, event: .deferBySystem) {
             $0.note = "deferred: \(error)"
             $0.dueAt = self.wallClock.now() + self.settings.deferBackoff
@@ -425,7 +450,7 @@ public struct CopyEngine: Sendable {
     }
 
     /// Gives the claim back so the attempt is due again after `dueIn` (now when nil).
-    private func release(_ attempt: CopyAttempt, dueIn: Duration?) async throws {
+    func release(_ attempt: CopyAttempt, dueIn: Duration?) async throws {
         _ = try await self.write(attempt, event: nil) {
             $0.leaseOwner = nil
             $0.leaseExpiresAt = nil
@@ -435,7 +460,7 @@ public struct CopyEngine: Sendable {
 
     /// Applies `event` (if any) and `change`, and writes under the claim's fencing token.
     /// Throws ``LostLease`` when the stored row moved on: the caller must stop.
-    private func write(_ attempt: CopyAttempt, event: CopyAttempt.Event?,
+    func write(_ attempt: CopyAttempt, event: CopyAttempt.Event?,
                        _ change: (inout CopyAttempt) -> Void) async throws -> CopyAttempt {
         var updated = attempt
         if let event { updated.status = try attempt.status.applying(event) }
@@ -457,8 +482,8 @@ public struct CopyEngine: Sendable {
         var metadata: Logger.Metadata = [
             "attempt.id": "\(attempt.id)", "attempt.kind": "\(attempt.kind.rawValue)",
             "attempt.status": "\(attempt.status.rawValue)", "profile.id": "\(attempt.profileID)",
-            "leader.price": "\(attempt.leaderPrice)",
         ]
+        if let price = attempt.leaderPrice { metadata["leader.price"] = "\(price)" }
         if let reason = attempt.skipReason { metadata["attempt.skip_reason"] = "\(reason.rawValue)" }
         if let note = attempt.note { metadata["attempt.note"] = "\(note)" }
         if attempt.filledShares.baseUnits > 0 {

@@ -36,6 +36,7 @@ public final class FeedIngestor: Sendable {
     public func poll() async throws -> Int {
         var new = 0
         for leader in try await self.store.leaders() {
+            if leader.positionsSeededAt == nil { await self.seedPositions(of: leader) }
             let since = try await self.cursor(for: leader) - self.overlap
             let fills: [ObservedFill]
             do {
@@ -87,6 +88,25 @@ public final class FeedIngestor: Sendable {
         case .duplicate:
             self.duplicates.increment()
             return false
+        }
+    }
+
+    /// Seeds a newly followed leader's tracked positions from one positions snapshot, so their
+    /// first sell of a position opened before we followed them is mirrored as the right fraction.
+    /// A failed snapshot is retried on the next poll; fills are recorded meanwhile.
+    func seedPositions(of leader: Leader) async {
+        do {
+            let snapshot = try await self.feed.positions(of: leader.address)
+            let shares = Dictionary(snapshot.map { ($0.tokenID, $0.shares) }, uniquingKeysWith: +)
+            if try await self.store.seedLeaderPositions(leader.id, snapshot: shares, at: self.wallClock.now()) {
+                self.logger.info("leader positions seeded", metadata: [
+                    "leader.address": "\(leader.address)", "positions": "\(shares.count)",
+                ])
+            }
+        } catch {
+            self.logger.warning("leader positions snapshot failed; retrying next poll", metadata: [
+                "leader.address": "\(leader.address)", "error": "\(String(describing: error))",
+            ])
         }
     }
 

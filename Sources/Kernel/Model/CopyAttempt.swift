@@ -1,10 +1,17 @@
-/// One profile's handling of one leader event (`copy_attempts`), unique on profile × event.
+/// One profile's handling of one leader event (`copy_attempts`), unique on profile × event; or a
+/// close-out the user asked for when stopping a profile (no leader event).
 public struct CopyAttempt: Hashable, Sendable, Codable {
     public var id: AttemptID
     public var profileID: ProfileID
     public var userID: UserID
-    public var leaderEventID: LeaderEventID
+    /// The leader fill this attempt mirrors; `nil` only for a ``Kind/closeOut``.
+    public var leaderEventID: LeaderEventID?
     public var kind: Kind
+    /// The token traded (the event's, or the position's for a close-out).
+    public var tokenID: TokenID
+    /// For exits and close-outs: the shares this attempt sells in total, fixed when it is decided
+    /// so retries and restarts sell the rest of the same target, never a recomputed one.
+    public var targetShares: Shares?
     public var status: Status
     public var skipReason: SkipReason?
     /// Why a FAILED attempt failed, or why the last DEFERRED happened; never a secret.
@@ -22,29 +29,37 @@ public struct CopyAttempt: Hashable, Sendable, Codable {
     public var acceptedAt: Timestamp?
     public var filledShares: Shares
     public var fillPrice: Price?
-    public var leaderPrice: Price
+    /// The leader's fill price; `nil` for a close-out, which has no leader fill.
+    public var leaderPrice: Price?
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
 
     public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
         /// Copy a leader BUY.
         case entry = "ENTRY"
-        /// Mirror a leader SELL.
+        /// Mirror a leader SELL: the same fraction of this profile's shares.
         case exit = "EXIT"
+        /// Sell everything held in one token because the user stopped the profile with "sell now".
+        case closeOut = "CLOSE_OUT"
+
+        /// Whether this attempt sells.
+        public var sells: Bool { self != .entry }
     }
 
     public init(
-        id: AttemptID, profileID: ProfileID, userID: UserID, leaderEventID: LeaderEventID, kind: Kind,
-        status: Status = .pending, skipReason: SkipReason? = nil, note: String? = nil, dueAt: Timestamp,
+        id: AttemptID, profileID: ProfileID, userID: UserID, leaderEventID: LeaderEventID?, kind: Kind,
+        tokenID: TokenID, targetShares: Shares? = nil, status: Status = .pending, skipReason: SkipReason? = nil, note: String? = nil, dueAt: Timestamp,
         leaseOwner: String? = nil, leaseExpiresAt: Timestamp? = nil, fencingToken: Int64 = 0,
         detectedAt: Timestamp, sentAt: Timestamp? = nil, acceptedAt: Timestamp? = nil, filledShares: Shares = .zero,
-        fillPrice: Price? = nil, leaderPrice: Price, createdAt: Timestamp, updatedAt: Timestamp
+        fillPrice: Price? = nil, leaderPrice: Price?, createdAt: Timestamp, updatedAt: Timestamp
     ) {
         self.id = id
         self.profileID = profileID
         self.userID = userID
         self.leaderEventID = leaderEventID
         self.kind = kind
+        self.tokenID = tokenID
+        self.targetShares = targetShares
         self.status = status
         self.skipReason = skipReason
         self.note = note
@@ -70,8 +85,19 @@ extension CopyAttempt {
     public static func fannedOut(from event: LeaderEvent, to profile: CopyProfile, id: AttemptID) -> CopyAttempt {
         CopyAttempt(
             id: id, profileID: profile.id, userID: profile.userID, leaderEventID: event.id,
-            kind: event.fill.side == .buy ? .entry : .exit, dueAt: event.detectedAt, detectedAt: event.detectedAt,
-            leaderPrice: event.fill.price, createdAt: event.createdAt, updatedAt: event.createdAt)
+            kind: event.fill.side == .buy ? .entry : .exit, tokenID: event.fill.tokenID, dueAt: event.detectedAt,
+            detectedAt: event.detectedAt, leaderPrice: event.fill.price, createdAt: event.createdAt,
+            updatedAt: event.createdAt)
+    }
+
+    /// The PENDING close-out that stopping `profile` with "sell now" creates for one held position:
+    /// it sells every share of it.
+    public static func closingOut(_ position: Position, of profile: CopyProfile, id: AttemptID,
+                                  at time: Timestamp) -> CopyAttempt {
+        CopyAttempt(
+            id: id, profileID: profile.id, userID: profile.userID, leaderEventID: nil, kind: .closeOut,
+            tokenID: position.tokenID, targetShares: position.shares, dueAt: time, detectedAt: time,
+            leaderPrice: nil, createdAt: time, updatedAt: time)
     }
 }
 

@@ -60,20 +60,38 @@ public struct LeaderEvent: Hashable, Sendable, Codable {
     /// `identityTuple` plus `#<occurrence>`; unique in the store.
     public var identity: String
     public var fill: LeaderFill
+    /// The leader's position in the token just before this fill, as the store tracked it when
+    /// recording (seeded from a positions snapshot, then moved by each recorded fill): an exit's
+    /// fraction is `fill.size / leaderPositionBefore`. `nil` until recorded.
+    public var leaderPositionBefore: Shares?
     public var detectedAt: Timestamp
     public var createdAt: Timestamp
 
-    public init(id: LeaderEventID, leaderID: LeaderID, identity: String, fill: LeaderFill, detectedAt: Timestamp,
-                createdAt: Timestamp) {
+    public init(id: LeaderEventID, leaderID: LeaderID, identity: String, fill: LeaderFill,
+                leaderPositionBefore: Shares? = nil, detectedAt: Timestamp, createdAt: Timestamp) {
         self.id = id
         self.leaderID = leaderID
         self.identity = identity
         self.fill = fill
+        self.leaderPositionBefore = leaderPositionBefore
         self.detectedAt = detectedAt
         self.createdAt = createdAt
     }
 
     public static func identity(of fill: LeaderFill, occurrence: Int) -> String {
         "\(fill.identityTuple)#\(occurrence)"
+    }
+
+    /// The leader's position after `fill`, starting from `before`: a BUY adds its size, a SELL
+    /// takes it away (never below zero: the leader may sell shares bought before we tracked them).
+    /// A fill at or before the positions snapshot the leader was seeded from (`seededAt`) is
+    /// already in it and moves nothing.
+    /// Every store moves its leader positions with this, so tracking means one thing everywhere.
+    public static func leaderPosition(after fill: LeaderFill, from before: Shares, seededAt: Timestamp?) -> Shares {
+        if let seededAt, fill.occurredAt <= seededAt { return before }
+        return switch fill.side {
+        case .buy: before + fill.size
+        case .sell: before - min(before, fill.size)
+        }
     }
 }

@@ -47,8 +47,14 @@ public protocol ProfileStore: Sendable {
     func leader(address: WalletAddress) async throws -> Leader?
     /// Oldest first.
     func leaders() async throws -> [Leader]
-    /// Sets `positionsSeededAt`. Throws ``StoreError/notFound(entity:key:)``.
-    func markLeaderSeeded(_ id: LeaderID, at time: Timestamp) async throws
+    /// Seeds a newly followed leader's tracked positions from one positions snapshot, once: if
+    /// the leader has no `positionsSeededAt`, sets each snapshot token's tracked position to the
+    /// snapshot's shares (replacing what recorded fills had moved it to; other tokens are kept)
+    /// and sets `positionsSeededAt` = `time`, atomically; returns `false`, changing nothing, when
+    /// the leader was already seeded. Throws ``StoreError/notFound(entity:key:)``.
+    func seedLeaderPositions(_ id: LeaderID, snapshot: [TokenID: Shares], at time: Timestamp) async throws -> Bool
+    /// The leader's tracked position in `tokenID` (zero when never seen).
+    func leaderPosition(leaderID: LeaderID, tokenID: TokenID) async throws -> Shares
 
     /// Throws ``StoreError/duplicate(entity:key:)`` if the id is taken.
     func insertProfile(_ profile: CopyProfile) async throws
@@ -63,6 +69,12 @@ public protocol ProfileStore: Sendable {
     /// Replaces mode, sizing, limits, stop behaviour and `updatedAt` (never the status or the
     /// ids). Throws `notFound`.
     func updateProfileSettings(_ profile: CopyProfile) async throws
+    /// Stops a profile in one atomic step: compare-and-set of the status from `expected` to
+    /// STOPPED, `stopBehavior` = `behavior`, `updatedAt` = `time`, and the `closeOuts` (PENDING
+    /// ``CopyAttempt/Kind/closeOut`` attempts selling what it holds, for "sell now") inserted.
+    /// `false`, changing nothing, if the status is no longer `expected`.
+    func stopProfile(_ id: ProfileID, from expected: ProfileStatus, behavior: StopBehavior,
+                     closeOuts: [CopyAttempt], at time: Timestamp) async throws -> Bool
 }
 
 /// The outcome of recording a leader fill.
@@ -79,7 +91,12 @@ public protocol CopyEventStore: Sendable {
     /// returned by `activeProfiles(followingLeader:)` (unique on profile × event), in that order.
     /// Each attempt is PENDING, kind ENTRY for a BUY and EXIT for a SELL, with the profile's user,
     /// `dueAt` and `detectedAt` = `event.detectedAt`, `leaderPrice` = `event.fill.price`,
-    /// `createdAt` and `updatedAt` = `event.createdAt`, fencing token 0 and no lease. A duplicate
+    /// `createdAt` and `updatedAt` = `event.createdAt`, fencing token 0 and no lease
+    /// (``CopyAttempt/fannedOut(from:to:id:)``). In the same step it stores the leader's tracked
+    /// position in the token as the event's `leaderPositionBefore` (the returned event carries
+    /// it) and moves that position by the fill (``LeaderEvent/leaderPosition(after:from:)``) —
+    /// unless the fill occurred at or before the leader's `positionsSeededAt`, which the seeding
+    /// snapshot already counts. A duplicate
     /// identity changes nothing and returns `.duplicate`; a new identity whose event id (or a
     /// generated attempt id) is taken throws ``StoreError/duplicate(entity:key:)`` and changes nothing.
     func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID) async throws -> RecordOutcome

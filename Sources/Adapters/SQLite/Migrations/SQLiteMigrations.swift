@@ -5,6 +5,9 @@
 struct SQLiteMigration: Sendable {
     let version: Int
     let name: String
+    /// Recreates a table another references (SQLite's way of changing a column's constraints):
+    /// run with foreign keys off, then checked with `PRAGMA foreign_key_check` before commit.
+    var rebuildsTables = false
     let statements: [String]
 }
 
@@ -14,6 +17,7 @@ struct SQLiteMigration: Sendable {
 enum SQLiteMigrations {
     static let all: [SQLiteMigration] = [
         .initialSchema,
+        .exitsLedger,
     ]
 
     /// The newest schema this build knows.
