@@ -105,10 +105,7 @@ struct EngineOnPostgresTests {
 
     @Test func aClaimTakenAndNeverFinishedIsPickedUpWhenItsLeaseExpires() async throws {
         try await TestDatabase.withStore { store in
-            let world = try await CopyWorld.make(followers: 1, store: store)
-            let follower = try #require(world.followers.first)
-            try await world.leaderBuys()
-            #expect(try await world.ingestor(store).poll() == 1)
+            let (world, follower) = try await CopyWorld.oneFollowerWithOnePendingEntry(store: store)
             let lease = Duration.seconds(30)
             // An instance claims and dies before doing anything with its claim.
             let dead = try await store.claimAttempts(owner: "worker-dead", now: world.clock.now(), leaseDuration: lease, limit: 10)
@@ -142,10 +139,7 @@ struct EngineOnPostgresTests {
 
     @Test func anInstanceKilledAfterPersistingItsOrderIsResumedWithThatOrderOnly() async throws {
         try await TestDatabase.withStore { store in
-            let world = try await CopyWorld.make(followers: 1, store: store)
-            let follower = try #require(world.followers.first)
-            try await world.leaderBuys()
-            #expect(try await world.ingestor(store).poll() == 1)
+            let (world, follower) = try await CopyWorld.oneFollowerWithOnePendingEntry(store: store)
             let lease = Duration.seconds(30)
             let doomed = world.engine(on: store, owner: "worker-doomed", leaseDuration: lease) { point in
                 if point == .afterPersist { throw SimulatedCrash(at: point) }
@@ -218,6 +212,15 @@ struct CopyWorld {
             accounts[profile.id] = account
         }
         return CopyWorld(venue: venue, vault: vault, leader: leader, followers: profiles, accounts: accounts, token: token)
+    }
+
+    /// One follower and one leader BUY, recorded: the follower's PENDING entry is due now.
+    static func oneFollowerWithOnePendingEntry(store: some Store) async throws -> (CopyWorld, CopyProfile) {
+        let world = try await CopyWorld.make(followers: 1, store: store)
+        let follower = try #require(world.followers.first)
+        try await world.leaderBuys()
+        #expect(try await world.ingestor(store).poll() == 1)
+        return (world, follower)
     }
 
     /// The leader buys 100 shares at 0.50 in a transaction of its own.
