@@ -3,6 +3,9 @@ import InMemoryAdapter
 import Kernel
 import KeyVaultAdapter
 import Logging
+import PostgresAdapter
+import PostgresNIO
+import RedisAdapter
 import SQLiteAdapter
 import ServiceLifecycle
 
@@ -10,18 +13,20 @@ import ServiceLifecycle
 /// adapter names appear (STYLE §2.7): everything else sees only the Kernel's ports.
 struct Backends: Sendable {
     var storeBackend: StoreBackend
-    var cache: any Cache
+    var cacheBackend: CacheBackend
     var venue: VenueBackend
     var vault: any KeyVault
     var ids: IDGenerator
 
     var store: any Store { self.storeBackend.store }
+    var cache: any Cache { self.cacheBackend.cache }
 
     /// Lifetimes the ServiceGroup owns (closing the SQLite file), in start order. They come before
     /// the workers and the server, so the group, which stops services in reverse, stops them last.
     var services: [any Service] {
-        let close = self.storeBackend.close.map { [CloseOnShutdown(name: "store", close: $0)] as [any Service] } ?? []
-        return close + self.venue.services
+        let closeStore = self.storeBackend.close.map { [CloseOnShutdown(name: "store", close: $0)] as [any Service] } ?? []
+        let closeCache = self.cacheBackend.close.map { [CloseOnShutdown(name: "cache", close: $0)] as [any Service] } ?? []
+        return closeStore + closeCache + self.venue.services
     }
 
     /// Probes for the health check: can the store and the cache answer?
@@ -34,24 +39,51 @@ struct Backends: Sendable {
         ]
     }
 
-    /// Opens the store and cache named by `configuration`. A backend this build recognises but
-    /// does not contain yet (PostgreSQL, Redis) stops start-up with one line naming its variable.
+    /// Opens the store and cache named by `configuration` (ARCHITECTURE §2: `DATABASE_URL`
+    /// postgres:// → PostgreSQL, a path or sqlite: → SQLite, unset → ./data/mirror.sqlite;
+    /// `REDIS_URL` set → Redis, unset → in-memory). A server that cannot be reached stops start-up
+    /// with one line naming it.
     static func make(configuration: MirrorConfiguration, wallClock: WallClock, logger: Logger) async throws -> Backends {
-        if configuration.redis != nil {
-            throw ConfigurationError(.redisURL,
-                "names a Redis server, but this build has no Redis adapter yet; unset REDIS_URL to use the in-memory cache")
-        }
         // The store first: a database this build cannot open is refused before anything is written.
-        let storeBackend = try StoreBackend.open(configuration.database, logger: logger)
+        let storeBackend = try await StoreBackend.open(configuration.database, poolSize: configuration.databasePoolSize,
+                                                       logger: logger)
+        var cacheBackend: CacheBackend?
         do {
+            let cache = try await CacheBackend.open(configuration.redis, wallClock: wallClock, logger: logger)
+            cacheBackend = cache
             let vault = try AESKeyVault.make(configuration: configuration, logger: logger)
             let venue = try VenueBackend.make(configuration.exchange, wallClock: wallClock, logger: logger)
-            return Backends(storeBackend: storeBackend, cache: InMemoryCache(clock: wallClock), venue: venue,
-                            vault: vault, ids: .system)
+            return Backends(storeBackend: storeBackend, cacheBackend: cache, venue: venue, vault: vault, ids: .system)
         } catch {
+            try? await cacheBackend?.close?()
             try? await storeBackend.close?()
             throw error
         }
+    }
+}
+
+/// The cache with how to release it.
+struct CacheBackend: Sendable {
+    var cache: any Cache
+    var close: (@Sendable () async throws -> Void)?
+
+    static func open(_ location: RedisLocation?, wallClock: WallClock, logger: Logger) async throws -> CacheBackend {
+        guard let location else { return CacheBackend(cache: InMemoryCache(clock: wallClock), close: nil) }
+        if location.usesTLS {
+            throw ConfigurationError(.redisURL, "names a rediss:// (TLS) server, which this build's Redis adapter cannot speak; use redis:// on a private network")
+        }
+        let cache = RedisCache(
+            configuration: RedisConfiguration(
+                host: location.host, port: location.port, username: location.username,
+                password: location.password?.revealed, database: location.databaseIndex),
+            logger: logger)
+        do {
+            try await cache.ping()
+        } catch {
+            await cache.shutdown()
+            throw StartupFailure(message: "error: cannot reach Redis at \(location): \(error)")
+        }
+        return CacheBackend(cache: cache, close: { await cache.shutdown() })
     }
 }
 
@@ -68,7 +100,8 @@ struct StoreBackend: Sendable {
     /// Releases the database; `nil` when there is nothing to release.
     var close: (@Sendable () async throws -> Void)?
 
-    static func open(_ location: DatabaseLocation, logger: Logger = Logger(label: "mirror")) throws -> StoreBackend {
+    static func open(_ location: DatabaseLocation, poolSize: Int = PostgresConfiguration.defaultPoolSize,
+                     logger: Logger = Logger(label: "mirror")) async throws -> StoreBackend {
         switch location {
         case .memory:
             return StoreBackend(store: InMemoryStore(), migrate: nil, close: nil)
@@ -78,9 +111,28 @@ struct StoreBackend: Sendable {
                 store: store,
                 migrate: { MigrationReport(try store.migrate()) },
                 close: { try store.close() })
-        case .postgres:
-            throw ConfigurationError(.databaseURL,
-                "names a PostgreSQL server, but this build has no Postgres adapter yet; use a SQLite path or sqlite: URL")
+        case .postgres(let location):
+            guard let sslMode = PostgresConfiguration.SSLMode(rawValue: location.parameters["sslmode"] ?? "prefer") else {
+                let known = PostgresConfiguration.SSLMode.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigurationError(.databaseURL, "has an sslmode this build does not know (use one of \(known))")
+            }
+            let store = try PostgresStore(
+                configuration: PostgresConfiguration(
+                    host: location.host, port: location.port, username: location.username ?? "postgres",
+                    password: location.password?.revealed, database: location.database, sslMode: sslMode,
+                    poolSize: poolSize),
+                logger: logger)
+            // One clear line now rather than every query failing later.
+            try await store.checkConnection()
+            // The pool runs for the process's life; closing the store ends it.
+            let pool = Task { await store.client.run() }
+            return StoreBackend(
+                store: store,
+                migrate: { MigrationReport(try await store.migrate()) },
+                close: {
+                    pool.cancel()
+                    await pool.value
+                })
         }
     }
 }
@@ -101,6 +153,10 @@ struct MigrationReport: Hashable, Sendable, CustomStringConvertible {
 
 extension MigrationReport {
     init(_ outcome: MigrationOutcome) {
+        self.init(applied: outcome.applied.count, schemaVersion: outcome.schemaVersion)
+    }
+
+    init(_ outcome: PostgresMigrationOutcome) {
         self.init(applied: outcome.applied.count, schemaVersion: outcome.schemaVersion)
     }
 }

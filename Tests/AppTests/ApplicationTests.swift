@@ -77,7 +77,7 @@ func bodyText(_ response: TestResponse) -> String {
                 }
             }
             // The schema is already current: what `mirror db push` would say now.
-            let backend = try StoreBackend.open(.sqlite(path: path))
+            let backend = try await StoreBackend.open(.sqlite(path: path))
             let migrate = try #require(backend.migrate)
             let report = try await migrate()
             try await backend.close?()
@@ -137,14 +137,14 @@ func bodyText(_ response: TestResponse) -> String {
     @Test func pushingTwiceAppliesThenReportsUpToDate() async throws {
         try await withTemporaryFolder { folder in
             let location = DatabaseLocation.sqlite(path: folder.appendingPathComponent("fresh/mirror.sqlite").path)
-            let first = try StoreBackend.open(location)
+            let first = try await StoreBackend.open(location)
             let migrateFirst = try #require(first.migrate)
             let applied = try await migrateFirst()
             try await first.close?()
             #expect(applied.applied > 0)
             #expect(applied.description.hasPrefix("applied \(applied.applied) migration"))
 
-            let second = try StoreBackend.open(location)
+            let second = try await StoreBackend.open(location)
             let migrateSecond = try #require(second.migrate)
             let again = try await migrateSecond()
             try await second.close?()
@@ -153,8 +153,8 @@ func bodyText(_ response: TestResponse) -> String {
         }
     }
 
-    @Test func theInMemoryStoreHasNothingToMigrate() throws {
-        let backend = try StoreBackend.open(.memory)
+    @Test func theInMemoryStoreHasNothingToMigrate() async throws {
+        let backend = try await StoreBackend.open(.memory)
         #expect(backend.migrate == nil)
         #expect(backend.close == nil)
     }

@@ -74,7 +74,8 @@ struct Database: AsyncParsableCommand {
 
         func run() async throws {
             try await Startup.run { configuration, logger in
-                let backend = try StoreBackend.open(configuration.database, logger: logger)
+                let backend = try await StoreBackend.open(
+                    configuration.database, poolSize: configuration.databasePoolSize, logger: logger)
                 guard let migrate = backend.migrate else {
                     Startup.printLine("the in-memory store (DATABASE_URL=memory:) has no schema; nothing to push")
                     return
@@ -111,7 +112,8 @@ struct Keys: AsyncParsableCommand {
                                              "must hold the old master key while `mirror keys rotate` runs")
                 }
                 let vault = try AESKeyVault.make(configuration: configuration, logger: logger)
-                let backend = try StoreBackend.open(configuration.database, logger: logger)
+                let backend = try await StoreBackend.open(
+                    configuration.database, poolSize: configuration.databasePoolSize, logger: logger)
                 do {
                     let outcome = try await KeyRotation(store: backend.store, vault: vault, wallClock: .system,
                                                         logger: logger).run()
