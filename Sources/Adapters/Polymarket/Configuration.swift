@@ -1,13 +1,25 @@
 public import Kernel
 
 /// How the adapter reaches Polymarket. The App fills it from `POLYMARKET_CLOB_URL`,
-/// `POLYMARKET_GAMMA_URL` and `POLYMARKET_RATE_LIMITS` (see ``RateLimits/parse(_:)``).
+/// `POLYMARKET_GAMMA_URL`, `POLYMARKET_DATA_API_URL`, `POLYMARKET_RTDS_URL`,
+/// `POLYMARKET_RELAYER_URL`, `POLYMARKET_RTDS_ENABLED` and `POLYMARKET_RATE_LIMITS`
+/// (see ``RateLimits/parse(_:)``).
 public struct PolymarketConfiguration: Sendable {
     public static let productionCLOB = "https://clob.polymarket.com"
     public static let productionGamma = "https://gamma-api.polymarket.com"
+    public static let productionDataAPI = "https://data-api.polymarket.com"
+    public static let productionRTDS = "wss://ws-live-data.polymarket.com"
+    public static let productionRelayer = "https://relayer-v2.polymarket.com"
 
     public var clobURL: String
     public var gammaURL: String
+    public var dataAPIURL: String
+    public var rtdsURL: String
+    public var relayerURL: String
+    /// Whether the leader feed watches the RTDS stream besides polling (spec §10.3: UNCONFIRMED).
+    public var rtdsEnabled: Bool
+    /// Paging, polling and stream-liveness settings of the leader feed.
+    public var leaderFeed: LeaderFeedSettings
     public var chainID: UInt64
     /// The deadline of every single request.
     public var requestTimeout: Duration
@@ -22,12 +34,20 @@ public struct PolymarketConfiguration: Sendable {
     /// market is live, so keep this short).
     public var marketCacheLifetime: Duration
 
-    public init(clobURL: String = Self.productionCLOB, gammaURL: String = Self.productionGamma, chainID: UInt64 = 137,
+    public init(clobURL: String = Self.productionCLOB, gammaURL: String = Self.productionGamma,
+                dataAPIURL: String = Self.productionDataAPI, rtdsURL: String = Self.productionRTDS,
+                relayerURL: String = Self.productionRelayer, rtdsEnabled: Bool = false,
+                leaderFeed: LeaderFeedSettings = LeaderFeedSettings(), chainID: UInt64 = 137,
                 requestTimeout: Duration = .seconds(10), rateLimits: RateLimits = .published,
                 apiKeyOwner: APIKeyOwner = .signer, builderCode: [UInt8]? = nil, orderMetadata: [UInt8]? = nil,
                 marketCacheLifetime: Duration = .seconds(30)) {
         self.clobURL = clobURL
         self.gammaURL = gammaURL
+        self.dataAPIURL = dataAPIURL
+        self.rtdsURL = rtdsURL
+        self.relayerURL = relayerURL
+        self.rtdsEnabled = rtdsEnabled
+        self.leaderFeed = leaderFeed
         self.chainID = chainID
         self.requestTimeout = requestTimeout
         self.rateLimits = rateLimits

@@ -25,6 +25,14 @@ public enum RouteFamily: String, Sendable, Hashable, CaseIterable, Comparable {
     case gamma
     /// Gamma `/markets`.
     case gammaMarkets = "gamma-markets"
+    /// Every Data API request.
+    case dataAPI = "data-api"
+    /// Data API `/activity` and `/trades` (the leader feed's polling).
+    case dataTrades = "data-trades"
+    /// Data API `/positions`.
+    case dataPositions = "data-positions"
+    /// Every relayer request (no published figure; off unless `POLYMARKET_RATE_LIMITS` sets one).
+    case relayer
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -69,6 +77,9 @@ public struct RateLimits: Sendable, Hashable {
         .cancelOrder: [.init(limit: 3_000, window: .seconds(10)), .init(limit: 30_000, window: .seconds(600))],
         .gamma: [.init(limit: 4_000, window: .seconds(10))],
         .gammaMarkets: [.init(limit: 300, window: .seconds(10))],
+        .dataAPI: [.init(limit: 1_000, window: .seconds(10))],
+        .dataTrades: [.init(limit: 200, window: .seconds(10))],
+        .dataPositions: [.init(limit: 150, window: .seconds(10))],
     ])
 
     /// The published limits with `text`'s overrides applied; an empty text changes nothing.

@@ -7,8 +7,26 @@ import PolymarketProtocol
 enum Service: Sendable {
     case clob
     case gamma
+    case dataAPI
+    case relayer
 
-    var generalFamily: RouteFamily { self == .clob ? .clob : .gamma }
+    var generalFamily: RouteFamily {
+        switch self {
+        case .clob: .clob
+        case .gamma: .gamma
+        case .dataAPI: .dataAPI
+        case .relayer: .relayer
+        }
+    }
+
+    func baseURL(in configuration: PolymarketConfiguration) -> String {
+        switch self {
+        case .clob: configuration.clobURL
+        case .gamma: configuration.gammaURL
+        case .dataAPI: configuration.dataAPIURL
+        case .relayer: configuration.relayerURL
+        }
+    }
 }
 
 /// One call the adapter makes, before headers are added.
@@ -20,6 +38,8 @@ struct Endpoint: Sendable {
         case l1([HTTPHeader])
         /// HMAC headers (L2) for this account's API key, made over the exact body.
         case l2(TradingAccount)
+        /// The relayer's builder HMAC or relayer-key headers (spec §11.1), made over the exact body.
+        case relayer(RelayerAuthentication)
     }
 
     var service: Service
@@ -76,11 +96,17 @@ struct VenueHTTP: Sendable {
                 body: endpoint.body)
             headers += l2.fields
             redactor = Redactor([l2.signature, l2.passphrase])
+        case .relayer(let authentication):
+            let signed = authentication.headers(
+                timestamp: started.epochMilliseconds / 1_000, method: endpoint.method, path: endpoint.path,
+                body: endpoint.body)
+            headers += signed.fields
+            redactor = Redactor(signed.secrets)
         }
         if endpoint.body != nil { headers.append(HTTPHeader(name: "Content-Type", value: "application/json")) }
         let request = HTTPRequest(
             method: endpoint.method,
-            baseURL: endpoint.service == .clob ? self.configuration.clobURL : self.configuration.gammaURL,
+            baseURL: endpoint.service.baseURL(in: self.configuration),
             path: endpoint.path, query: endpoint.query, headers: headers, body: endpoint.body,
             timeout: self.configuration.requestTimeout)
 

@@ -1,0 +1,213 @@
+import HummingbirdWSClient
+import Kernel
+public import Logging
+
+/// A live stream of text messages (the RTDS socket). Tests inject a scripted one.
+public protocol StreamTransport: Sendable {
+    /// Connects to `url`, sends `subscribe`, and yields every text message until the connection
+    /// ends (the stream finishes) or fails (it throws). Cancelling the consumer disconnects.
+    func messages(url: String, subscribe: String) -> AsyncThrowingStream<String, any Error>
+}
+
+/// The production stream on the Hummingbird WebSocket client, with the `ping` keep-alive RTDS
+/// expects every 5 s (spec §10.3).
+public struct WebSocketStreamTransport: StreamTransport {
+    /// The largest message accepted; RTDS activity messages are a few hundred bytes.
+    public static let maximumMessageBytes = 1 << 20
+
+    private let pingInterval: Duration
+    private let logger: Logger
+
+    public init(pingInterval: Duration = .seconds(5), logger: Logger = Logger(label: "mirror.polymarket.rtds")) {
+        self.pingInterval = pingInterval
+        self.logger = logger
+    }
+
+    public func messages(url: String, subscribe: String) -> AsyncThrowingStream<String, any Error> {
+        let (pingInterval, logger) = (self.pingInterval, self.logger)
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
+                        try await outbound.write(.text(subscribe))
+                        let pinger = Task {
+                            while !Task.isCancelled {
+                                try await Task.sleep(for: pingInterval)
+                                try await outbound.write(.text("ping"))
+                            }
+                        }
+                        defer { pinger.cancel() }
+                        for try await message in inbound.messages(maxSize: Self.maximumMessageBytes) {
+                            if case .text(let text) = message { continuation.yield(text) }
+                        }
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}
+
+/// RTDS `activity` messages (spec §10.3): the whole firehose, matched against the leaders here.
+enum RTDSActivity {
+    static let subscribe = #"{"action":"subscribe","subscriptions":[{"topic":"activity","type":"trades"}]}"#
+
+    enum Message {
+        /// An activity message: proof the stream is alive, and a fill if it is a watched leader's.
+        case activity(FillRow?)
+        /// Anything else (a pong, an acknowledgement): says nothing about the feed's health.
+        case other
+    }
+
+    static func read(_ text: String, leaders: Set<WalletAddress>) -> Message {
+        guard let json = JSONValue.parse(text), json["topic"]?.text == "activity", let payload = json["payload"],
+              case .object = payload
+        else { return .other }
+        guard let wallet = payload["proxyWallet"]?.nonEmptyText.flatMap({ try? WalletAddress($0) }),
+              leaders.contains(wallet)
+        else { return .activity(nil) }
+        return .activity(try? FillRow.parse(payload, leader: wallet, source: .rtds))
+    }
+}
+
+/// One `liveFills` subscription: the RTDS stream while data arrives on it, Data API polling of
+/// every leader while it is silent (or disabled), each fill yielded once.
+actor LiveFeedSession {
+    let leaders: Set<WalletAddress>
+    let dataAPI: DataAPI
+    let stream: (any StreamTransport)?
+    let url: String
+    let clock: any AdapterClock
+    let settings: LeaderFeedSettings
+    let lag: any FeedLagRecorder
+    let logger: Logger
+
+    private let started: Timestamp
+    private var lastMessageAt: Timestamp?
+    private var lastPollAt: Timestamp?
+    private var polling = false
+    /// Identities yielded, with the fill's time for forgetting them.
+    private var yielded: [String: Timestamp] = [:]
+    /// Stream rows seen per identity tuple: the next one's occurrence number.
+    private var streamCounts: [String: (count: Int, at: Timestamp)] = [:]
+
+    init(leaders: Set<WalletAddress>, dataAPI: DataAPI, stream: (any StreamTransport)?, url: String,
+         clock: any AdapterClock, settings: LeaderFeedSettings, lag: any FeedLagRecorder, logger: Logger) {
+        self.leaders = leaders
+        self.dataAPI = dataAPI
+        self.stream = stream
+        self.url = url
+        self.clock = clock
+        self.settings = settings
+        self.lag = lag
+        self.logger = logger
+        self.started = clock.now()
+        // The stream gets one silence window to start talking before polling takes over.
+        self.lastMessageAt = stream == nil ? nil : self.started
+    }
+
+    /// Runs until the consumer cancels.
+    func run(into continuation: AsyncThrowingStream<ObservedFill, any Error>.Continuation) async {
+        await withTaskGroup(of: Void.self) { group in
+            if let stream = self.stream {
+                group.addTask { await self.readStream(stream, into: continuation) }
+            }
+            group.addTask { await self.supervise(into: continuation) }
+            await group.waitForAll()
+        }
+        continuation.finish()
+    }
+
+    /// Whether the stream delivered activity within the silence window.
+    var streamIsAlive: Bool {
+        guard let last = self.lastMessageAt else { return false }
+        return self.clock.now().since(last) < self.settings.streamSilence
+    }
+
+    private func supervise(into continuation: AsyncThrowingStream<ObservedFill, any Error>.Continuation) async {
+        while !Task.isCancelled {
+            let tick = self.clock.now()
+            if self.streamIsAlive {
+                if self.polling {
+                    self.logger.info("rtds stream alive again; polling stops", metadata: ["leaders": "\(self.leaders.count)"])
+                    // One last poll closes the gap between the previous poll and the stream.
+                    await self.poll(into: continuation)
+                    self.polling = false
+                }
+            } else {
+                if !self.polling, self.stream != nil {
+                    self.logger.warning("rtds stream silent; polling the Data API", metadata: [
+                        "silence_ms": "\(self.settings.streamSilence.wholeMilliseconds)",
+                    ])
+                }
+                self.polling = true
+                await self.poll(into: continuation)
+            }
+            self.forget(before: tick - self.settings.deduplicationWindow)
+            do { try await self.clock.sleep(until: tick + self.settings.pollInterval) } catch { return }
+        }
+    }
+
+    private func poll(into continuation: AsyncThrowingStream<ObservedFill, any Error>.Continuation) async {
+        let started = self.clock.now()
+        // Fills up to the last poll, or up to the stream's last message, are already covered.
+        let covered = max(self.lastPollAt ?? self.started, self.lastMessageAt ?? self.started)
+        let since = min(covered, started) - self.settings.pollOverlap
+        for leader in self.leaders.sorted() {
+            do {
+                for observed in try await self.dataAPI.fills(of: leader, since: since) {
+                    self.yieldOnce(observed, into: continuation)
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                self.logger.warning("leader poll failed", metadata: [
+                    "leader.address": "\(leader)", "error": "\(String(describing: error))",
+                ])
+            }
+        }
+        self.lastPollAt = started
+    }
+
+    private func readStream(_ stream: any StreamTransport,
+                            into continuation: AsyncThrowingStream<ObservedFill, any Error>.Continuation) async {
+        while !Task.isCancelled {
+            do {
+                for try await text in stream.messages(url: self.url, subscribe: RTDSActivity.subscribe) {
+                    self.receive(text, into: continuation)
+                }
+                self.logger.info("rtds stream ended; reconnecting")
+            } catch {
+                self.logger.warning("rtds stream failed; reconnecting", metadata: ["error": "\(String(describing: error))"])
+            }
+            if Task.isCancelled { return }
+            do { try await self.clock.sleep(until: self.clock.now() + self.settings.reconnectDelay) } catch { return }
+        }
+    }
+
+    private func receive(_ text: String, into continuation: AsyncThrowingStream<ObservedFill, any Error>.Continuation) {
+        guard case .activity(let row) = RTDSActivity.read(text, leaders: self.leaders) else { return }
+        self.lastMessageAt = self.clock.now()
+        guard let fill = row?.fill else { return }
+        let tuple = fill.identityTuple
+        let occurrence = self.streamCounts[tuple]?.count ?? 0
+        self.streamCounts[tuple] = (occurrence + 1, fill.occurredAt)
+        self.yieldOnce(ObservedFill(fill: fill, occurrence: occurrence), into: continuation)
+    }
+
+    private func yieldOnce(_ observed: ObservedFill,
+                           into continuation: AsyncThrowingStream<ObservedFill, any Error>.Continuation) {
+        guard self.yielded[observed.identity] == nil else { return }
+        self.yielded[observed.identity] = observed.fill.occurredAt
+        self.lag.record(lag: self.clock.now().since(observed.fill.occurredAt), source: observed.fill.source)
+        continuation.yield(observed)
+    }
+
+    private func forget(before cutoff: Timestamp) {
+        self.yielded = self.yielded.filter { $0.value >= cutoff }
+        self.streamCounts = self.streamCounts.filter { $0.value.at >= cutoff }
+    }
+}
