@@ -113,7 +113,8 @@ struct RedisCacheTests {
         let logs = LogCapture()
         let cache = RedisCache(
             configuration: RedisConfiguration(
-                host: "127.0.0.1", port: refusing.port, connectTimeout: .seconds(2), initialBackoff: .seconds(30)
+                host: "127.0.0.1", port: refusing.port, connectTimeout: .seconds(2), initialBackoff: .seconds(30),
+                maximumBackoff: .seconds(30)
             ),
             logger: logs.logger
         )
@@ -136,8 +137,8 @@ struct RedisCacheTests {
         let hung = try LoopbackSocket(listening: true)
         let cache = RedisCache(
             configuration: RedisConfiguration(
-                host: "127.0.0.1", port: hung.port, connectTimeout: .seconds(1), commandTimeout: .milliseconds(300),
-                initialBackoff: .seconds(30)
+                host: "127.0.0.1", port: hung.port, connectTimeout: .seconds(3), commandTimeout: .milliseconds(300),
+                initialBackoff: .seconds(30), maximumBackoff: .seconds(30)
             ),
             logger: .quiet
         )
@@ -147,7 +148,37 @@ struct RedisCacheTests {
 
         guard case .failure(RedisCacheError.timedOut) = first else { throw UnexpectedOutcome(outcome: "\(first)") }
         guard case .failure(RedisCacheError.unavailable) = second else { throw UnexpectedOutcome(outcome: "\(second)") }
-        #expect(firstTook >= .milliseconds(300) && firstTook < .seconds(3), "a hung server took \(firstTook)")
+        // Bounded by the command timeout, not the (longer) connect timeout: the socket connects at once.
+        #expect(firstTook >= .milliseconds(300) && firstTook < .seconds(2), "a hung server took \(firstTook)")
+    }
+
+    @Test func aCallQueuedLongerThanTheCommandTimeoutFailsInsteadOfWaitingOn() async throws {
+        var configuration = try TestRedis.configuration(database: TestRedis.scratchDatabase)
+        configuration.poolSize = 1
+        configuration.commandTimeout = .seconds(1)
+        let cache = RedisCache(configuration: configuration, logger: .quiet)
+        try await cache.ping()
+        let emptyList = TestRedis.unique("blocking")
+        // Three calls that each hold the only connection for 0.6 s: in whatever order they queue,
+        // one starts at once, one after 0.6 s (within the limit), and the last, after 1.2 s, is refused.
+        let outcomes = await withTaskGroup(of: Result<RedisReply, any Error>.self) { group in
+            for _ in 0..<3 {
+                group.addTask { await timed { try await cache.send(["BLPOP", emptyList, "0.6"]) }.0 }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let stillWorks = try await cache.send(["GET", emptyList])
+        await cache.shutdown()
+
+        let answered = outcomes.filter { if case .success(.null) = $0 { true } else { false } }
+        let waits = outcomes.compactMap { outcome -> Duration? in
+            guard case .failure(RedisCacheError.poolExhausted(_, let waited)) = outcome else { return nil }
+            return waited
+        }
+        #expect(answered.count == 2, "\(outcomes)")
+        #expect(waits.count == 1, "\(outcomes)")
+        #expect(waits.allSatisfy { $0 > .seconds(1) })
+        #expect(stillWorks == .null)
     }
 
     @Test func thePasswordNeverAppearsInErrorsOrLogs() async throws {
