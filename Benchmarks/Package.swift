@@ -1,0 +1,54 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// The same strict settings as the main package (STYLE.md rule 15).
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .treatAllWarnings(as: .error),
+]
+
+/// Speed measurements of the copy engine (ARCHITECTURE §8), kept out of the main package so the
+/// test command never builds them. Run with `swift package benchmark` from this folder
+/// (docs/BENCHMARKS.md has the exact command and the recorded figures).
+let package = Package(
+    name: "MirrorBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "mirror", path: ".."),
+        // MallocInterposer only: the default RuntimeInterposer trait pulls a package that is not mirrored here.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        /// The copy pipeline on the real clock over any store, shared by the SQLite and Postgres suites.
+        .target(
+            name: "CopyBenchSupport",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Kernel", package: "mirror"),
+                .product(name: "KernelTesting", package: "mirror"),
+                .product(name: "KeyVaultAdapter", package: "mirror"),
+                .product(name: "FakeExchangeAdapter", package: "mirror"),
+                .product(name: "FakeExchangeTesting", package: "mirror"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "EngineBenchmarks",
+            dependencies: [
+                "CopyBenchSupport",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Kernel", package: "mirror"),
+                .product(name: "KernelTesting", package: "mirror"),
+                .product(name: "SQLiteAdapter", package: "mirror"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/EngineBenchmarks",
+            swiftSettings: strictSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)

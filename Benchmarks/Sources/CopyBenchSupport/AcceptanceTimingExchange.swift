@@ -1,0 +1,46 @@
+import Kernel
+import Synchronization
+
+/// Forwards every call to the venue and notes the instant each order submission comes back
+/// accepted, so a benchmark can tell "the venue has the order" apart from "the engine has booked it".
+final class AcceptanceTimingExchange: Exchange {
+    let base: any Exchange
+    private let accepted = Mutex<[ContinuousClock.Instant]?>(nil)
+
+    init(base: any Exchange) { self.base = base }
+
+    func startRecording() { self.accepted.withLock { $0 = [] } }
+
+    /// The acceptance instants since ``startRecording()``, oldest first.
+    func stopRecording() -> [ContinuousClock.Instant] {
+        self.accepted.withLock { recorded in
+            defer { recorded = nil }
+            return recorded ?? []
+        }
+    }
+
+    func submitOrder(payload: String, orderID: OrderID, account: TradingAccount) async throws -> OrderSnapshot {
+        let snapshot = try await self.base.submitOrder(payload: payload, orderID: orderID, account: account)
+        let now = ContinuousClock.now
+        self.accepted.withLock { $0?.append(now) }
+        return snapshot
+    }
+
+    func market(tokenID: TokenID) async throws -> MarketInfo { try await self.base.market(tokenID: tokenID) }
+    func orderBook(tokenID: TokenID) async throws -> OrderBook { try await self.base.orderBook(tokenID: tokenID) }
+    func prepareOrder(_ intent: OrderIntent, account: TradingAccount, at time: Timestamp) async throws -> PreparedOrder {
+        try await self.base.prepareOrder(intent, account: account, at: time)
+    }
+    func signedPayload(for prepared: PreparedOrder, signature: [UInt8], account: TradingAccount) throws -> String {
+        try self.base.signedPayload(for: prepared, signature: signature, account: account)
+    }
+    func order(id: OrderID, account: TradingAccount) async throws -> OrderSnapshot? {
+        try await self.base.order(id: id, account: account)
+    }
+    func cancelOrder(id: OrderID, account: TradingAccount) async throws -> OrderSnapshot? {
+        try await self.base.cancelOrder(id: id, account: account)
+    }
+    func collateralBalance(account: TradingAccount) async throws -> Collateral {
+        try await self.base.collateralBalance(account: account)
+    }
+}

@@ -1,0 +1,183 @@
+import Ethereum
+import FakeExchangeAdapter
+import FakeExchangeTesting
+import Foundation
+public import Kernel
+import KernelTesting
+import KeyVaultAdapter
+import Logging
+import Synchronization
+
+/// The copy pipeline wired as the copy-trading worker wires it — one ingestor, one engine with
+/// production settings, the AES key vault, the FakeExchange — on the machine's wall clock, over
+/// whichever store a benchmark opens. Followers copy a $10 fixed size at up to 3 cents over the
+/// leader's 0.50 from a book deep enough for every copy of a run.
+///
+/// Everything that is not the engine's own work (listing the market, creating leaders and
+/// followers, refilling the book, the leader's trade at the venue) happens outside the measured
+/// region; ``copy(_:of:)`` is what benchmarks time.
+public final class CopyBench: Sendable {
+    public let store: any Store
+    let venue: FakeVenue
+    let exchange: AcceptanceTimingExchange
+    let vault: AESKeyVault
+    let ingestor: FeedIngestor
+    let engine: CopyEngine
+    /// Production's defaults (batches of 20, 30 s leases) under a process-unique owner.
+    let engineSettings: CopyEngine.Settings
+    let market: FakeMarket
+    let token: TokenID
+    let wallClock: WallClock
+    private let counters = Mutex((leaders: 0, followers: 0))
+
+    /// Price of the leader's buys; followers may pay up to 3 cents more (the default slippage).
+    static let leaderPrice = Price(baseUnits: 500_000)
+    static let cent = Price(baseUnits: 10_000)
+
+    private init(store: any Store, venue: FakeVenue, vault: AESKeyVault, market: FakeMarket, token: TokenID,
+                 wallClock: WallClock) {
+        let ids = IDGenerator { UUID().uuidString.lowercased() }
+        // Production logs one line per fill and per attempt; here they would only time the terminal.
+        let logger = Logger(label: "mirror.benchmarks", factory: { _ in SwiftLogNoOpLogHandler() })
+        let exchange = AcceptanceTimingExchange(base: venue.exchange)
+        self.store = store
+        self.venue = venue
+        self.exchange = exchange
+        self.vault = vault
+        self.market = market
+        self.token = token
+        self.wallClock = wallClock
+        self.ingestor = FeedIngestor(store: store, feed: venue.leaderFeed, wallClock: wallClock, ids: ids, logger: logger)
+        self.engineSettings = CopyEngine.Settings(owner: "benchmark-\(ids.next(String.self).rawValue.prefix(8))")
+        self.engine = CopyEngine(store: store, exchange: exchange, vault: vault, wallClock: wallClock, ids: ids,
+                                 settings: self.engineSettings, logger: logger)
+    }
+
+    /// A venue with one market on `store` (already migrated and empty of followers).
+    public static func make(store: any Store) async throws -> CopyBench {
+        let wallClock = WallClock.machine
+        let venue = FakeVenue(seed: 7, wallClock: wallClock)
+        let market = try await venue.listMarket(FakeMarketSpec(slug: "benchmark-market", tickSize: Self.cent,
+                                                               minOrderSize: .whole(5)))
+        guard let token = market.tokenIDs.first else { throw BenchmarkSetupError("the venue listed a market without tokens") }
+        let vault = AESKeyVault(current: try MasterKey(hex: MasterKey.generateHex()))
+        let bench = CopyBench(store: store, venue: venue, vault: vault, market: market, token: token, wallClock: wallClock)
+        try await bench.refillBook()
+        return bench
+    }
+
+    // MARK: Setup, outside the measured region
+
+    /// A new leader, followed by nobody yet.
+    public func addLeader() async throws -> Leader {
+        let n = self.counters.withLock { $0.leaders += 1; return $0.leaders }
+        let leader = Leader.fixture(n, createdAt: self.wallClock.now())
+        try await self.store.insertLeader(leader)
+        return leader
+    }
+
+    /// A new user whose deposit wallet (funded with `funds`, key sealed by the vault) copies
+    /// `leader` with a $10 fixed size.
+    @discardableResult
+    public func addFollower(of leader: Leader, funds: Collateral = .dollars(1_000)) async throws -> CopyProfile {
+        let n = self.counters.withLock { $0.followers += 1; return $0.followers }
+        let now = self.wallClock.now()
+        let user = User.fixture(n, loginAddress: nil, createdAt: now)
+        try await self.store.insertUser(user)
+        let key = PrivateKey.testKey(1_000_000 + n)
+        let account = try await FakeVenueFixture.openAccount(key: key, type: .depositWallet, on: self.venue)
+        await self.venue.fund(wallet: account.funderAddress, amount: funds)
+        let secret = key.withUnsafeSecretBytes { Array($0) }
+        let sealed = try await self.vault.seal(secret, binding: .tradingKey(userID: user.id, address: account.signerAddress))
+        let wallet = TradingWallet.fixture(n, userID: user.id, type: account.type, signerAddress: account.signerAddress,
+                                           funderAddress: account.funderAddress, sealedKey: sealed, onboarding: .ready,
+                                           createdAt: now)
+        try await self.store.insertWallet(wallet)
+        let profile = CopyProfile.fixture(n, userID: user.id, leaderID: leader.id, walletID: wallet.id, createdAt: now)
+        try await self.store.insertProfile(profile)
+        return profile
+    }
+
+    /// Restocks the book: asks at 0.51 deep enough for 5,000 copies, so a copy never lacks depth.
+    public func refillBook() async throws {
+        try await self.venue.setBook(OrderBook(
+            tokenID: self.token, bids: [BookLevel(price: Price(baseUnits: 490_000), size: .whole(100_000))],
+            asks: [BookLevel(price: Price(baseUnits: 510_000), size: .whole(100_000))],
+            tickSize: Self.cent, minOrderSize: .whole(5)))
+    }
+
+    /// The leader buys 100 shares at 0.50 on the venue; returns the fill as the feed reports it.
+    public func leaderBuys(_ leader: Leader) async throws -> ObservedFill {
+        let fills = try await self.venue.leaderTrade(leader.address, legs: [
+            FakeLeg(tokenID: self.token, side: .buy, size: .whole(100), price: Self.leaderPrice),
+        ])
+        guard let fill = fills.first else { throw BenchmarkSetupError("the venue reported no fill for the leader's trade") }
+        return ObservedFill(fill: fill, occurrence: 1)
+    }
+
+    // MARK: Measured
+
+    /// Hands `fill` to the engine (recorded and fanned out as the ingestor does) and drains due
+    /// attempts as the copy-trading worker does, until none is left. Returns how long after the
+    /// hand-over the venue accepted each follower's order, in submission order.
+    @discardableResult
+    public func copy(_ fill: ObservedFill, of leader: Leader) async throws -> [Duration] {
+        let start = ContinuousClock.now
+        self.exchange.startRecording()
+        try await self.ingestor.record(fill, leader: leader)
+        while try await self.engine.runOnce() >= self.engineSettings.batchSize {}
+        return self.exchange.stopRecording().map { $0 - start }
+    }
+
+    // MARK: Checks, outside the measured region
+
+    /// Throws unless `fill` became exactly `followers` attempts, each DONE with a filled order.
+    public func expectCopied(_ fill: ObservedFill, followers: Int) async throws {
+        guard let event = try await self.store.leaderEvent(identity: fill.identity) else {
+            throw BenchmarkSetupError("the fill was not recorded")
+        }
+        let attempts = try await self.store.attempts(leaderEventID: event.id)
+        let done = attempts.filter { $0.status == .done && $0.filledShares.baseUnits > 0 }
+        guard attempts.count == followers, done.count == followers else {
+            let statuses = Dictionary(grouping: attempts, by: \.status).mapValues(\.count)
+            throw BenchmarkSetupError("expected \(followers) filled attempts, found \(done.count) of \(attempts.count): \(statuses)")
+        }
+    }
+}
+
+extension WallClock {
+    /// The machine's clock, as the App's composition root reads it.
+    static let machine = WallClock {
+        Timestamp(epochMilliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
+    }
+}
+
+/// A benchmark's setup or check went wrong: the figures would not mean what they say.
+public struct BenchmarkSetupError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension CopyBench {
+    /// The wallet of `profile`, as the engine reads it before signing.
+    public func wallet(of profile: CopyProfile) async throws -> TradingWallet {
+        guard let wallet = try await self.store.wallet(id: profile.walletID) else {
+            throw BenchmarkSetupError("the follower's wallet is missing")
+        }
+        return wallet
+    }
+
+    /// What the engine does to turn a sized copy into bytes for the venue: prepare the order on
+    /// the venue's rules, have the vault open the sealed key and sign the digest, and encode the
+    /// `POST /order` body. Returns that body.
+    public func prepareAndSign(for wallet: TradingWallet) async throws -> String {
+        let account = TradingAccount(wallet)
+        let intent = OrderIntent(tokenID: self.token, side: .buy, type: .fok, limitPrice: Price(baseUnits: 530_000),
+                                 shares: Shares(baseUnits: 18_860_000))
+        let prepared = try await self.venue.exchange.prepareOrder(intent, account: account, at: self.wallClock.now())
+        let signature = try await self.vault.sign(
+            digest: prepared.digest, with: wallet.sealedKey,
+            binding: .tradingKey(userID: wallet.userID, address: wallet.signerAddress))
+        return try self.venue.exchange.signedPayload(for: prepared, signature: signature, account: account)
+    }
+}
