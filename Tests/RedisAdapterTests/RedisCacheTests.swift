@@ -152,6 +152,35 @@ struct RedisCacheTests {
         #expect(firstTook >= .milliseconds(300) && firstTook < .seconds(2), "a hung server took \(firstTook)")
     }
 
+    @Test func aWorkerKeepsTickingWhileRedisHangsAndOnlyItsFirstHeartbeatWaits() async throws {
+        let hung = try LoopbackSocket(listening: true)
+        let cache = RedisCache(
+            configuration: RedisConfiguration(
+                host: "127.0.0.1", port: hung.port, commandTimeout: .milliseconds(300),
+                initialBackoff: .seconds(30), maximumBackoff: .seconds(30)
+            ),
+            logger: .quiet
+        )
+        let (ticks, tick) = AsyncStream<Void>.makeStream()
+        let worker = PeriodicWorker(
+            name: .copyTrading, interval: .milliseconds(10), clock: ContinuousClock(),
+            wallClock: WallClock { .fixture }, cache: cache, logger: .quiet
+        ) { tick.yield() }
+        let running = Task { try await worker.run() }
+        let (_, tenTicksTook) = await timed {
+            var count = 0
+            for await _ in ticks {
+                count += 1
+                if count == 10 { break }
+            }
+        }
+        running.cancel()
+        _ = await running.result
+        await cache.shutdown()
+        // Ten heartbeats each waiting out the 300 ms timeout would take 3 s; only the first does.
+        #expect(tenTicksTook < .milliseconds(1_500), "ten ticks took \(tenTicksTook)")
+    }
+
     @Test func aCallQueuedLongerThanTheCommandTimeoutFailsInsteadOfWaitingOn() async throws {
         var configuration = try TestRedis.configuration(database: TestRedis.scratchDatabase)
         configuration.poolSize = 1
