@@ -265,6 +265,65 @@ extension StoreContract where Port == CopyEventStorePort {
             #expect(listed == expected)
             #expect(limited == Array(expected.prefix(3)))
         },
+        .init("attempts(userID:matching:limit:) filters by profile, status and kind and pages without gaps or repeats") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let alice = try await Seed.user(1, in: store)
+            let wallet = try await Seed.wallet(1, of: alice, in: store)
+            let profiles = [CopyProfile.fixture(1, userID: alice.id, leaderID: leader.id, walletID: wallet.id),
+                            CopyProfile.fixture(2, userID: alice.id, leaderID: leader.id, walletID: wallet.id,
+                                                createdAt: .fixture + .seconds(1))]
+            for profile in profiles { try await store.insertProfile(profile) }
+            _ = try await Seed.follower(3, of: leader, in: store)
+            let ids = SequentialIDs(prefix: "attempt")
+            var recorded: [CopyAttempt] = []
+            for (n, side) in [(1, Side.buy), (2, .sell), (3, .buy)] {
+                let event = LeaderEvent.fixture(n, leader: leader, side: side, createdAt: .fixture + .seconds(Int64(10 * n)))
+                recorded += try await Seed.record(event, in: store, ids: ids)
+            }
+            // Two of alice's attempts end SKIPPED.
+            let alices = recorded.filter { $0.userID == alice.id }
+            for var attempt in alices.prefix(2) {
+                attempt.status = .skipped
+                attempt.skipReason = .fillTooOld
+                #expect(try await store.updateAttempt(attempt, from: .pending))
+            }
+            var stored: [CopyAttempt] = []
+            for attempt in alices { stored.append(try #require(try await store.attempt(id: attempt.id))) }
+            let newestFirst = stored.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+            #expect(newestFirst.count == 6)
+
+            let everything = try await store.attempts(userID: alice.id, matching: AttemptQuery(), limit: 100)
+            #expect(everything == newestFirst, "no filter: every attempt of the user, none of another's")
+            let ofProfile = try await store.attempts(userID: alice.id, matching: AttemptQuery(profileID: profiles[1].id), limit: 100)
+            #expect(ofProfile == newestFirst.filter { $0.profileID == profiles[1].id })
+            let skipped = try await store.attempts(userID: alice.id, matching: AttemptQuery(status: .skipped), limit: 100)
+            #expect(skipped == newestFirst.filter { $0.status == .skipped })
+            #expect(skipped.count == 2)
+            let exits = try await store.attempts(userID: alice.id, matching: AttemptQuery(kind: .exit), limit: 100)
+            #expect(exits == newestFirst.filter { $0.kind == .exit })
+            #expect(exits.count == 2)
+            let combined = try await store.attempts(
+                userID: alice.id, matching: AttemptQuery(profileID: profiles[0].id, status: .pending, kind: .entry), limit: 100)
+            #expect(combined == newestFirst.filter {
+                $0.profileID == profiles[0].id && $0.status == .pending && $0.kind == .entry
+            })
+            let othersProfile = try await store.attempts(userID: alice.id, matching: AttemptQuery(profileID: ProfileID("profile-0003")), limit: 100)
+            #expect(othersProfile.isEmpty, "another user's profile lists nothing")
+
+            // Pages of 4 then 2 then none; each event's two attempts share a creation time.
+            var pages: [[CopyAttempt]] = []
+            var query = AttemptQuery()
+            while true {
+                let page = try await store.attempts(userID: alice.id, matching: query, limit: 4)
+                pages.append(page)
+                guard let last = page.last, pages.count < 5 else { break }
+                query.after = AttemptCursor(last)
+            }
+            #expect(pages.map(\.count) == [4, 2, 0])
+            #expect(pages.flatMap { $0 } == newestFirst)
+            let zero = try await store.attempts(userID: alice.id, matching: AttemptQuery(), limit: 0)
+            #expect(zero.isEmpty)
+        },
         .init("attempts(leaderEventID:) is that event's attempts, by createdAt then id") { store async throws in
             let leader = try await Seed.leader(1, in: store)
             for n in 1...3 { _ = try await Seed.follower(n, of: leader, createdAt: .fixture + .seconds(Int64(n)), in: store) }

@@ -111,6 +111,87 @@ extension StoreContract where Port == ProfileStorePort {
             let active = try await store.activeProfiles(followingLeader: leader.id)
             #expect(active.isEmpty)
         },
+        .init("every profile write appends its audit row in the same step, and none when the write does not apply") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let user = try await Seed.user(1, in: store)
+            let wallet = try await Seed.wallet(1, of: user, in: store)
+            let time = Timestamp.fixture + .seconds(5)
+            func audit(_ n: Int, _ action: String, _ profile: ProfileID) -> AuditEntry {
+                AuditEntry.fixture(n, actor: "user:\(user.id.rawValue)", action: action, subjectType: "copy_profile",
+                                   subjectID: profile.rawValue, details: "step \(n)", createdAt: time + .milliseconds(Int64(n)))
+            }
+            let profile = CopyProfile.fixture(1, userID: user.id, leaderID: leader.id, walletID: wallet.id)
+            let created = audit(1, "profile.created", profile.id)
+            try await store.insertProfile(profile, audit: created)
+
+            let staleMove = try await store.transitionProfile(profile.id, from: .paused, to: .enabled, at: time,
+                                                              audit: audit(2, "profile.status_changed", profile.id))
+            #expect(!staleMove)
+            let paused = audit(3, "profile.status_changed", profile.id)
+            let moved = try await store.transitionProfile(profile.id, from: .enabled, to: .userPaused, at: time,
+                                                          audit: paused)
+            #expect(moved)
+
+            var edited = try #require(try await store.profile(id: profile.id))
+            edited.sizing = .proportional(Ratio(baseUnits: 250_000))
+            edited.updatedAt = time + .seconds(1)
+            let settings = audit(4, "profile.settings_changed", profile.id)
+            try await store.updateProfileSettings(edited, audit: settings)
+
+            let staleStop = try await store.stopProfile(profile.id, from: .enabled, behavior: .sellNow, closeOuts: [],
+                                                        at: time, audit: audit(5, "profile.status_changed", profile.id))
+            #expect(!staleStop)
+            let stoppedEntry = audit(6, "profile.status_changed", profile.id)
+            let stopped = try await store.stopProfile(profile.id, from: .userPaused, behavior: .holdToResolution,
+                                                      closeOuts: [], at: time, audit: stoppedEntry)
+            #expect(stopped)
+
+            let trail = try await store.recentAudit(limit: 10)
+            #expect(trail == [stoppedEntry, settings, paused, created],
+                    "a compare-and-set that does not apply appends nothing")
+            let stored = try await store.profile(id: profile.id)
+            #expect(stored?.status == .stopped)
+            #expect(stored?.sizing == .proportional(Ratio(baseUnits: 250_000)))
+        },
+        .init("a profile write whose audit id is taken throws duplicate and changes nothing") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let profile = try await Seed.follower(1, of: leader, in: store)
+            let taken = AuditEntry.fixture(1)
+            try await store.appendAudit(taken)
+            let clash = AuditEntry.fixture(2, id: taken.id, action: "profile.status_changed")
+            let time = Timestamp.fixture + .seconds(9)
+
+            let newProfile = CopyProfile.fixture(2, id: ProfileID("profile-0002"), userID: profile.userID,
+                                                 leaderID: leader.id, walletID: profile.walletID)
+            await expectDuplicate("insert with a taken audit id") {
+                try await store.insertProfile(newProfile, audit: clash)
+            }
+            await expectDuplicate("transition with a taken audit id") {
+                _ = try await store.transitionProfile(profile.id, from: .enabled, to: .userPaused, at: time, audit: clash)
+            }
+            var edited = profile
+            edited.mode = .paper
+            edited.updatedAt = time
+            await expectDuplicate("settings with a taken audit id") {
+                try await store.updateProfileSettings(edited, audit: clash)
+            }
+            let position = Position(profileID: profile.id, tokenID: .fixture(1), conditionID: "0xc1", shares: .whole(2),
+                                    costBasis: .dollars(1), updatedAt: time)
+            let closeOut = CopyAttempt.closingOut(position, of: profile, id: AttemptID("close-1"), at: time)
+            await expectDuplicate("stop with a taken audit id") {
+                _ = try await store.stopProfile(profile.id, from: .enabled, behavior: .sellNow, closeOuts: [closeOut],
+                                                at: time, audit: clash)
+            }
+
+            let inserted = try await store.profile(id: newProfile.id)
+            let stored = try await store.profile(id: profile.id)
+            let closeOutStored = try await store.attempt(id: closeOut.id)
+            let trail = try await store.recentAudit(limit: 10)
+            #expect(inserted == nil)
+            #expect(stored == profile, "status, settings and stop all rolled back")
+            #expect(closeOutStored == nil)
+            #expect(trail == [taken])
+        },
         .init("a profile round-trips with every sizing mode and every limit") { store async throws in
             let leader = try await Seed.leader(1, in: store)
             let user = try await Seed.user(1, in: store)

@@ -162,11 +162,13 @@ extension InMemoryStore {
         self.leaderPositions[LeaderTokenKey(leaderID: leaderID, tokenID: tokenID)] ?? .zero
     }
 
-    public func insertProfile(_ profile: CopyProfile) throws {
+    public func insertProfile(_ profile: CopyProfile, audit: AuditEntry?) throws {
         guard self.profilesByID[profile.id] == nil else {
             throw StoreError.duplicate(entity: "copy_profiles", key: profile.id.rawValue)
         }
+        try self.checkNewAudit(audit)
         self.profilesByID[profile.id] = profile
+        self.record(audit)
     }
 
     public func profile(id: ProfileID) -> CopyProfile? { self.profilesByID[id] }
@@ -181,19 +183,23 @@ extension InMemoryStore {
     }
 
     public func transitionProfile(
-        _ id: ProfileID, from expected: ProfileStatus, to next: ProfileStatus, at time: Timestamp
-    ) -> Bool {
+        _ id: ProfileID, from expected: ProfileStatus, to next: ProfileStatus, at time: Timestamp, audit: AuditEntry?
+    ) throws -> Bool {
         guard var profile = self.profilesByID[id], profile.status == expected else { return false }
+        try self.checkNewAudit(audit)
         profile.status = next
         profile.updatedAt = time
         self.profilesByID[id] = profile
+        self.record(audit)
         return true
     }
 
-    public func updateProfileSettings(_ edited: CopyProfile) throws {
+    public func updateProfileSettings(_ edited: CopyProfile, audit: AuditEntry?) throws {
         guard var profile = self.profilesByID[edited.id] else {
             throw StoreError.notFound(entity: "copy_profiles", key: edited.id.rawValue)
         }
+        try self.checkNewAudit(audit)
+        self.record(audit)
         profile.mode = edited.mode
         profile.sizing = edited.sizing
         profile.limits = edited.limits
@@ -203,9 +209,11 @@ extension InMemoryStore {
     }
 
     public func stopProfile(_ id: ProfileID, from expected: ProfileStatus, behavior: StopBehavior,
-                            closeOuts: [CopyAttempt], at time: Timestamp) throws -> Bool {
+                            closeOuts: [CopyAttempt], at time: Timestamp, audit: AuditEntry?) throws -> Bool {
         guard var profile = self.profilesByID[id], profile.status == expected else { return false }
         try self.checkNewAttemptIDs(closeOuts)
+        try self.checkNewAudit(audit)
+        self.record(audit)
         profile.status = .stopped
         profile.stopBehavior = behavior
         profile.updatedAt = time
@@ -265,6 +273,17 @@ extension InMemoryStore {
 
     public func attempts(userID: UserID, limit: Int) -> [CopyAttempt] {
         let attempts = self.attemptsByID.values.filter { $0.userID == userID }
+        return limited(oldestFirst(attempts, createdAt: \.createdAt, id: \.id.rawValue).reversed(), limit)
+    }
+
+    public func attempts(userID: UserID, matching query: AttemptQuery, limit: Int) -> [CopyAttempt] {
+        let attempts = self.attemptsByID.values.filter { attempt in
+            attempt.userID == userID
+                && query.profileID.map { $0 == attempt.profileID } ?? true
+                && query.status.map { $0 == attempt.status } ?? true
+                && query.kind.map { $0 == attempt.kind } ?? true
+                && query.after.map { $0.precedes(attempt) } ?? true
+        }
         return limited(oldestFirst(attempts, createdAt: \.createdAt, id: \.id.rawValue).reversed(), limit)
     }
 
@@ -410,8 +429,18 @@ extension InMemoryStore {
 
 extension InMemoryStore {
     public func appendAudit(_ entry: AuditEntry) throws {
-        guard self.auditByID[entry.id] == nil else { throw StoreError.duplicate(entity: "audit_logs", key: entry.id.rawValue) }
-        self.auditByID[entry.id] = entry
+        try self.checkNewAudit(entry)
+        self.record(entry)
+    }
+
+    /// Throws `duplicate` before anything changes when the entry's id is taken.
+    private func checkNewAudit(_ entry: AuditEntry?) throws {
+        guard let entry, self.auditByID[entry.id] != nil else { return }
+        throw StoreError.duplicate(entity: "audit_logs", key: entry.id.rawValue)
+    }
+
+    private func record(_ entry: AuditEntry?) {
+        if let entry { self.auditByID[entry.id] = entry }
     }
 
     public func recentAudit(limit: Int) -> [AuditEntry] {

@@ -139,6 +139,28 @@ extension PostgresStore: CopyEventStore {
         }
     }
 
+    /// A `NULL` filter matches everything, so one statement serves every combination.
+    public func attempts(userID: UserID, matching query: AttemptQuery, limit: Int) async throws -> [CopyAttempt] {
+        let profileID = query.profileID?.rawValue
+        let status = query.status?.rawValue
+        let kind = query.kind?.rawValue
+        let cursorTime = query.after?.createdAt.pg
+        let cursorID = query.after?.id.rawValue
+        return try await self.read { db in
+            try await db.fetch(
+                """
+                SELECT * FROM copy_attempts
+                WHERE user_id = \(userID.rawValue)
+                  AND (\(profileID)::text IS NULL OR profile_id = \(profileID))
+                  AND (\(status)::text IS NULL OR status = \(status))
+                  AND (\(kind)::text IS NULL OR kind = \(kind))
+                  AND (\(cursorTime)::timestamptz IS NULL OR created_at < \(cursorTime)
+                       OR (created_at = \(cursorTime) AND id < \(cursorID)))
+                ORDER BY created_at DESC, id DESC LIMIT \(max(limit, 0))
+                """, table: "copy_attempts", logger: self.logger, CopyAttempt.init(row:))
+        }
+    }
+
     public func attempts(leaderEventID: LeaderEventID) async throws -> [CopyAttempt] {
         try await self.read { db in
             try await db.fetch(

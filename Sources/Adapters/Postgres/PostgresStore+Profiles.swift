@@ -80,9 +80,9 @@ extension PostgresStore: ProfileStore {
         }
     }
 
-    public func insertProfile(_ profile: CopyProfile) async throws {
+    public func insertProfile(_ profile: CopyProfile, audit: AuditEntry?) async throws {
         let limits = profile.limits
-        try await self.read { db in
+        try await self.transaction { db in
             try await db.execute(
                 """
                 INSERT INTO copy_profiles (
@@ -100,6 +100,7 @@ extension PostgresStore: ProfileStore {
                     \(limits.maxPerMarket?.baseUnits), \(limits.totalBudget?.baseUnits), \(limits.dailySpend?.baseUnits),
                     \(profile.stopBehavior.rawValue), \(profile.createdAt.pg), \(profile.updatedAt.pg))
                 """, logger: self.logger)
+            try await Self.insertAudit(audit, db, logger: self.logger)
         }
     }
 
@@ -133,21 +134,24 @@ extension PostgresStore: ProfileStore {
     }
 
     public func transitionProfile(_ id: ProfileID, from expected: ProfileStatus, to next: ProfileStatus,
-                                  at time: Timestamp) async throws -> Bool {
-        try await self.read { db in
-            try await db.execute(
+                                  at time: Timestamp, audit: AuditEntry?) async throws -> Bool {
+        try await self.transaction { db in
+            guard try await db.execute(
                 """
                 UPDATE copy_profiles SET status = \(next.rawValue), updated_at = \(time.pg)
                 WHERE id = \(id.rawValue) AND status = \(expected.rawValue)
                 RETURNING 1
                 """, logger: self.logger) > 0
+            else { return false }
+            try await Self.insertAudit(audit, db, logger: self.logger)
+            return true
         }
     }
 
-    public func updateProfileSettings(_ profile: CopyProfile) async throws {
+    public func updateProfileSettings(_ profile: CopyProfile, audit: AuditEntry?) async throws {
         let limits = profile.limits
-        let updated = try await self.read { db in
-            try await db.execute(
+        let updated = try await self.transaction { db in
+            guard try await db.execute(
                 """
                 UPDATE copy_profiles
                 SET mode = \(profile.mode.rawValue), sizing_mode = \(profile.sizing.mode.rawValue),
@@ -165,6 +169,9 @@ extension PostgresStore: ProfileStore {
                 WHERE id = \(profile.id.rawValue)
                 RETURNING 1
                 """, logger: self.logger) > 0
+            else { return false }
+            try await Self.insertAudit(audit, db, logger: self.logger)
+            return true
         }
         guard updated else { throw StoreError.notFound(entity: "copy_profiles", key: profile.id.rawValue) }
     }
@@ -172,7 +179,7 @@ extension PostgresStore: ProfileStore {
     /// One transaction: the status compare-and-set to STOPPED, then the close-out attempts; a
     /// taken attempt id rolls the stop back too.
     public func stopProfile(_ id: ProfileID, from expected: ProfileStatus, behavior: StopBehavior,
-                            closeOuts: [CopyAttempt], at time: Timestamp) async throws -> Bool {
+                            closeOuts: [CopyAttempt], at time: Timestamp, audit: AuditEntry?) async throws -> Bool {
         try await self.transaction { connection in
             let stopped = try await connection.execute(
                 """
@@ -185,6 +192,7 @@ extension PostgresStore: ProfileStore {
             for attempt in closeOuts {
                 try await Self.insertAttempt(attempt, connection, logger: self.logger)
             }
+            try await Self.insertAudit(audit, connection, logger: self.logger)
             return true
         }
     }

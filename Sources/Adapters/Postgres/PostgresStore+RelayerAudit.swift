@@ -1,4 +1,5 @@
 public import Kernel
+import Logging
 import PostgresNIO
 
 extension PostgresStore: RelayerTxStore {
@@ -70,14 +71,18 @@ extension PostgresStore: RelayerTxStore {
 
 extension PostgresStore: AuditStore {
     public func appendAudit(_ entry: AuditEntry) async throws {
-        try await self.read { db in
-            try await db.execute(
-                """
-                INSERT INTO audit_logs (id, actor, action, subject_type, subject_id, details, created_at)
-                VALUES (\(entry.id.rawValue), \(entry.actor), \(entry.action), \(entry.subjectType), \(entry.subjectID),
-                        \(entry.details), \(entry.createdAt.pg))
-                """, logger: self.logger)
-        }
+        try await self.read { db in try await Self.insertAudit(entry, db, logger: self.logger) }
+    }
+
+    /// Shared with the profile writes, which append their audit row inside their own transaction.
+    static func insertAudit(_ entry: AuditEntry?, _ db: some QueryRunner, logger: Logger) async throws {
+        guard let entry else { return }
+        try await db.execute(
+            """
+            INSERT INTO audit_logs (id, actor, action, subject_type, subject_id, details, created_at)
+            VALUES (\(entry.id.rawValue), \(entry.actor), \(entry.action), \(entry.subjectType), \(entry.subjectID),
+                    \(entry.details), \(entry.createdAt.pg))
+            """, logger: logger)
     }
 
     public func recentAudit(limit: Int) async throws -> [AuditEntry] {

@@ -129,6 +129,27 @@ extension SQLiteStore: CopyEventStore {
         }
     }
 
+    /// A `NULL` filter matches everything, so one statement serves every combination.
+    public func attempts(userID: UserID, matching query: AttemptQuery, limit: Int) async throws -> [CopyAttempt] {
+        let cursorTime = query.after?.createdAt.sql
+        let cursorID = query.after?.id.rawValue
+        return try await self.read { db in
+            try db.fetch(
+                """
+                SELECT * FROM copy_attempts
+                WHERE user_id = ? AND (? IS NULL OR profile_id = ?) AND (? IS NULL OR status = ?)
+                  AND (? IS NULL OR kind = ?)
+                  AND (? IS NULL OR created_at < ? OR (created_at = ? AND id < ?))
+                ORDER BY created_at DESC, id DESC LIMIT ?
+                """,
+                [
+                    userID.rawValue, query.profileID?.rawValue, query.profileID?.rawValue, query.status?.rawValue,
+                    query.status?.rawValue, query.kind?.rawValue, query.kind?.rawValue, cursorTime, cursorTime,
+                    cursorTime, cursorID, max(limit, 0),
+                ], table: "copy_attempts", CopyAttempt.init(row:))
+        }
+    }
+
     public func attempts(leaderEventID: LeaderEventID) async throws -> [CopyAttempt] {
         try await self.read { db in
             try db.fetch(

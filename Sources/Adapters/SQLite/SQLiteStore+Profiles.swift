@@ -56,7 +56,7 @@ extension SQLiteStore: ProfileStore {
         try await self.read { db in try Self.leaderPosition(db, leaderID: leaderID, tokenID: tokenID) }
     }
 
-    public func insertProfile(_ profile: CopyProfile) async throws {
+    public func insertProfile(_ profile: CopyProfile, audit: AuditEntry?) async throws {
         try await self.write { db in
             try db.insert(
                 into: "copy_profiles",
@@ -73,6 +73,7 @@ extension SQLiteStore: ProfileStore {
                     profile.status.rawValue,
                 ] + Self.settingsArguments(profile) + [profile.createdAt.sql, profile.updatedAt.sql],
                 keys: ["id": profile.id.rawValue])
+            try Self.insertAudit(audit, db)
         }
     }
 
@@ -114,31 +115,35 @@ extension SQLiteStore: ProfileStore {
     }
 
     public func transitionProfile(_ id: ProfileID, from expected: ProfileStatus, to next: ProfileStatus,
-                                  at time: Timestamp) async throws -> Bool {
+                                  at time: Timestamp, audit: AuditEntry?) async throws -> Bool {
         try await self.write { db in
-            try db.update(
+            guard try db.update(
                 sql: "UPDATE copy_profiles SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
                 arguments: [next.rawValue, time.sql, id.rawValue, expected.rawValue])
+            else { return false }
+            try Self.insertAudit(audit, db)
+            return true
         }
     }
 
     /// One write transaction: the status compare-and-set, then the close-outs; a taken attempt id
     /// rolls both back.
     public func stopProfile(_ id: ProfileID, from expected: ProfileStatus, behavior: StopBehavior,
-                            closeOuts: [CopyAttempt], at time: Timestamp) async throws -> Bool {
+                            closeOuts: [CopyAttempt], at time: Timestamp, audit: AuditEntry?) async throws -> Bool {
         try await self.write { db in
             guard try db.update(
                 sql: "UPDATE copy_profiles SET status = 'STOPPED', stop_behavior = ?, updated_at = ? WHERE id = ? AND status = ?",
                 arguments: [behavior.rawValue, time.sql, id.rawValue, expected.rawValue])
             else { return false }
             for attempt in closeOuts { try Self.insertAttempt(attempt, db) }
+            try Self.insertAudit(audit, db)
             return true
         }
     }
 
-    public func updateProfileSettings(_ profile: CopyProfile) async throws {
+    public func updateProfileSettings(_ profile: CopyProfile, audit: AuditEntry?) async throws {
         let updated = try await self.write { db in
-            try db.update(
+            guard try db.update(
                 sql: """
                     UPDATE copy_profiles
                     SET mode = ?, sizing_mode = ?, sizing_units = ?, max_fill_age_ms = ?, min_price_units = ?,
@@ -149,6 +154,9 @@ extension SQLiteStore: ProfileStore {
                     WHERE id = ?
                     """,
                 arguments: Self.settingsArguments(profile) + [profile.updatedAt.sql, profile.id.rawValue])
+            else { return false }
+            try Self.insertAudit(audit, db)
+            return true
         }
         guard updated else { throw StoreError.notFound(entity: "copy_profiles", key: profile.id.rawValue) }
     }

@@ -73,19 +73,23 @@ extension SQLiteStore: RelayerTxStore {
 
 extension SQLiteStore: AuditStore {
     public func appendAudit(_ entry: AuditEntry) async throws {
-        try await self.write { db in
-            try db.insert(
-                into: "audit_logs",
-                sql: """
-                    INSERT INTO audit_logs (id, actor, action, subject_type, subject_id, details, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    entry.id.rawValue, entry.actor, entry.action, entry.subjectType, entry.subjectID, entry.details,
-                    entry.createdAt.sql,
-                ],
-                keys: ["id": entry.id.rawValue])
-        }
+        try await self.write { db in try Self.insertAudit(entry, db) }
+    }
+
+    /// Shared with the profile writes, which append their audit row inside their own transaction.
+    static func insertAudit(_ entry: AuditEntry?, _ db: Database) throws {
+        guard let entry else { return }
+        try db.insert(
+            into: "audit_logs",
+            sql: """
+                INSERT INTO audit_logs (id, actor, action, subject_type, subject_id, details, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                entry.id.rawValue, entry.actor, entry.action, entry.subjectType, entry.subjectID, entry.details,
+                entry.createdAt.sql,
+            ],
+            keys: ["id": entry.id.rawValue])
     }
 
     public func recentAudit(limit: Int) async throws -> [AuditEntry] {

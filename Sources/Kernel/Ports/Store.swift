@@ -56,25 +56,54 @@ public protocol ProfileStore: Sendable {
     /// The leader's tracked position in `tokenID` (zero when never seen).
     func leaderPosition(leaderID: LeaderID, tokenID: TokenID) async throws -> Shares
 
-    /// Throws ``StoreError/duplicate(entity:key:)`` if the id is taken.
-    func insertProfile(_ profile: CopyProfile) async throws
+    /// Inserts the profile and, in the same atomic step, appends `audit` when given. Throws
+    /// ``StoreError/duplicate(entity:key:)`` (changing nothing) if the profile id or the audit id is taken.
+    func insertProfile(_ profile: CopyProfile, audit: AuditEntry?) async throws
     func profile(id: ProfileID) async throws -> CopyProfile?
     /// Oldest first.
     func profiles(userID: UserID) async throws -> [CopyProfile]
     /// Every profile following `leaderID` that is not STOPPED, oldest first.
     func activeProfiles(followingLeader leaderID: LeaderID) async throws -> [CopyProfile]
-    /// Compare-and-set on the status; `false` if it is no longer `expected`.
+    /// Compare-and-set on the status, appending `audit` (when given) in the same atomic step;
+    /// `false`, appending nothing, if the status is no longer `expected`. A taken audit id throws
+    /// ``StoreError/duplicate(entity:key:)`` and leaves the status as it was.
     func transitionProfile(_ id: ProfileID, from expected: ProfileStatus, to next: ProfileStatus,
-                           at time: Timestamp) async throws -> Bool
+                           at time: Timestamp, audit: AuditEntry?) async throws -> Bool
     /// Replaces mode, sizing, limits, stop behaviour and `updatedAt` (never the status or the
-    /// ids). Throws `notFound`.
-    func updateProfileSettings(_ profile: CopyProfile) async throws
+    /// ids), appending `audit` (when given) in the same atomic step. Throws `notFound`; a taken
+    /// audit id throws `duplicate` and changes nothing.
+    func updateProfileSettings(_ profile: CopyProfile, audit: AuditEntry?) async throws
     /// Stops a profile in one atomic step: compare-and-set of the status from `expected` to
     /// STOPPED, `stopBehavior` = `behavior`, `updatedAt` = `time`, and the `closeOuts` (PENDING
     /// ``CopyAttempt/Kind/closeOut`` attempts selling what it holds, for "sell now") inserted.
-    /// `false`, changing nothing, if the status is no longer `expected`.
+    /// `false`, changing nothing, if the status is no longer `expected`. `audit`, when given, is
+    /// appended in the same step (a taken audit id throws `duplicate` and changes nothing).
     func stopProfile(_ id: ProfileID, from expected: ProfileStatus, behavior: StopBehavior,
-                     closeOuts: [CopyAttempt], at time: Timestamp) async throws -> Bool
+                     closeOuts: [CopyAttempt], at time: Timestamp, audit: AuditEntry?) async throws -> Bool
+}
+
+extension ProfileStore {
+    /// ``insertProfile(_:audit:)`` with no audit row (fixtures, the local demo's seed).
+    public func insertProfile(_ profile: CopyProfile) async throws {
+        try await self.insertProfile(profile, audit: nil)
+    }
+
+    /// ``transitionProfile(_:from:to:at:audit:)`` with no audit row.
+    public func transitionProfile(_ id: ProfileID, from expected: ProfileStatus, to next: ProfileStatus,
+                                  at time: Timestamp) async throws -> Bool {
+        try await self.transitionProfile(id, from: expected, to: next, at: time, audit: nil)
+    }
+
+    /// ``updateProfileSettings(_:audit:)`` with no audit row.
+    public func updateProfileSettings(_ profile: CopyProfile) async throws {
+        try await self.updateProfileSettings(profile, audit: nil)
+    }
+
+    /// ``stopProfile(_:from:behavior:closeOuts:at:audit:)`` with no audit row.
+    public func stopProfile(_ id: ProfileID, from expected: ProfileStatus, behavior: StopBehavior,
+                            closeOuts: [CopyAttempt], at time: Timestamp) async throws -> Bool {
+        try await self.stopProfile(id, from: expected, behavior: behavior, closeOuts: closeOuts, at: time, audit: nil)
+    }
 }
 
 /// The outcome of recording a leader fill.
@@ -108,6 +137,9 @@ public protocol CopyEventStore: Sendable {
     func attempt(id: AttemptID) async throws -> CopyAttempt?
     /// Newest first (by `createdAt`, then id).
     func attempts(userID: UserID, limit: Int) async throws -> [CopyAttempt]
+    /// A user's attempts that match every filter of `query`, newest first (by `createdAt`, then
+    /// id), starting strictly after `query.after` in that order: a page of a listing.
+    func attempts(userID: UserID, matching query: AttemptQuery, limit: Int) async throws -> [CopyAttempt]
     /// Oldest first (by `createdAt`, then id).
     func attempts(leaderEventID: LeaderEventID) async throws -> [CopyAttempt]
 
@@ -120,6 +152,44 @@ public protocol CopyEventStore: Sendable {
     /// Writes every mutable field of `attempt` if the stored row still has `attempt.fencingToken`
     /// and status `expected`; `false` (changing nothing) otherwise — a stale worker's write is void.
     func updateAttempt(_ attempt: CopyAttempt, from expected: CopyAttempt.Status) async throws -> Bool
+}
+
+/// Filters and a resume point for listing a user's attempts page by page; `nil` filters match all.
+public struct AttemptQuery: Hashable, Sendable {
+    public var profileID: ProfileID?
+    public var status: CopyAttempt.Status?
+    public var kind: CopyAttempt.Kind?
+    /// The last attempt of the previous page: only attempts after it (older, or as old with a
+    /// smaller id) are listed.
+    public var after: AttemptCursor?
+
+    public init(profileID: ProfileID? = nil, status: CopyAttempt.Status? = nil, kind: CopyAttempt.Kind? = nil,
+                after: AttemptCursor? = nil) {
+        self.profileID = profileID
+        self.status = status
+        self.kind = kind
+        self.after = after
+    }
+}
+
+/// A position in the newest-first order of attempts: the (creation time, id) of one attempt.
+public struct AttemptCursor: Hashable, Sendable {
+    public var createdAt: Timestamp
+    public var id: AttemptID
+
+    public init(createdAt: Timestamp, id: AttemptID) {
+        self.createdAt = createdAt
+        self.id = id
+    }
+
+    public init(_ attempt: CopyAttempt) {
+        self.init(createdAt: attempt.createdAt, id: attempt.id)
+    }
+
+    /// Whether `attempt` comes after this position, newest first.
+    public func precedes(_ attempt: CopyAttempt) -> Bool {
+        attempt.createdAt < self.createdAt || (attempt.createdAt == self.createdAt && attempt.id.rawValue < self.id.rawValue)
+    }
 }
 
 /// Orders and the per-profile ledger they book into.

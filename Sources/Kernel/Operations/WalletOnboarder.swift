@@ -1,0 +1,159 @@
+/// Brings a user's custodial trading wallet from nothing to READY: a trading key generated and
+/// sealed by the vault (KEY_CREATED, its funder derived), the wallet contract deployed and the
+/// exchange approvals set through the relayer (DEPLOYED, APPROVED), the CLOB API credentials
+/// issued and stored sealed (READY).
+///
+/// Every step is idempotent and resumable: a relayer transaction is a `relayer_txs` row under an
+/// idempotency key per wallet and step, stored signed before it is submitted (so a process that
+/// dies mid-step resubmits the same bytes, which the relayer's nonce makes one transaction), and
+/// each state change is a compare-and-set on `TradingWallet.onboarding`.
+public struct WalletOnboarder: Sendable {
+    let store: any Store
+    let vault: any KeyVault
+    let relayer: any Relayer
+    let credentials: any APICredentialIssuer
+    let wallClock: WallClock
+    let ids: IDGenerator
+    /// The funder address the venue derives for a signer (the deposit wallet on Polymarket).
+    let funderAddress: @Sendable (WalletAddress) throws -> WalletAddress
+
+    public init(store: any Store, vault: any KeyVault, relayer: any Relayer, credentials: any APICredentialIssuer,
+                wallClock: WallClock, ids: IDGenerator,
+                funderAddress: @escaping @Sendable (WalletAddress) throws -> WalletAddress) {
+        self.store = store
+        self.vault = vault
+        self.relayer = relayer
+        self.credentials = credentials
+        self.wallClock = wallClock
+        self.ids = ids
+        self.funderAddress = funderAddress
+    }
+
+    /// The user's wallet (their oldest), created at KEY_CREATED when they have none. Callers
+    /// serialise calls per user: two concurrent first calls would each create one.
+    public func ensureWallet(for userID: UserID) async throws -> TradingWallet {
+        if let existing = try await self.store.wallets(userID: userID).first { return existing }
+        let key = try await self.vault.generateTradingKey(userID: userID)
+        let now = self.wallClock.now()
+        let wallet = TradingWallet(
+            id: self.ids.next(), userID: userID, type: .depositWallet, signerAddress: key.address,
+            funderAddress: try self.funderAddress(key.address), sealedKey: key.sealed, onboarding: .keyCreated,
+            createdAt: now, updatedAt: now)
+        try await self.store.insertWallet(wallet)
+        return wallet
+    }
+
+    /// Takes every step that can complete now and returns the wallet as stored: READY, or the
+    /// state it waits in (a relayer transaction not mined yet, or one that failed — see
+    /// ``relayerTransactions(of:)``). Throws what the venue or store threw; calling again resumes.
+    public func advance(_ walletID: WalletID) async throws -> TradingWallet {
+        while true {
+            guard let wallet = try await self.store.wallet(id: walletID) else {
+                throw StoreError.notFound(entity: "trading_wallets", key: walletID.rawValue)
+            }
+            let next: WalletOnboarding
+            switch wallet.onboarding {
+            case .ready:
+                return wallet
+            case .keyCreated:
+                guard try await self.relay(.deploy, kind: .deploy, for: wallet) else { return wallet }
+                next = .deployed
+            case .deployed:
+                guard try await self.relay(.approve, kind: .approve, for: wallet) else { return wallet }
+                next = .approved
+            case .approved:
+                let issued = try await self.credentials.issueCredentials(for: wallet)
+                try await self.store.setAPICredentials(
+                    walletID: wallet.id, apiKey: issued.apiKey, sealedSecret: issued.sealedSecret,
+                    sealedPassphrase: issued.sealedPassphrase, at: self.wallClock.now())
+                next = .ready
+            }
+            // A lost compare-and-set means another process moved it on: re-read and continue.
+            _ = try await self.store.advanceOnboarding(walletID: wallet.id, from: wallet.onboarding, to: next,
+                                                       at: self.wallClock.now())
+        }
+    }
+
+    /// The idempotency key of a wallet's onboarding transaction of `kind`.
+    public static func idempotencyKey(_ kind: RelayerTx.Kind, walletID: WalletID) -> String {
+        "onboarding:\(kind.rawValue.lowercased()):\(walletID.rawValue)"
+    }
+
+    /// The wallet's deploy and approve transactions, as far as they exist.
+    public func relayerTransactions(of walletID: WalletID) async throws -> [RelayerTx] {
+        var found: [RelayerTx] = []
+        for kind in [RelayerTx.Kind.deploy, .approve] {
+            if let tx = try await self.store.relayerTx(idempotencyKey: Self.idempotencyKey(kind, walletID: walletID)) {
+                found.append(tx)
+            }
+        }
+        return found
+    }
+
+    /// Whether the wallet's `kind` transaction is mined, submitting or polling it as needed.
+    private func relay(_ request: RelayerRequest, kind: RelayerTx.Kind, for wallet: TradingWallet) async throws -> Bool {
+        let key = Self.idempotencyKey(kind, walletID: wallet.id)
+        let account = TradingAccount(wallet)
+        var tx: RelayerTx
+        if let existing = try await self.store.relayerTx(idempotencyKey: key) {
+            tx = existing
+        } else {
+            tx = try await self.signedTransaction(request, kind: kind, key: key, for: wallet)
+        }
+        switch tx.status {
+        case .mined, .confirmed:
+            return true
+        case .failed:
+            // Waits for the operator's retry (`POST /admin/retry-relayer`); GET /wallet shows it.
+            return false
+        case .pending:
+            // Never submitted, or the process died before the reference was stored: the same
+            // bytes again are one transaction.
+            let submission = try await self.relayer.submit(payload: tx.payload, account: account)
+            tx = try await self.record(submission, on: tx, submitted: true)
+        case .submitted:
+            if let reference = tx.relayerReference {
+                tx = try await self.record(try await self.relayer.state(reference: reference), on: tx, submitted: false)
+            } else {
+                tx = try await self.record(try await self.relayer.submit(payload: tx.payload, account: account), on: tx,
+                                           submitted: true)
+            }
+        }
+        return tx.status == .mined || tx.status == .confirmed
+    }
+
+    /// Prepares, signs and stores (PENDING) the transaction; a concurrent writer's row wins.
+    private func signedTransaction(_ request: RelayerRequest, kind: RelayerTx.Kind, key: String,
+                                   for wallet: TradingWallet) async throws -> RelayerTx {
+        let account = TradingAccount(wallet)
+        let prepared = try await self.relayer.prepare(request, account: account)
+        let signature = try await self.vault.sign(
+            digest: prepared.digest, with: wallet.sealedKey,
+            binding: .tradingKey(userID: wallet.userID, address: wallet.signerAddress))
+        let payload = try self.relayer.signedPayload(for: prepared, signature: signature, account: account)
+        let now = self.wallClock.now()
+        let tx = RelayerTx(id: self.ids.next(), userID: wallet.userID, walletID: wallet.id, kind: kind,
+                           idempotencyKey: key, payload: payload, createdAt: now, updatedAt: now)
+        do {
+            try await self.store.insertRelayerTx(tx)
+            return tx
+        } catch let error as StoreError {
+            guard case .duplicate = error, let raced = try await self.store.relayerTx(idempotencyKey: key) else { throw error }
+            return raced
+        }
+    }
+
+    /// Stores what the relayer said (compare-and-set on the status) and returns the row as stored.
+    private func record(_ submission: RelayerSubmission, on tx: RelayerTx, submitted: Bool) async throws -> RelayerTx {
+        var next = tx
+        next.status = submission.status ?? .submitted
+        next.relayerReference = submission.reference
+        next.transactionHash = submission.transactionHash ?? tx.transactionHash
+        if submitted { next.submitCount += 1 }
+        if next.status == .failed { next.lastError = "relayer state \(submission.state)" }
+        next.updatedAt = self.wallClock.now()
+        if next == tx { return tx }
+        if try await self.store.updateRelayerTx(next, from: tx.status) { return next }
+        return try await self.store.relayerTx(id: tx.id) ?? tx
+    }
+}
