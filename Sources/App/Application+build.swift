@@ -32,7 +32,13 @@ func buildApplication(
     logger: Logger = Logger(label: "mirror")
 ) async throws -> some ApplicationProtocol {
     let backends = try await Backends.open(configuration: configuration, wallClock: wallClock, logger: logger)
-    return buildApplication(configuration: configuration, backends: backends, role: role, wallClock: wallClock, logger: logger)
+    do {
+        return try await buildApplication(configuration: configuration, backends: backends, role: role, wallClock: wallClock,
+                                          logger: logger)
+    } catch {
+        try? await backends.storeBackend.close?()
+        throw error
+    }
 }
 
 /// The HTTP application over already-open backends, with the backends' lifetimes and (unless
@@ -45,15 +51,11 @@ func buildApplication(
     backends: Backends,
     role: ProcessRole = .serve,
     wallClock: WallClock = .system,
+    jwksFetcher: (any JWKSFetcher)? = nil,
     logger: Logger = Logger(label: "mirror")
-) -> some ApplicationProtocol {
-    let router = Router(context: AppRequestContext.self)
-    router.middlewares.add(JSONErrorMiddleware())
-    router.addHealthRoutes(mode: configuration.mode)
-    if configuration.mode == .local, backends.venue.fakeVenue != nil {
-        router.addDemoRoutes(store: backends.store)
-    }
-
+) async throws -> some ApplicationProtocol {
+    let router = try await buildRouter(configuration: configuration, backends: backends, wallClock: wallClock,
+                                       jwksFetcher: jwksFetcher, logger: logger)
     var app = Application(
         router: router,
         configuration: ApplicationConfiguration(
@@ -65,6 +67,74 @@ func buildApplication(
         app.addServices(makeWorkers(configuration: configuration, backends: backends, wallClock: wallClock, logger: logger))
     }
     return app
+}
+
+/// Every route: health, the OpenAPI document, the dev sign-in (local mode only) and the signed-in
+/// user's API. `jwksFetcher` replaces the HTTPS fetch of `DYNAMIC_JWKS_URL` (tests).
+func buildRouter(
+    configuration: MirrorConfiguration,
+    backends: Backends,
+    wallClock: WallClock = .system,
+    jwksFetcher: (any JWKSFetcher)? = nil,
+    logger: Logger = Logger(label: "mirror")
+) async throws -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.middlewares.add(JSONErrorMiddleware())
+    router.addHealthRoutes(mode: configuration.mode)
+    router.addOpenAPIRoute(mode: configuration.mode)
+
+    let accounts = Accounts(
+        store: backends.store, onboarder: backends.onboarder(wallClock: wallClock), wallClock: wallClock, ids: backends.ids,
+        walletCreated: { wallet in await backends.venue.walletCreated(wallet) })
+    var authority = TokenAuthority(
+        dynamic: try await DynamicTokenVerifier.make(configuration: configuration, wallClock: wallClock, fetcher: jwksFetcher))
+    if configuration.mode == .local {
+        let issuer = await DevTokenIssuer(wallClock: wallClock)
+        authority.dev = issuer
+        router.addDevSignIn(issuer: issuer) { externalID in
+            let user = try await accounts.signIn(VerifiedIdentity(subject: externalID), logger: logger)
+            await backends.venue.fundLocalUser(try await accounts.wallet(of: user))
+        }
+    }
+    router.addUserRoutes(
+        APIDependencies(
+            store: backends.store, exchange: backends.venue.exchange, accounts: accounts,
+            commands: ProfileCommands(store: backends.store, wallClock: wallClock, ids: backends.ids),
+            wallClock: wallClock, ids: backends.ids),
+        authentication: AuthMiddleware(authority: authority, accounts: accounts))
+    return router
+}
+
+extension DynamicTokenVerifier {
+    /// The verifier `configuration` asks for, or `nil` when Dynamic is not configured (local
+    /// mode then has only the dev sign-in). Production requires a key (PEM or JWKS URL), the
+    /// issuer and the audience.
+    static func make(configuration: MirrorConfiguration, wallClock: WallClock,
+                     fetcher: (any JWKSFetcher)?) async throws -> DynamicTokenVerifier? {
+        let settings = configuration.dynamic
+        let hasKey = settings.publicKey != nil || settings.jwksURL != nil
+        guard hasKey || configuration.mode == .production else { return nil }
+        guard hasKey else {
+            throw ConfigurationError(.dynamicPublicKey, "or DYNAMIC_JWKS_URL is required in production mode")
+        }
+        guard let issuer = settings.issuer else {
+            throw ConfigurationError(.dynamicIssuer, "is required when Dynamic sign-in is configured")
+        }
+        guard let audience = settings.audience else {
+            throw ConfigurationError(.dynamicAudience, "is required when Dynamic sign-in is configured")
+        }
+        let rules = TokenClaimRules(issuer: issuer, audience: audience)
+        if let pem = settings.publicKey {
+            do {
+                return try await .pinned(publicKeyPEM: pem.replacingOccurrences(of: "\\n", with: "\n"), rules: rules,
+                                         wallClock: wallClock)
+            } catch {
+                throw ConfigurationError(.dynamicPublicKey, "is not a PEM RSA public key")
+            }
+        }
+        guard let url = settings.jwksURL else { return nil }
+        return DynamicTokenVerifier(keys: .jwks(fetcher ?? HTTPJWKSFetcher(url: url)), rules: rules, wallClock: wallClock)
+    }
 }
 
 /// `mirror workers`: the backends' lifetimes and the workers in one ServiceGroup that stops

@@ -1,9 +1,12 @@
+import Ethereum
+import FakeExchangeAdapter
 import Foundation
 import InMemoryAdapter
 import Kernel
 import KeyVaultAdapter
 import Logging
 import PostgresAdapter
+import PolymarketProtocol
 import PostgresNIO
 import RedisAdapter
 import SQLiteAdapter
@@ -27,6 +30,18 @@ struct Backends: Sendable {
         let closeStore = self.storeBackend.close.map { [CloseOnShutdown(name: "store", close: $0)] as [any Service] } ?? []
         let closeCache = self.cacheBackend.close.map { [CloseOnShutdown(name: "cache", close: $0)] as [any Service] } ?? []
         return closeStore + closeCache + self.venue.services
+    }
+
+    /// Wallet onboarding over these backends: the vault's keys, the venue's relayer and API-key
+    /// issuer, deposit wallets derived as Polymarket derives them.
+    func onboarder(wallClock: WallClock) -> WalletOnboarder {
+        WalletOnboarder(
+            store: self.store, vault: self.vault, relayer: self.venue.relayer,
+            credentials: self.venue.credentialIssuer(vault: self.vault), wallClock: wallClock, ids: self.ids,
+            funderAddress: { signer in
+                try WalletAddress(WalletDerivation.polygon.depositWallet(owner: try Address(hex: signer.lowercased),
+                                                                         shape: .beacon).lowercased)
+            })
     }
 
     /// Probes for the health check: can the store and the cache answer?

@@ -1,7 +1,5 @@
 import Ethereum
 import FakeExchangeAdapter
-import Foundation
-import Hummingbird
 import Kernel
 import Logging
 import PolymarketProtocol
@@ -54,56 +52,10 @@ enum Demo {
                 id: ids.next(), userID: user.id, leaderID: leader.id, walletID: wallet.id,
                 sizing: .fixedUSD(.dollars(5)), createdAt: now, updatedAt: now))
         }
-        logger.info("demo ready: the demo user copies a simulated leader; see GET /demo/copy-attempts", metadata: [
+        logger.info("demo ready: the demo user copies a simulated leader; sign in as it with POST /auth/dev-sign-in {\"name\":\"demo\"} and see GET /copy-attempts", metadata: [
             "demo.user": "\(user.id)", "demo.wallet": "\(wallet.funderAddress)",
             "demo.leader": "\(leaders.first.map { $0.address.lowercased } ?? "none")",
         ])
         return user.id
-    }
-}
-
-/// One line of `GET /demo/copy-attempts`: what happened to a leader fill for the demo user.
-struct DemoAttemptView: Codable, Equatable {
-    var id: String
-    var createdAt: String
-    var kind: String
-    var status: String
-    var skipReason: String?
-    var note: String?
-    var market: String?
-    var side: String?
-    var leaderSize: String?
-    var leaderPrice: String?
-    var targetShares: String?
-    var filledShares: String
-    var fillPrice: String?
-}
-
-extension Router where Context == AppRequestContext {
-    /// `GET /demo/copy-attempts`: the demo user's latest attempts, newest first (local demo only).
-    func addDemoRoutes(store: any Store) {
-        self.get("/demo/copy-attempts") { _, _ -> Response in
-            var views: [DemoAttemptView] = []
-            guard let user = try await store.user(externalID: Demo.externalID) else { return try Self.json(views) }
-            for attempt in try await store.attempts(userID: user.id, limit: 100) {
-                var event: LeaderEvent?
-                if let eventID = attempt.leaderEventID { event = try await store.leaderEvent(id: eventID) }
-                views.append(DemoAttemptView(
-                    id: attempt.id.rawValue, createdAt: attempt.createdAt.description, kind: attempt.kind.rawValue,
-                    status: attempt.status.rawValue, skipReason: attempt.skipReason?.rawValue, note: attempt.note,
-                    market: event?.fill.marketSlug, side: event?.fill.side.rawValue,
-                    leaderSize: event?.fill.size.description, leaderPrice: attempt.leaderPrice?.description,
-                    targetShares: attempt.targetShares?.description, filledShares: attempt.filledShares.description, fillPrice: attempt.fillPrice?.description))
-            }
-            return try Self.json(views)
-        }
-    }
-
-    /// A plain JSON array (Hummingbird encodes objects, not top-level arrays, by itself).
-    static func json(_ value: some Encodable) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 }

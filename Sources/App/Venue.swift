@@ -14,6 +14,27 @@ struct VenueBackend: Sendable {
     var fakeVenue: FakeVenue?
     var services: [any Service]
 
+    /// Issues CLOB API credentials for onboarding wallets, sealing them with `vault`.
+    func credentialIssuer(vault: any KeyVault) -> any APICredentialIssuer {
+        if let venue = self.fakeVenue { return FakeAPICredentialIssuer(venue: venue, vault: vault) }
+        return UnavailableCredentialIssuer()
+    }
+
+    /// The simulated venue learns whose wallet a new one is (real venues derive it).
+    func walletCreated(_ wallet: TradingWallet) async {
+        await self.fakeVenue?.register(funder: wallet.funderAddress, owner: wallet.signerAddress)
+    }
+
+    /// Local mode: a dev-signed-in user's empty wallet gets the demo's play money on the
+    /// simulated venue (which starts empty every run); nothing on a real venue.
+    func fundLocalUser(_ wallet: TradingWallet) async {
+        guard let venue = self.fakeVenue else { return }
+        await venue.register(funder: wallet.funderAddress, owner: wallet.signerAddress)
+        if await venue.collateral(of: wallet.funderAddress) == .zero {
+            await venue.fund(wallet: wallet.funderAddress, amount: Demo.funding)
+        }
+    }
+
     static func make(_ kind: MirrorConfiguration.ExchangeKind, wallClock: WallClock, logger: Logger) throws -> VenueBackend {
         switch kind {
         case .fake:
@@ -46,5 +67,13 @@ struct SimulatedVenueClock: Service {
         repeat {
             await self.venue.step()
         } while (try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }) != nil
+    }
+}
+
+/// Stands in until the Polymarket adapter's `APIKeyIssuer` conforms to ``APICredentialIssuer``:
+/// onboarding stops at APPROVED with a clear failure rather than inventing credentials.
+struct UnavailableCredentialIssuer: APICredentialIssuer {
+    func issueCredentials(for wallet: TradingWallet) async throws -> IssuedAPICredentials {
+        throw VenueError.unavailable("this build cannot issue CLOB API credentials for this exchange")
     }
 }

@@ -89,8 +89,8 @@ func bodyText(_ response: TestResponse) -> String {
     @Test func serveRunsTheWorkersAndApiDoesNot() async throws {
         let config = try configuration(["DATABASE_URL": "memory:"])
         let backends = try await Backends.open(configuration: config)
-        let serve = buildApplication(configuration: config, backends: backends, role: .serve)
-        let api = buildApplication(configuration: config, backends: backends, role: .api)
+        let serve = try await buildApplication(configuration: config, backends: backends, role: .serve)
+        let api = try await buildApplication(configuration: config, backends: backends, role: .api)
         #expect(serve.services.contains { $0 is PeriodicWorker<ContinuousClock> })
         #expect(!api.services.contains { $0 is PeriodicWorker<ContinuousClock> })
     }
@@ -99,7 +99,7 @@ func bodyText(_ response: TestResponse) -> String {
     func theHealthCheckWorkerWritesSystemHealthWhileServing() async throws {
         let config = try configuration(["DATABASE_URL": "memory:"])
         let backends = try await Backends.open(configuration: config)
-        let app = buildApplication(configuration: config, backends: backends)
+        let app = try await buildApplication(configuration: config, backends: backends)
         try await app.test(.router) { _ in
             while try await backends.cache.lastHeartbeat(.healthCheck) == nil {
                 try await Task.sleep(for: .milliseconds(5))
@@ -111,25 +111,6 @@ func bodyText(_ response: TestResponse) -> String {
         let everyComponentUp = report.components.allSatisfy(\.up)
         #expect(everyComponentUp)
         #expect(report.workers.map(\.name) == ["copy-trading", "health-check"])
-    }
-
-    @Test func postgresAndRedisAreRecognisedButRefusedByThisBuild() async throws {
-        let postgres = try configuration(["DATABASE_URL": "postgres://mirror:pw@localhost:5432/mirror"])
-        await #expect(throws: ConfigurationError.self) { _ = try await Backends.open(configuration: postgres) }
-        do {
-            _ = try await Backends.open(configuration: postgres)
-        } catch let error as ConfigurationError {
-            #expect(error.variable == "DATABASE_URL")
-            #expect(error.description.contains("no Postgres adapter"))
-            #expect(!error.description.contains("pw"))
-        }
-        let redis = try configuration(["DATABASE_URL": "memory:", "REDIS_URL": "redis://localhost:6379"])
-        do {
-            _ = try await Backends.open(configuration: redis)
-            Issue.record("REDIS_URL was accepted")
-        } catch let error as ConfigurationError {
-            #expect(error.variable == "REDIS_URL")
-        }
     }
 }
 

@@ -26,8 +26,19 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .corruptRow, .schemaTooNew:
                 throw Self.internalError(error, context: context)
             }
-        } catch is DecodingError {
-            throw HTTPError(.badRequest, message: "the request body is not the JSON this endpoint expects")
+        } catch let error as DecodingError {
+            // The field's path, never the decoder's text (it can quote the body).
+            throw APIError.badRequest(error.fieldPath, "the request body is not the JSON this endpoint expects")
+        } catch let error as ProfileCommands.Failure {
+            switch error {
+            case .notFound: throw APIError.notFound("copy profile")
+            case .notAllowed(let from, let to):
+                throw APIError.conflict("a \(from.rawValue) profile cannot become \(to.rawValue)")
+            case .contended: throw APIError.conflict("the profile kept changing; try again")
+            }
+        } catch let error as VenueError {
+            context.logger.warning("venue call failed", metadata: ["error.message": "\(error)"])
+            throw APIError(status: .serviceUnavailable, message: "the exchange is unavailable; try again")
         } catch let error as CancellationError {
             throw error
         } catch {

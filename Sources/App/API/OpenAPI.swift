@@ -1,0 +1,171 @@
+import Foundation
+import Hummingbird
+
+/// One documented operation: the single list the OpenAPI document is written from, and which a
+/// test holds against the router both ways.
+struct DocumentedRoute: Hashable, Sendable {
+    var method: String
+    /// OpenAPI form: `/copy-profiles/{id}`.
+    var path: String
+    var summary: String
+    /// Every status this operation can answer with, and why.
+    var responses: [Int: String]
+    var requiresAuth: Bool = true
+    var requestBody: String?
+    var queryParameters: [String] = []
+
+    /// Whether the path names an object (`{id}`): such a route must answer 404 for another user's.
+    var takesObjectID: Bool { self.path.contains("{id}") }
+}
+
+enum APIDocument {
+    static let unauthorized = "no valid bearer token"
+    static let internalError = "an unexpected failure (details in the server log only)"
+
+    static func routes(mode: MirrorConfiguration.Mode) -> [DocumentedRoute] {
+        var routes: [DocumentedRoute] = [
+            DocumentedRoute(method: "GET", path: "/health", summary: "Liveness", responses: [200: "alive"], requiresAuth: false),
+            DocumentedRoute(method: "GET", path: "/openapi.json", summary: "This document", responses: [200: "the document"],
+                            requiresAuth: false),
+            DocumentedRoute(method: "GET", path: "/me", summary: "The signed-in user",
+                            responses: [200: "the user", 401: unauthorized, 500: internalError]),
+            DocumentedRoute(method: "GET", path: "/wallet",
+                            summary: "The user's trading wallet: addresses, balance, onboarding state (advances onboarding)",
+                            responses: [200: "the wallet", 401: unauthorized, 500: internalError]),
+            DocumentedRoute(method: "POST", path: "/leaders", summary: "Add a leader by address",
+                            responses: [200: "already followed by someone: the leader", 201: "added",
+                                        400: "body is not JSON of this shape (field named)", 401: unauthorized,
+                                        422: "invalid address or label (field named)", 500: internalError],
+                            requestBody: "AddLeader"),
+            DocumentedRoute(method: "GET", path: "/leaders", summary: "Leaders with their recent fills",
+                            responses: [200: "the leaders", 401: unauthorized, 500: internalError]),
+            DocumentedRoute(method: "POST", path: "/copy-profiles", summary: "Follow a leader with a preset",
+                            responses: [201: "created", 400: "body is not JSON of this shape (field named)",
+                                        401: unauthorized, 422: "unknown leader, preset or invalid setting (field named)",
+                                        500: internalError],
+                            requestBody: "CreateProfile"),
+            DocumentedRoute(method: "GET", path: "/copy-profiles", summary: "The user's copy profiles",
+                            responses: [200: "the profiles", 401: unauthorized, 500: internalError]),
+            DocumentedRoute(method: "GET", path: "/copy-profiles/{id}", summary: "One copy profile",
+                            responses: [200: "the profile", 401: unauthorized, 404: "no such profile of this user",
+                                        500: internalError]),
+            DocumentedRoute(method: "PATCH", path: "/copy-profiles/{id}", summary: "Edit mode, sizing, limits, stop behaviour",
+                            responses: [200: "the edited profile", 400: "body is not JSON of this shape (field named)",
+                                        401: unauthorized, 404: "no such profile of this user",
+                                        422: "invalid setting (field named)", 500: internalError],
+                            requestBody: "ProfileSettings"),
+        ]
+        for (name, summary) in [("pause", "Pause (USER_PAUSED)"), ("resume", "Resume (ENABLED)"),
+                                ("exit-only", "Mirror exits only (EXIT_ONLY)")] {
+            routes.append(DocumentedRoute(
+                method: "POST", path: "/copy-profiles/{id}/\(name)", summary: summary,
+                responses: [200: "the profile", 401: unauthorized, 404: "no such profile of this user",
+                            409: "not allowed from the current status", 500: internalError]))
+        }
+        routes += [
+            DocumentedRoute(method: "POST", path: "/copy-profiles/{id}/stop",
+                            summary: "Stop following; SELL closes positions now, HOLD keeps them to resolution",
+                            responses: [200: "the stopped profile", 400: "body is not JSON of this shape (field named)",
+                                        401: unauthorized, 404: "no such profile of this user",
+                                        409: "the profile kept changing", 422: "behavior missing or not SELL/HOLD",
+                                        500: internalError],
+                            requestBody: "Stop"),
+            DocumentedRoute(method: "GET", path: "/copy-profiles/{id}/positions",
+                            summary: "Positions with realized and unrealized (at the mid) PnL",
+                            responses: [200: "the positions", 401: unauthorized, 404: "no such profile of this user",
+                                        500: internalError]),
+            DocumentedRoute(method: "GET", path: "/copy-attempts",
+                            summary: "Copy attempts, newest first, with skip reasons, latency and slippage",
+                            responses: [200: "a page", 400: "limit or cursor unreadable (parameter named)",
+                                        401: unauthorized, 422: "unknown status or kind (parameter named)",
+                                        500: internalError],
+                            queryParameters: ["profileId", "status", "kind", "limit", "cursor"]),
+        ]
+        if mode == .local {
+            routes.append(DocumentedRoute(
+                method: "POST", path: "/auth/dev-sign-in", summary: "Local mode only: a token for a local user",
+                responses: [200: "a bearer token", 400: "body is not JSON of this shape (field named)",
+                            422: "invalid name (field named)", 500: internalError],
+                requiresAuth: false, requestBody: "DevSignIn"))
+        }
+        return routes
+    }
+
+    /// The OpenAPI 3.1 document, as JSON bytes with sorted keys.
+    static func json(mode: MirrorConfiguration.Mode) throws -> Data {
+        var paths: [String: [String: Any]] = [:]
+        for route in self.routes(mode: mode) {
+            var operation: [String: Any] = [
+                "summary": route.summary,
+                "operationId": route.method.lowercased() + route.path.split(separator: "/").map {
+                    $0.replacingOccurrences(of: "{id}", with: "ById").replacingOccurrences(of: "-", with: "")
+                        .replacingOccurrences(of: ".", with: "")
+                }.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),
+                "responses": Dictionary(uniqueKeysWithValues: route.responses.map { status, why in
+                    (String(status), [
+                        "description": why,
+                        "content": ["application/json": ["schema": ["$ref": status < 400 ? "#/components/schemas/Object" : "#/components/schemas/Error"]]],
+                    ] as [String: Any])
+                }),
+            ]
+            var parameters: [[String: Any]] = []
+            if route.takesObjectID {
+                parameters.append(["name": "id", "in": "path", "required": true, "schema": ["type": "string"]])
+            }
+            for name in route.queryParameters {
+                parameters.append(["name": name, "in": "query", "required": false, "schema": ["type": "string"]])
+            }
+            if !parameters.isEmpty { operation["parameters"] = parameters }
+            if let body = route.requestBody {
+                operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]]
+            }
+            operation["security"] = route.requiresAuth ? [["bearer": [String]()]] : [[String: [String]]]()
+            paths[route.path, default: [:]][route.method.lowercased()] = operation
+        }
+        let string = ["type": "string"]
+        let document: [String: Any] = [
+            "openapi": "3.1.0",
+            "info": ["title": "Mirror API", "version": "1", "description": "Copy trading on Polymarket. Money, prices and shares are decimal strings."],
+            "paths": paths,
+            "components": [
+                "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT (Dynamic.xyz, RS256)"]],
+                "schemas": [
+                    "Object": ["type": "object"],
+                    "Error": ["type": "object", "required": ["error"], "properties": ["error": [
+                        "type": "object", "required": ["message"],
+                        "properties": ["message": string, "field": string],
+                    ]]],
+                    "AddLeader": ["type": "object", "required": ["address"], "properties": ["address": string, "label": string]],
+                    "CreateProfile": ["type": "object", "properties": [
+                        "leaderId": string, "leaderAddress": string,
+                        "preset": ["type": "string", "enum": ProfilePreset.allCases.map(\.rawValue)],
+                        "settings": ["$ref": "#/components/schemas/ProfileSettings"],
+                    ]],
+                    "ProfileSettings": ["type": "object", "properties": [
+                        "mode": ["type": "string", "enum": ["LIVE", "PAPER"]],
+                        "stopBehavior": ["type": "string", "enum": ["SELL", "HOLD"]],
+                        "sizing": ["type": "object", "required": ["mode", "amount"], "properties": [
+                            "mode": ["type": "string", "enum": ["FIXED_USD", "PROPORTIONAL", "PERCENT_OF_BALANCE"]],
+                            "amount": string,
+                        ]],
+                        "limits": ["type": "object"],
+                    ]],
+                    "Stop": ["type": "object", "required": ["behavior"], "properties": [
+                        "behavior": ["type": "string", "enum": ["SELL", "HOLD"]],
+                    ]],
+                    "DevSignIn": ["type": "object", "properties": ["name": string]],
+                ] as [String: Any],
+            ] as [String: Any],
+        ]
+        return try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])
+    }
+}
+
+extension Router where Context == AppRequestContext {
+    func addOpenAPIRoute(mode: MirrorConfiguration.Mode) {
+        self.get("/openapi.json") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(bytes: try APIDocument.json(mode: mode))))
+        }
+    }
+}
