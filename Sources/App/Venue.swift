@@ -25,6 +25,12 @@ struct VenueBackend: Sendable {
         await self.fakeVenue?.register(funder: wallet.funderAddress, owner: wallet.signerAddress)
     }
 
+    /// Moves the simulated venue one step on (its leaders trade, relayer transactions progress);
+    /// nothing on a real venue. Tests use it to progress without waiting for the venue's clock.
+    func stepSimulation() async {
+        await self.fakeVenue?.step()
+    }
+
     /// Local mode: a dev-signed-in user's empty wallet gets the demo's play money on the
     /// simulated venue (which starts empty every run); nothing on a real venue.
     func fundLocalUser(_ wallet: TradingWallet) async {

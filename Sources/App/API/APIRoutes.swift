@@ -50,7 +50,7 @@ extension Router where Context == AppRequestContext {
         }
         routes.post("/leaders") { request, context -> EditedResponse<LeaderView> in
             _ = try context.requireUser()
-            let body = try await request.decode(as: AddLeaderRequest.self, context: context)
+            let body = try await request.decodeJSON(as: AddLeaderRequest.self, context: context)
             return try await api.addLeader(body)
         }
         routes.get("/leaders") { _, context -> LeaderList in
@@ -63,7 +63,7 @@ extension Router where Context == AppRequestContext {
         }
         routes.post("/copy-profiles") { request, context -> EditedResponse<ProfileView> in
             let user = try context.requireUser()
-            let body = try await request.decode(as: CreateProfileRequest.self, context: context)
+            let body = try await request.decodeJSON(as: CreateProfileRequest.self, context: context)
             return EditedResponse(status: .created, response: try await api.createProfile(body, for: user))
         }
         routes.get("/copy-profiles") { _, context -> ProfileList in
@@ -81,7 +81,7 @@ extension Router where Context == AppRequestContext {
         routes.patch("/copy-profiles/:id") { request, context -> ProfileView in
             let user = try context.requireUser()
             let profile = try await api.ownedProfile(context)
-            let patch = try await request.decode(as: ProfileSettingsPatch.self, context: context)
+            let patch = try await request.decodeJSON(as: ProfileSettingsPatch.self, context: context)
             var edited = try patch.applied(to: profile)
             guard edited != profile else { return ProfileView(profile, leader: try await api.store.leader(id: profile.leaderID)) }
             edited.updatedAt = api.wallClock.now()
@@ -108,7 +108,7 @@ extension Router where Context == AppRequestContext {
         routes.post("/copy-profiles/:id/stop") { request, context -> ProfileView in
             let user = try context.requireUser()
             let profile = try await api.ownedProfile(context)
-            let body = try await request.decode(as: StopRequest.self, context: context)
+            let body = try await request.decodeJSON(as: StopRequest.self, context: context)
             guard let text = body.behavior else { throw APIError.invalid("behavior", "behavior is required: SELL or HOLD") }
             let behavior = try ProfileSettingsPatch.enumeration(StopBehavior.self, text, field: "behavior")
             let stopped = try await api.commands.stop(profile.id, behavior: behavior, by: "user:\(user.id.rawValue)")
@@ -125,7 +125,7 @@ extension Router where Context == AppRequestContext {
     /// `POST /auth/dev-sign-in` (local mode only): a token for a local user, no password.
     func addDevSignIn(issuer: DevTokenIssuer, signedIn: @escaping @Sendable (String) async throws -> Void) {
         self.post("/auth/dev-sign-in") { request, context -> DevSignInResponse in
-            let body = try await request.decode(as: DevSignInRequest.self, context: context)
+            let body = try await request.decodeJSON(as: DevSignInRequest.self, context: context)
             let name = body.name ?? "dev"
             guard (1...32).contains(name.count),
                   name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" })
@@ -305,5 +305,14 @@ extension AttemptCursor {
         let id = text[text.index(after: colon)...]
         guard !id.isEmpty else { return nil }
         self.init(createdAt: Timestamp(epochMilliseconds: millis), id: AttemptID(id))
+    }
+}
+
+extension Request {
+    /// The body as JSON of `T`. Unlike `decode(as:context:)`, lets the `DecodingError` through,
+    /// so ``JSONErrorMiddleware`` answers 400 naming the field (and never quotes the body).
+    func decodeJSON<T: Decodable>(as _: T.Type, context: some RequestContext) async throws -> T {
+        let buffer = try await self.body.collect(upTo: context.maxUploadSize)
+        return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
     }
 }
