@@ -4,7 +4,7 @@ import SQLiteAdapter
 
 /// A migrated SQLite store in a new file under the system temp folder, opened exactly as
 /// `mirror serve` opens its data file (WAL, `synchronous=FULL`).
-struct TemporarySQLite {
+struct TemporarySQLite: Sendable {
     let store: SQLiteStore
     let folder: URL
 
