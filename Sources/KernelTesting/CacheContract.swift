@@ -2,7 +2,9 @@ public import Kernel
 public import Testing
 
 /// A cache under test plus a way to move its time forward: an in-memory cache advances its
-/// injected clock; a server-backed one sleeps real time (so cases advance at most 1.5 s in total).
+/// injected clock; a server-backed one sleeps real time. Every wait leaves at least 800 ms
+/// between the moment checked and the expiry, so a loaded CI machine cannot flip an outcome;
+/// cases advance at most 5 s in total and run in parallel.
 public struct CacheHarness: Sendable {
     public let cache: any Cache
     private let advanceTime: @Sendable (Duration) async throws -> Void
@@ -70,13 +72,13 @@ extension CacheContract {
         .init("a value is gone once its TTL has passed") { harness async throws in
             let cache = harness.cache
             let key = "contract:expiry:value"
-            try await cache.set("short-lived", forKey: key, ttl: .milliseconds(500))
-            try await harness.advance(by: .milliseconds(250))
+            try await cache.set("short-lived", forKey: key, ttl: .seconds(2))
+            try await harness.advance(by: .seconds(1))
             let halfway = try await cache.value(forKey: key)
             let halfwayTTL = try #require(try await cache.remainingTTL(forKey: key))
             #expect(halfway == "short-lived")
-            #expect(halfwayTTL <= .milliseconds(250) && halfwayTTL > .zero, "remaining TTL \(halfwayTTL)")
-            try await harness.advance(by: .milliseconds(350))
+            #expect(halfwayTTL <= .seconds(1) && halfwayTTL > .zero, "remaining TTL \(halfwayTTL)")
+            try await harness.advance(by: .milliseconds(1_800))
             let after = try await cache.value(forKey: key)
             let afterTTL = try await cache.remainingTTL(forKey: key)
             #expect(after == nil)
@@ -87,9 +89,9 @@ extension CacheContract {
             let plain = "contract:no-ttl:plain"
             let replaced = "contract:no-ttl:replaced"
             try await cache.set("forever", forKey: plain)
-            try await cache.set("temporary", forKey: replaced, ttl: .milliseconds(300))
+            try await cache.set("temporary", forKey: replaced, ttl: .milliseconds(500))
             try await cache.set("now permanent", forKey: replaced)
-            try await harness.advance(by: .milliseconds(400))
+            try await harness.advance(by: .milliseconds(1_300))
             let plainValue = try await cache.value(forKey: plain)
             let plainTTL = try await cache.remainingTTL(forKey: plain)
             let replacedValue = try await cache.value(forKey: replaced)
@@ -128,12 +130,14 @@ extension CacheContract {
         .init("renewal by the holder extends the lease past its first expiry") { harness async throws in
             let cache = harness.cache
             let lease = "contract:lease-renewal"
-            let first = try await cache.acquireLease(lease, holder: "worker-a", ttl: .seconds(1))
-            try await harness.advance(by: .milliseconds(600))
-            let renewed = try await cache.acquireLease(lease, holder: "worker-a", ttl: .seconds(1))
-            try await harness.advance(by: .milliseconds(600))
-            // 1.2 s after the first acquisition: only the renewal keeps it held.
-            let other = try await cache.acquireLease(lease, holder: "worker-b", ttl: .seconds(1))
+            let first = try await cache.acquireLease(lease, holder: "worker-a", ttl: .seconds(2))
+            try await harness.advance(by: .seconds(1))
+            let renewed = try await cache.acquireLease(lease, holder: "worker-a", ttl: .seconds(2))
+            try await harness.advance(by: .seconds(1))
+            // 2 s after the first acquisition (past its expiry, ahead of the renewal's by ~1 s):
+            // only the renewal keeps it held.
+            try await harness.advance(by: .milliseconds(100))
+            let other = try await cache.acquireLease(lease, holder: "worker-b", ttl: .seconds(2))
             #expect(first)
             #expect(renewed)
             #expect(!other)
@@ -141,10 +145,10 @@ extension CacheContract {
         .init("another holder is refused until the lease expires, then takes it") { harness async throws in
             let cache = harness.cache
             let lease = "contract:lease-expiry"
-            let first = try await cache.acquireLease(lease, holder: "worker-a", ttl: .milliseconds(500))
-            try await harness.advance(by: .milliseconds(300))
-            let early = try await cache.acquireLease(lease, holder: "worker-b", ttl: .milliseconds(500))
-            try await harness.advance(by: .milliseconds(300))
+            let first = try await cache.acquireLease(lease, holder: "worker-a", ttl: .seconds(2))
+            try await harness.advance(by: .seconds(1))
+            let early = try await cache.acquireLease(lease, holder: "worker-b", ttl: .seconds(2))
+            try await harness.advance(by: .milliseconds(1_800))
             let afterExpiry = try await cache.acquireLease(lease, holder: "worker-b", ttl: .seconds(30))
             let formerHolder = try await cache.acquireLease(lease, holder: "worker-a", ttl: .seconds(30))
             #expect(first)

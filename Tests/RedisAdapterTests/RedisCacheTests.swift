@@ -2,6 +2,7 @@ import Kernel
 import KernelTesting
 import Logging
 import RedisAdapter
+import Synchronization
 import Testing
 
 /// What the contract cannot see: the keys as Redis itself holds them, the connection's life,
@@ -154,31 +155,35 @@ struct RedisCacheTests {
 
     @Test func aWorkerKeepsTickingWhileRedisHangsAndOnlyItsFirstHeartbeatWaits() async throws {
         let hung = try LoopbackSocket(listening: true)
-        let cache = RedisCache(
+        let redis = RedisCache(
             configuration: RedisConfiguration(
                 host: "127.0.0.1", port: hung.port, commandTimeout: .milliseconds(300),
                 initialBackoff: .seconds(30), maximumBackoff: .seconds(30)
             ),
             logger: .quiet
         )
+        let cache = HeartbeatOutcomes(redis)
         let (ticks, tick) = AsyncStream<Void>.makeStream()
         let worker = PeriodicWorker(
             name: .copyTrading, interval: .milliseconds(10), clock: ContinuousClock(),
             wallClock: WallClock { .fixture }, cache: cache, logger: .quiet
         ) { tick.yield() }
         let running = Task { try await worker.run() }
-        let (_, tenTicksTook) = await timed {
-            var count = 0
-            for await _ in ticks {
-                count += 1
-                if count == 10 { break }
-            }
+        var count = 0
+        for await _ in ticks {
+            count += 1
+            if count == 10 { break }
         }
         running.cancel()
         _ = await running.result
-        await cache.shutdown()
-        // Ten heartbeats each waiting out the 300 ms timeout would take 3 s; only the first does.
-        #expect(tenTicksTook < .milliseconds(1_500), "ten ticks took \(tenTicksTook)")
+        await redis.shutdown()
+        // Only the first heartbeat waits out the command timeout; every later one is refused at
+        // once by the reconnect gate (asserted by outcome, not by wall time).
+        let outcomes = cache.outcomes.withLock { $0 }
+        #expect(count == 10)
+        #expect(outcomes.count >= 9)
+        #expect(outcomes.first == "timedOut")
+        #expect(outcomes.dropFirst().allSatisfy { $0 == "unavailable" }, "\(outcomes)")
     }
 
     @Test func aCallQueuedLongerThanTheCommandTimeoutFailsInsteadOfWaitingOn() async throws {
@@ -277,4 +282,36 @@ struct UnexpectedReply: Error, CustomStringConvertible {
 struct UnexpectedOutcome: Error, CustomStringConvertible {
     let outcome: String
     var description: String { "unexpected outcome \(self.outcome)" }
+}
+
+/// Forwards to a cache and records how each heartbeat ended: "ok" or the error's case name.
+final class HeartbeatOutcomes: Cache {
+    let base: any Cache
+    let outcomes = Mutex<[String]>([])
+
+    init(_ base: any Cache) { self.base = base }
+
+    func recordHeartbeat(_ worker: WorkerName, at time: Timestamp) async throws {
+        do {
+            try await self.base.recordHeartbeat(worker, at: time)
+            self.outcomes.withLock { $0.append("ok") }
+        } catch {
+            let name = switch error as? RedisCacheError {
+            case .timedOut: "timedOut"
+            case .unavailable: "unavailable"
+            default: "other: \(error)"
+            }
+            self.outcomes.withLock { $0.append(name) }
+            throw error
+        }
+    }
+    func lastHeartbeat(_ worker: WorkerName) async throws -> Timestamp? { try await self.base.lastHeartbeat(worker) }
+    func set(_ value: String, forKey key: String, ttl: Duration) async throws { try await self.base.set(value, forKey: key, ttl: ttl) }
+    func set(_ value: String, forKey key: String) async throws { try await self.base.set(value, forKey: key) }
+    func value(forKey key: String) async throws -> String? { try await self.base.value(forKey: key) }
+    func remainingTTL(forKey key: String) async throws -> Duration? { try await self.base.remainingTTL(forKey: key) }
+    func acquireLease(_ name: String, holder: String, ttl: Duration) async throws -> Bool {
+        try await self.base.acquireLease(name, holder: holder, ttl: ttl)
+    }
+    func releaseLease(_ name: String, holder: String) async throws -> Bool { try await self.base.releaseLease(name, holder: holder) }
 }
