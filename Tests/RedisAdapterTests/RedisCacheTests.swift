@@ -119,16 +119,16 @@ struct RedisCacheTests {
             ),
             logger: logs.logger
         )
-        let (first, firstTook) = await timed { try await cache.recordHeartbeat(.copyTrading, at: .fixture) }
-        let (second, secondTook) = await timed { try await cache.value(forKey: "system:health") }
+        let (first, _) = await timed { try await cache.recordHeartbeat(.copyTrading, at: .fixture) }
+        let (second, _) = await timed { try await cache.value(forKey: "system:health") }
         await cache.shutdown()
 
         guard case .failure(RedisCacheError.connectFailed) = first else { throw UnexpectedOutcome(outcome: "\(first)") }
         guard case .failure(RedisCacheError.unavailable(_, let retryIn)) = second else {
             throw UnexpectedOutcome(outcome: "\(second)")
         }
-        #expect(firstTook < .seconds(2), "connection refused took \(firstTook)")
-        #expect(secondTook < .milliseconds(500), "a refused call took \(secondTook)")
+        // Outcomes, not wall time: the refusal is a connect failure (not the connect timeout), and
+        // the next call is turned away by the reconnect gate without touching the network.
         #expect(retryIn > .seconds(25))
         #expect(logs.messages(at: .error).count == 1)
         #expect(logs.messages(at: .error).first?.contains("Redis unreachable") == true)
@@ -138,7 +138,7 @@ struct RedisCacheTests {
         let hung = try LoopbackSocket(listening: true)
         let cache = RedisCache(
             configuration: RedisConfiguration(
-                host: "127.0.0.1", port: hung.port, connectTimeout: .seconds(3), commandTimeout: .milliseconds(300),
+                host: "127.0.0.1", port: hung.port, connectTimeout: .seconds(20), commandTimeout: .milliseconds(300),
                 initialBackoff: .seconds(30), maximumBackoff: .seconds(30)
             ),
             logger: .quiet
@@ -150,7 +150,7 @@ struct RedisCacheTests {
         guard case .failure(RedisCacheError.timedOut) = first else { throw UnexpectedOutcome(outcome: "\(first)") }
         guard case .failure(RedisCacheError.unavailable) = second else { throw UnexpectedOutcome(outcome: "\(second)") }
         // Bounded by the command timeout, not the (longer) connect timeout: the socket connects at once.
-        #expect(firstTook >= .milliseconds(300) && firstTook < .seconds(2), "a hung server took \(firstTook)")
+        #expect(firstTook >= .milliseconds(300) && firstTook < .seconds(15), "a hung server took \(firstTook)")
     }
 
     @Test func aWorkerKeepsTickingWhileRedisHangsAndOnlyItsFirstHeartbeatWaits() async throws {
