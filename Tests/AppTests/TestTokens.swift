@@ -1,11 +1,10 @@
-#if DEBUG
+@testable import App
 import Foundation
 import JWTKit
 import Kernel
 
-/// Token minting for AppTests only, compiled into debug builds only: the test target does not
-/// depend on JWTKit (and the build checks imports), so the signing its JWT table needs lives
-/// here. Move it into the test target once AppTests may import JWTKit.
+/// Token minting for the JWT table and the API tests: RS256 with test keys, the HS256
+/// key-confusion forgery, and JWKS documents.
 enum TestTokens {
     static func claims(sub: String? = "dynamic|user-1", iss: String? = nil, aud: [String]? = nil, exp: Timestamp? = nil,
                        nbf: Timestamp? = nil, scope: String? = "user:basic") -> TokenClaims {
@@ -40,4 +39,3 @@ enum TestTokens {
         return try JSONSerialization.data(withJSONObject: ["keys": entries])
     }
 }
-#endif
