@@ -141,4 +141,18 @@ import Testing
         #expect(harness.stream.connections == 2)
         withExtendedLifetime(live) {}
     }
+
+    @Test func aConnectionSilentTooLongIsDroppedAndMadeAgainWhilePollingCovers() async throws {
+        let harness = Harness(rtds: true)
+        let live = harness.feed.liveFills(of: [Fixture.leader])
+        try await harness.clock.waitForSleepers(1)
+        try await harness.stream.waitUntilHandled()
+        for _ in 0..<29 { try await harness.tick() }  // +58 s of silence: polled, still connected
+        #expect(harness.stream.connections == 1)
+        #expect(!harness.transport.requests.isEmpty, "polling covers the silent stream")
+        for _ in 0..<5 { try await harness.tick() }  // +60 s drops it; the reconnect waits 5 s
+        for _ in 0..<200_000 where harness.stream.connections < 2 { await Task.yield() }
+        #expect(harness.stream.connections == 2)
+        withExtendedLifetime(live) {}
+    }
 }

@@ -298,6 +298,38 @@ import Testing
     }
 }
 
+@Suite struct RelayerAuthenticationEnvironmentTests {
+    @Test func credentialsComeFromTheEnvironmentAndBadOnesNameOnlyTheVariable() throws {
+        #expect(try RelayerAuthentication.from(environment: [:]) == nil)
+        let builder = try RelayerAuthentication.from(environment: [
+            "POLY_BUILDER_API_KEY": "k", "POLY_BUILDER_SECRET": "YnVpbGRlcg==", "POLY_BUILDER_PASSPHRASE": "p",
+            "RELAYER_API_KEY": "ignored-when-a-builder-key-is-set",
+        ])
+        guard case .builder(let credentials)? = builder else { Issue.record("expected a builder key"); return }
+        #expect(credentials.apiKey == "k" && credentials.passphrase == "p")
+        let key = try RelayerAuthentication.from(environment: [
+            "RELAYER_API_KEY": "rk", "RELAYER_API_KEY_ADDRESS": Fixture.key.address.checksummed,
+        ])
+        guard case .relayerKey(let apiKey, let address)? = key else { Issue.record("expected a relayer key"); return }
+        #expect(apiKey == "rk" && address == Fixture.eoa)
+
+        #expect(throws: RelayerAuthenticationError.incomplete(missing: ["POLY_BUILDER_PASSPHRASE"])) {
+            _ = try RelayerAuthentication.from(environment: ["POLY_BUILDER_API_KEY": "k", "POLY_BUILDER_SECRET": "YnVpbGRlcg=="])
+        }
+        #expect(throws: RelayerAuthenticationError.incomplete(missing: ["RELAYER_API_KEY_ADDRESS"])) {
+            _ = try RelayerAuthentication.from(environment: ["RELAYER_API_KEY": "rk"])
+        }
+        do {
+            _ = try RelayerAuthentication.from(environment: [
+                "POLY_BUILDER_API_KEY": "k", "POLY_BUILDER_SECRET": "not base64 secret!!", "POLY_BUILDER_PASSPHRASE": "p",
+            ])
+            Issue.record("a secret that is not base64 was accepted")
+        } catch {
+            #expect("\(error)".contains("POLY_BUILDER_SECRET") && !"\(error)".contains("not base64 secret!!"))
+        }
+    }
+}
+
 /// Builder secret, passphrase, every request's HMAC signature and a relayer key never reach a
 /// log line or an error — even when the relayer echoes the request's headers back.
 @Suite struct RelayerSecretCanaryTests {

@@ -36,7 +36,7 @@ public struct PolymarketConfiguration: Sendable {
 
     public init(clobURL: String = Self.productionCLOB, gammaURL: String = Self.productionGamma,
                 dataAPIURL: String = Self.productionDataAPI, rtdsURL: String = Self.productionRTDS,
-                relayerURL: String = Self.productionRelayer, rtdsEnabled: Bool = false,
+                relayerURL: String = Self.productionRelayer, rtdsEnabled: Bool = true,
                 leaderFeed: LeaderFeedSettings = LeaderFeedSettings(), chainID: UInt64 = 137,
                 requestTimeout: Duration = .seconds(10), rateLimits: RateLimits = .published,
                 apiKeyOwner: APIKeyOwner = .signer, builderCode: [UInt8]? = nil, orderMetadata: [UInt8]? = nil,

@@ -17,18 +17,23 @@ public struct LeaderFeedSettings: Sendable, Hashable {
     public var streamSilence: Duration
     /// How long a failed stream connection waits before connecting again.
     public var reconnectDelay: Duration
+    /// A connection silent this long is dropped and made again (a half-open socket never
+    /// closes by itself); polling covers the gap meanwhile.
+    public var reconnectAfterSilence: Duration
     /// How long the live feed remembers what it yielded, so a fill seen again is not repeated.
     public var deduplicationWindow: Duration
 
     public init(pageSize: Int = 500, maximumPages: Int = 200, pollInterval: Duration = .seconds(2),
                 pollOverlap: Duration = .seconds(120), streamSilence: Duration = .seconds(15),
-                reconnectDelay: Duration = .seconds(5), deduplicationWindow: Duration = .seconds(3_600)) {
+                reconnectDelay: Duration = .seconds(5), reconnectAfterSilence: Duration = .seconds(60),
+                deduplicationWindow: Duration = .seconds(3_600)) {
         self.pageSize = pageSize
         self.maximumPages = maximumPages
         self.pollInterval = pollInterval
         self.pollOverlap = pollOverlap
         self.streamSilence = streamSilence
         self.reconnectDelay = reconnectDelay
+        self.reconnectAfterSilence = reconnectAfterSilence
         self.deduplicationWindow = deduplicationWindow
     }
 }

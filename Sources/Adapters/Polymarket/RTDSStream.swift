@@ -88,6 +88,8 @@ actor LiveFeedSession {
     private let started: Timestamp
     private var lastMessageAt: Timestamp?
     private var lastPollAt: Timestamp?
+    private var connectedAt: Timestamp?
+    private var connection: Task<Void, Never>?
     private var polling = false
     /// Identities yielded, with the fill's time for forgetting them.
     private var yielded: [String: Timestamp] = [:]
@@ -146,6 +148,7 @@ actor LiveFeedSession {
                 self.polling = true
                 await self.poll(into: continuation)
             }
+            self.dropSilentConnection(now: tick)
             self.forget(before: tick - self.settings.deduplicationWindow)
             do { try await self.clock.sleep(until: tick + self.settings.pollInterval) } catch { return }
         }
@@ -175,17 +178,40 @@ actor LiveFeedSession {
     private func readStream(_ stream: any StreamTransport,
                             into continuation: AsyncThrowingStream<ObservedFill, any Error>.Continuation) async {
         while !Task.isCancelled {
-            do {
-                for try await text in stream.messages(url: self.url, subscribe: RTDSActivity.subscribe) {
-                    self.receive(text, into: continuation)
-                }
-                self.logger.info("rtds stream ended; reconnecting")
-            } catch {
-                self.logger.warning("rtds stream failed; reconnecting", metadata: ["error": "\(String(describing: error))"])
-            }
+            self.connectedAt = self.clock.now()
+            let connection = Task { await self.consume(stream, into: continuation) }
+            self.connection = connection
+            await withTaskCancellationHandler { await connection.value } onCancel: { connection.cancel() }
+            self.connection = nil
             if Task.isCancelled { return }
             do { try await self.clock.sleep(until: self.clock.now() + self.settings.reconnectDelay) } catch { return }
         }
+    }
+
+    /// One connection, until it ends, fails or is dropped for silence.
+    private func consume(_ stream: any StreamTransport,
+                         into continuation: AsyncThrowingStream<ObservedFill, any Error>.Continuation) async {
+        do {
+            for try await text in stream.messages(url: self.url, subscribe: RTDSActivity.subscribe) {
+                self.receive(text, into: continuation)
+            }
+            self.logger.info("rtds stream ended; reconnecting")
+        } catch {
+            self.logger.warning("rtds stream failed; reconnecting", metadata: ["error": "\(String(describing: error))"])
+        }
+    }
+
+    /// Drops a connection that has said nothing for `reconnectAfterSilence`, so the reader
+    /// connects again.
+    private func dropSilentConnection(now: Timestamp) {
+        guard let connection = self.connection else { return }
+        let heard = max(self.lastMessageAt ?? self.started, self.connectedAt ?? self.started)
+        guard now.since(heard) >= self.settings.reconnectAfterSilence else { return }
+        self.logger.warning("rtds stream silent too long; reconnecting", metadata: [
+            "silence_ms": "\(now.since(heard).wholeMilliseconds)",
+        ])
+        connection.cancel()
+        self.connection = nil
     }
 
     private func receive(_ text: String, into continuation: AsyncThrowingStream<ObservedFill, any Error>.Continuation) {

@@ -31,4 +31,49 @@ public enum RelayerAuthentication: Sendable, CustomStringConvertible, CustomDebu
     }
 
     public var debugDescription: String { self.description }
+
+    /// Reads `POLY_BUILDER_API_KEY`, `POLY_BUILDER_SECRET`, `POLY_BUILDER_PASSPHRASE` or else
+    /// `RELAYER_API_KEY`, `RELAYER_API_KEY_ADDRESS` from `environment`; nil when neither set is
+    /// there. A partial or malformed set is an error naming the variables, never their values.
+    public static func from(environment: [String: String]) throws(RelayerAuthenticationError) -> RelayerAuthentication? {
+        func value(_ name: String) -> String? {
+            guard let text = environment[name]?.trimmingCharacters(in: " \t\n\r"), !text.isEmpty else { return nil }
+            return text
+        }
+        let builderNames = ["POLY_BUILDER_API_KEY", "POLY_BUILDER_SECRET", "POLY_BUILDER_PASSPHRASE"]
+        let builder = builderNames.map(value)
+        if builder.contains(where: { $0 != nil }) {
+            guard let key = builder[0], let secret = builder[1], let passphrase = builder[2] else {
+                throw .incomplete(missing: zip(builderNames, builder).filter { $0.1 == nil }.map(\.0))
+            }
+            do {
+                return .builder(try APICredentials(apiKey: key, secret: secret, passphrase: passphrase))
+            } catch {
+                throw .malformed(variable: "POLY_BUILDER_SECRET", reason: "not base64")
+            }
+        }
+        let keyNames = ["RELAYER_API_KEY", "RELAYER_API_KEY_ADDRESS"]
+        let relayerKey = keyNames.map(value)
+        guard relayerKey.contains(where: { $0 != nil }) else { return nil }
+        guard let key = relayerKey[0], let addressText = relayerKey[1] else {
+            throw .incomplete(missing: zip(keyNames, relayerKey).filter { $0.1 == nil }.map(\.0))
+        }
+        guard let address = try? WalletAddress(addressText) else {
+            throw .malformed(variable: "RELAYER_API_KEY_ADDRESS", reason: "not a 0x address")
+        }
+        return .relayerKey(apiKey: key, address: address)
+    }
+}
+
+/// Relayer credentials in the environment that cannot be used; names variables only.
+public enum RelayerAuthenticationError: Error, Hashable, Sendable, CustomStringConvertible {
+    case incomplete(missing: [String])
+    case malformed(variable: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .incomplete(let missing): "relayer credentials incomplete: set \(missing.joined(separator: ", "))"
+        case .malformed(let variable, let reason): "\(variable) is unusable: \(reason)"
+        }
+    }
 }
