@@ -102,6 +102,7 @@ func buildRouter(
             commands: ProfileCommands(store: backends.store, wallClock: wallClock, ids: backends.ids),
             wallClock: wallClock, ids: backends.ids),
         authentication: AuthMiddleware(authority: authority, accounts: accounts))
+    router.addAdminRoutes(backends.adminDependencies(wallClock: wallClock, logger: logger), token: configuration.adminToken)
     return router
 }
 

@@ -153,6 +153,43 @@ extension StoreContract where Port == ProfileStorePort {
             #expect(stored?.status == .stopped)
             #expect(stored?.sizing == .proportional(Ratio(baseUnits: 250_000)))
         },
+        .init("transitionAllProfiles moves exactly the expected status, with one audit row in the same step") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let statuses: [ProfileStatus] = [.enabled, .enabled, .userPaused, .paused, .exitOnly, .stopped]
+            var profiles: [CopyProfile] = []
+            for (index, status) in statuses.enumerated() {
+                profiles.append(try await Seed.follower(index + 1, of: leader, status: status, in: store))
+            }
+            let time = Timestamp.fixture + .seconds(7)
+            let pauseAll = AuditEntry.fixture(1, actor: "admin", action: "admin.pause_all", createdAt: time)
+            let paused = try await store.transitionAllProfiles(from: .enabled, to: .paused, at: time, audit: pauseAll)
+            #expect(paused == 2)
+            var after: [ProfileStatus] = []
+            for profile in profiles { after.append(try #require(try await store.profile(id: profile.id)).status) }
+            #expect(after == [.paused, .paused, .userPaused, .paused, .exitOnly, .stopped])
+            let movedRow = try await store.profile(id: profiles[0].id)
+            #expect(movedRow?.updatedAt == time)
+            let untouched = try await store.profile(id: profiles[2].id)
+            #expect(untouched == profiles[2], "USER_PAUSED is the user's choice and stays")
+
+            let resumeAll = AuditEntry.fixture(2, actor: "admin", action: "admin.resume_all", createdAt: time + .seconds(1))
+            let resumed = try await store.transitionAllProfiles(from: .paused, to: .enabled, at: time + .seconds(1), audit: resumeAll)
+            #expect(resumed == 3, "the runbook's resume SQL also resumes a profile paused before the pause-all")
+            let clash = AuditEntry.fixture(3, id: pauseAll.id, action: "admin.pause_all")
+            await expectDuplicate("a taken audit id") {
+                _ = try await store.transitionAllProfiles(from: .enabled, to: .paused, at: time, audit: clash)
+            }
+            let stillEnabled = try await store.profile(id: profiles[0].id)
+            #expect(stillEnabled?.status == .enabled, "a failed audit insert rolls the bulk update back")
+            let trail = try await store.recentAudit(limit: 10)
+            #expect(trail == [resumeAll, pauseAll])
+            let none = try await store.transitionAllProfiles(
+                from: .paused, to: .enabled, at: time + .seconds(2),
+                audit: .fixture(4, actor: "admin", action: "admin.resume_all", createdAt: time + .seconds(2)))
+            #expect(none == 0)
+            let audited = try await store.recentAudit(limit: 10)
+            #expect(audited.count == 3, "the admin acted, so it is audited even when nothing moved")
+        },
         .init("a profile write whose audit id is taken throws duplicate and changes nothing") { store async throws in
             let leader = try await Seed.leader(1, in: store)
             let profile = try await Seed.follower(1, of: leader, in: store)

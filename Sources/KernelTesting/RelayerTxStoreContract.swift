@@ -132,6 +132,32 @@ extension StoreContract where Port == RelayerTxStorePort {
             #expect(byKey == retried)
             #expect(pending == [retried])
         },
+        .init("a relayer update appends its audit row in the same step, none when it does not apply") { store async throws in
+            let wallet = try await owner(1, in: store)
+            let tx = RelayerTx.fixture(1, userID: wallet.userID, walletID: wallet.id, status: .failed, lastError: "STATE_FAILED")
+            try await store.insertRelayerTx(tx)
+            var retried = tx
+            retried.status = .pending
+            retried.updatedAt = .fixture + .seconds(30)
+            let stale = try await store.updateRelayerTx(
+                retried, from: .submitted, audit: .fixture(1, actor: "admin", action: "admin.retry_relayer"))
+            #expect(!stale)
+            let taken = AuditEntry.fixture(2, actor: "admin", action: "admin.retry_relayer")
+            try await store.appendAudit(taken)
+            await expectDuplicate("a taken audit id") {
+                _ = try await store.updateRelayerTx(retried, from: .failed, audit: .fixture(3, id: taken.id))
+            }
+            let unchanged = try await store.relayerTx(id: tx.id)
+            #expect(unchanged == tx, "a failed audit insert leaves the row as it was")
+            let entry = AuditEntry.fixture(4, actor: "admin", action: "admin.retry_relayer", subjectType: "relayer_tx",
+                                           subjectID: tx.id.rawValue, createdAt: .fixture + .seconds(30))
+            let written = try await store.updateRelayerTx(retried, from: .failed, audit: entry)
+            #expect(written)
+            let stored = try await store.relayerTx(id: tx.id)
+            #expect(stored == retried)
+            let trail = try await store.recentAudit(limit: 10)
+            #expect(trail.map(\.id) == [entry.id, taken.id])
+        },
         .init("16 racing relayer updates: exactly one wins") { store async throws in
             let wallet = try await owner(1, in: store)
             let tx = RelayerTx.fixture(1, userID: wallet.userID, walletID: wallet.id, status: .submitted)

@@ -194,6 +194,20 @@ extension InMemoryStore {
         return true
     }
 
+    public func transitionAllProfiles(from expected: ProfileStatus, to next: ProfileStatus, at time: Timestamp,
+                                      audit: AuditEntry) throws -> Int {
+        try self.checkNewAudit(audit)
+        self.record(audit)
+        var moved = 0
+        for (id, var profile) in self.profilesByID where profile.status == expected {
+            profile.status = next
+            profile.updatedAt = time
+            self.profilesByID[id] = profile
+            moved += 1
+        }
+        return moved
+    }
+
     public func updateProfileSettings(_ edited: CopyProfile, audit: AuditEntry?) throws {
         guard var profile = self.profilesByID[edited.id] else {
             throw StoreError.notFound(entity: "copy_profiles", key: edited.id.rawValue)
@@ -409,8 +423,10 @@ extension InMemoryStore {
         return limited(oldestFirst(mine, createdAt: \.createdAt, id: \.id.rawValue).reversed(), limit)
     }
 
-    public func updateRelayerTx(_ tx: RelayerTx, from expected: RelayerTx.Status) -> Bool {
+    public func updateRelayerTx(_ tx: RelayerTx, from expected: RelayerTx.Status, audit: AuditEntry?) throws -> Bool {
         guard var stored = self.relayerTxsByID[tx.id], stored.status == expected else { return false }
+        try self.checkNewAudit(audit)
+        self.record(audit)
         stored.status = tx.status
         stored.payload = tx.payload
         stored.relayerReference = tx.relayerReference

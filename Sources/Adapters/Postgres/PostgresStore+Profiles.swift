@@ -148,6 +148,19 @@ extension PostgresStore: ProfileStore {
         }
     }
 
+    public func transitionAllProfiles(from expected: ProfileStatus, to next: ProfileStatus, at time: Timestamp,
+                                      audit: AuditEntry) async throws -> Int {
+        try await self.transaction { db in
+            try await Self.insertAudit(audit, db, logger: self.logger)
+            return try await db.execute(
+                """
+                UPDATE copy_profiles SET status = \(next.rawValue), updated_at = \(time.pg)
+                WHERE status = \(expected.rawValue)
+                RETURNING 1
+                """, logger: self.logger)
+        }
+    }
+
     public func updateProfileSettings(_ profile: CopyProfile, audit: AuditEntry?) async throws {
         let limits = profile.limits
         let updated = try await self.transaction { db in

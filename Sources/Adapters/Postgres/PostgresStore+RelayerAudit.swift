@@ -54,9 +54,9 @@ extension PostgresStore: RelayerTxStore {
         }
     }
 
-    public func updateRelayerTx(_ tx: RelayerTx, from expected: RelayerTx.Status) async throws -> Bool {
-        try await self.read { db in
-            try await db.execute(
+    public func updateRelayerTx(_ tx: RelayerTx, from expected: RelayerTx.Status, audit: AuditEntry?) async throws -> Bool {
+        try await self.transaction { db in
+            guard try await db.execute(
                 """
                 UPDATE relayer_txs
                 SET status = \(tx.status.rawValue), payload = \(tx.payload), relayer_reference = \(tx.relayerReference),
@@ -65,6 +65,9 @@ extension PostgresStore: RelayerTxStore {
                 WHERE id = \(tx.id.rawValue) AND status = \(expected.rawValue)
                 RETURNING 1
                 """, logger: self.logger) > 0
+            else { return false }
+            try await Self.insertAudit(audit, db, logger: self.logger)
+            return true
         }
     }
 }

@@ -126,6 +126,16 @@ extension SQLiteStore: ProfileStore {
         }
     }
 
+    public func transitionAllProfiles(from expected: ProfileStatus, to next: ProfileStatus, at time: Timestamp,
+                                      audit: AuditEntry) async throws -> Int {
+        try await self.write { db in
+            try Self.insertAudit(audit, db)
+            try db.execute(sql: "UPDATE copy_profiles SET status = ?, updated_at = ? WHERE status = ?",
+                           arguments: [next.rawValue, time.sql, expected.rawValue])
+            return db.changesCount
+        }
+    }
+
     /// One write transaction: the status compare-and-set, then the close-outs; a taken attempt id
     /// rolls both back.
     public func stopProfile(_ id: ProfileID, from expected: ProfileStatus, behavior: StopBehavior,

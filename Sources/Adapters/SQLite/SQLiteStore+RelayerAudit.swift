@@ -54,9 +54,9 @@ extension SQLiteStore: RelayerTxStore {
         }
     }
 
-    public func updateRelayerTx(_ tx: RelayerTx, from expected: RelayerTx.Status) async throws -> Bool {
+    public func updateRelayerTx(_ tx: RelayerTx, from expected: RelayerTx.Status, audit: AuditEntry?) async throws -> Bool {
         try await self.write { db in
-            try db.update(
+            guard try db.update(
                 sql: """
                     UPDATE relayer_txs
                     SET status = ?, payload = ?, relayer_reference = ?, transaction_hash = ?, submit_count = ?,
@@ -67,6 +67,9 @@ extension SQLiteStore: RelayerTxStore {
                     tx.status.rawValue, tx.payload, tx.relayerReference, tx.transactionHash, tx.submitCount,
                     tx.lastError, tx.updatedAt.sql, tx.id.rawValue, expected.rawValue,
                 ])
+            else { return false }
+            try Self.insertAudit(audit, db)
+            return true
         }
     }
 }

@@ -13,6 +13,8 @@ struct DocumentedRoute: Hashable, Sendable {
     var requiresAuth: Bool = true
     var requestBody: String?
     var queryParameters: [String] = []
+    /// Behind `ADMIN_TOKEN` rather than a user's sign-in.
+    var admin: Bool = false
 
     /// Whether the path names an object (`{id}`): such a route must answer 404 for another user's.
     var takesObjectID: Bool { self.path.contains("{id}") }
@@ -81,6 +83,30 @@ enum APIDocument {
                                         500: internalError],
                             queryParameters: ["profileId", "status", "kind", "limit", "cursor"]),
         ]
+        let adminUnauthorized = "no bearer token, or not the ADMIN_TOKEN"
+        routes += [
+            DocumentedRoute(method: "GET", path: "/system/status",
+                            summary: "Workers' heartbeats (down after 2 minutes), circuit breakers, the last health check",
+                            responses: [200: "the status", 500: internalError], requiresAuth: false),
+            DocumentedRoute(method: "POST", path: "/admin/pause-all", summary: "Every ENABLED profile to PAUSED (USER_PAUSED untouched); audited",
+                            responses: [200: "how many changed", 401: adminUnauthorized, 500: internalError], admin: true),
+            DocumentedRoute(method: "POST", path: "/admin/resume-all", summary: "Every PAUSED profile to ENABLED; audited",
+                            responses: [200: "how many changed", 401: adminUnauthorized, 500: internalError], admin: true),
+            DocumentedRoute(method: "POST", path: "/admin/retry-relayer",
+                            summary: "A FAILED relayer transaction back to PENDING (same row and idempotency key); audited",
+                            responses: [200: "the transaction", 400: "body is not JSON of this shape (field named)",
+                                        401: adminUnauthorized, 404: "no such transaction",
+                                        409: "the transaction is not FAILED", 422: "txId too long or empty",
+                                        500: internalError],
+                            requestBody: "RetryRelayer", admin: true),
+            DocumentedRoute(method: "POST", path: "/admin/reconcile",
+                            summary: "Orders stuck in SUBMITTED/UNKNOWN and relayer transactions in flight, checked at the venue; audited",
+                            responses: [200: "what changed", 401: adminUnauthorized, 500: internalError], admin: true),
+            DocumentedRoute(method: "GET", path: "/admin/audit-logs", summary: "The audit trail, newest first",
+                            responses: [200: "the entries", 400: "limit unreadable (parameter named)", 401: adminUnauthorized,
+                                        500: internalError],
+                            queryParameters: ["limit"], admin: true),
+        ]
         if mode == .local {
             routes.append(DocumentedRoute(
                 method: "POST", path: "/auth/dev-sign-in", summary: "Local mode only: a token for a local user",
@@ -119,7 +145,8 @@ enum APIDocument {
             if let body = route.requestBody {
                 operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]]
             }
-            operation["security"] = route.requiresAuth ? [["bearer": [String]()]] : [[String: [String]]]()
+            operation["security"] = route.admin ? [["adminToken": [String]()]]
+                : route.requiresAuth ? [["bearer": [String]()]] : [[String: [String]]]()
             paths[route.path, default: [:]][route.method.lowercased()] = operation
         }
         let string = ["type": "string"]
@@ -128,7 +155,10 @@ enum APIDocument {
             "info": ["title": "Mirror API", "version": "1", "description": "Copy trading on Polymarket. Money, prices and shares are decimal strings."],
             "paths": paths,
             "components": [
-                "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT (Dynamic.xyz, RS256)"]],
+                "securitySchemes": [
+                    "bearer": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT (Dynamic.xyz, RS256)"],
+                    "adminToken": ["type": "http", "scheme": "bearer", "description": "the ADMIN_TOKEN"],
+                ],
                 "schemas": [
                     "Object": ["type": "object"],
                     "Error": ["type": "object", "required": ["error"], "properties": ["error": [
@@ -154,6 +184,7 @@ enum APIDocument {
                         "behavior": ["type": "string", "enum": ["SELL", "HOLD"]],
                     ]],
                     "DevSignIn": ["type": "object", "properties": ["name": string]],
+                    "RetryRelayer": ["type": "object", "required": ["txId"], "properties": ["txId": string]],
                 ] as [String: Any],
             ] as [String: Any],
         ]

@@ -267,7 +267,7 @@ public struct CopyEngine: Sendable {
 
     /// Brings a stored order in line with the venue's view, booking any fill into the ledger in
     /// the same atomic step.
-    private func apply(_ snapshot: OrderSnapshot, to order: Order, conditionID: String) async throws {
+    func apply(_ snapshot: OrderSnapshot, to order: Order, conditionID: String) async throws {
         let event: Order.Event? = switch snapshot.state {
         case .live: order.status == .live ? nil : .accept
         case .filled: .fill

@@ -80,6 +80,12 @@ public protocol ProfileStore: Sendable {
     /// appended in the same step (a taken audit id throws `duplicate` and changes nothing).
     func stopProfile(_ id: ProfileID, from expected: ProfileStatus, behavior: StopBehavior,
                      closeOuts: [CopyAttempt], at time: Timestamp, audit: AuditEntry?) async throws -> Bool
+    /// Moves every profile whose status is `expected` to `next` (`updatedAt` = `time`) and appends
+    /// `audit`, in one atomic step — the runbook's pause-all and resume-all SQL with its audit
+    /// row. Returns how many profiles moved; the audit row is appended even when none did. A taken
+    /// audit id throws `duplicate` and changes nothing.
+    func transitionAllProfiles(from expected: ProfileStatus, to next: ProfileStatus, at time: Timestamp,
+                               audit: AuditEntry) async throws -> Int
 }
 
 extension ProfileStore {
@@ -225,8 +231,17 @@ public protocol RelayerTxStore: Sendable {
     func relayerTxs(statuses: Set<RelayerTx.Status>, limit: Int) async throws -> [RelayerTx]
     /// Newest first.
     func relayerTxs(userID: UserID, limit: Int) async throws -> [RelayerTx]
-    /// Writes every mutable field of `tx` if its stored status is still `expected`.
-    func updateRelayerTx(_ tx: RelayerTx, from expected: RelayerTx.Status) async throws -> Bool
+    /// Writes every mutable field of `tx` if its stored status is still `expected`, appending
+    /// `audit` (when given) in the same atomic step; `false`, appending nothing, otherwise. A taken
+    /// audit id throws `duplicate` and leaves the row as it was.
+    func updateRelayerTx(_ tx: RelayerTx, from expected: RelayerTx.Status, audit: AuditEntry?) async throws -> Bool
+}
+
+extension RelayerTxStore {
+    /// ``updateRelayerTx(_:from:audit:)`` with no audit row.
+    public func updateRelayerTx(_ tx: RelayerTx, from expected: RelayerTx.Status) async throws -> Bool {
+        try await self.updateRelayerTx(tx, from: expected, audit: nil)
+    }
 }
 
 /// The audit trail.

@@ -1,0 +1,19 @@
+extension CopyEngine {
+    /// Looks an order that has no final outcome up by hash at the venue and applies the answer
+    /// (booking any fill), outside any attempt's claim: `POST /admin/reconcile`. The order's
+    /// compare-and-set keeps this safe beside a worker doing the same. Returns the order as
+    /// stored afterwards; unchanged when the venue has never seen it (the attempt's own
+    /// reconciliation resends those bytes).
+    public func reconcileStale(_ order: Order) async throws -> Order {
+        guard !order.status.isTerminal, let wallet = try await self.store.wallet(id: order.walletID) else { return order }
+        guard let snapshot = try await self.exchange.order(id: order.id, account: TradingAccount(wallet)) else { return order }
+        let conditionID: String
+        if let position = try await self.store.position(profileID: order.profileID, tokenID: order.tokenID) {
+            conditionID = position.conditionID
+        } else {
+            conditionID = try await self.exchange.market(tokenID: order.tokenID).conditionID
+        }
+        try await self.apply(snapshot, to: order, conditionID: conditionID)
+        return try await self.store.order(id: order.id) ?? order
+    }
+}
