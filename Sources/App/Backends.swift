@@ -67,7 +67,8 @@ struct Backends: Sendable {
             let cache = try await CacheBackend.open(configuration.redis, wallClock: wallClock, logger: logger)
             cacheBackend = cache
             let vault = try AESKeyVault.make(configuration: configuration, logger: logger)
-            let venue = try VenueBackend.make(configuration.exchange, wallClock: wallClock, logger: logger)
+            let venue = try VenueBackend.make(configuration, store: storeBackend.store, vault: vault, wallClock: wallClock,
+                                              logger: logger)
             return Backends(storeBackend: storeBackend, cacheBackend: cache, venue: venue, vault: vault, ids: .system)
         } catch {
             try? await cacheBackend?.close?()

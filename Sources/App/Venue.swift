@@ -1,6 +1,10 @@
+import AsyncHTTPClient
 import FakeExchangeAdapter
+import Foundation
 import Kernel
 import Logging
+import PolymarketAdapter
+import PolymarketProtocol
 import ServiceLifecycle
 
 /// The exchange, feed and relayer chosen by `EXCHANGE`, each exchange and relayer call behind a
@@ -12,11 +16,14 @@ struct VenueBackend: Sendable {
     var breakers: [CircuitBreaker]
     /// The simulated venue when `EXCHANGE=fake`: the demo seeds wallets on it.
     var fakeVenue: FakeVenue?
+    /// The CLOB's Level 1 key issuer when `EXCHANGE=polymarket`.
+    var polymarketCredentials: (@Sendable (any KeyVault) -> any APICredentialIssuer)?
     var services: [any Service]
 
     /// Issues CLOB API credentials for onboarding wallets, sealing them with `vault`.
     func credentialIssuer(vault: any KeyVault) -> any APICredentialIssuer {
         if let venue = self.fakeVenue { return FakeAPICredentialIssuer(venue: venue, vault: vault) }
+        if let issuer = self.polymarketCredentials?(vault) { return issuer }
         return UnavailableCredentialIssuer()
     }
 
@@ -41,8 +48,9 @@ struct VenueBackend: Sendable {
         }
     }
 
-    static func make(_ kind: MirrorConfiguration.ExchangeKind, wallClock: WallClock, logger: Logger) throws -> VenueBackend {
-        switch kind {
+    static func make(_ configuration: MirrorConfiguration, store: any Store, vault: any KeyVault, wallClock: WallClock,
+                     logger: Logger) throws -> VenueBackend {
+        switch configuration.exchange {
         case .fake:
             let venue = FakeVenue.demo(seed: 1, wallClock: wallClock)
             let exchangeBreaker = CircuitBreaker(service: "exchange", wallClock: wallClock)
@@ -53,10 +61,10 @@ struct VenueBackend: Sendable {
                 relayer: BreakerGuardedRelayer(venue.relayer, breaker: relayerBreaker),
                 breakers: [exchangeBreaker, relayerBreaker],
                 fakeVenue: venue,
+                polymarketCredentials: nil,
                 services: [SimulatedVenueClock(venue: venue, logger: logger)])
         case .polymarket:
-            throw ConfigurationError(.exchange,
-                "names Polymarket, but this build has no Polymarket adapter yet; use EXCHANGE=fake")
+            return try Self.polymarket(configuration, store: store, vault: vault, wallClock: wallClock, logger: logger)
         }
     }
 }
@@ -81,5 +89,68 @@ struct SimulatedVenueClock: Service {
 struct UnavailableCredentialIssuer: APICredentialIssuer {
     func issueCredentials(for wallet: TradingWallet) async throws -> IssuedAPICredentials {
         throw VenueError.unavailable("this build cannot issue CLOB API credentials for this exchange")
+    }
+}
+
+extension VenueBackend {
+    /// Polymarket itself (or a compatible server the five `POLYMARKET_*_URL` point at): the CLOB
+    /// exchange, the Data API + RTDS leader feed and the relayer over one shared HTTP client, the
+    /// exchange and relayer behind circuit breakers. Relayer credentials are required: without
+    /// them no claim or withdrawal could ever be relayed.
+    static func polymarket(_ configuration: MirrorConfiguration, store: any Store, vault: any KeyVault,
+                           wallClock: WallClock, logger: Logger) throws -> VenueBackend {
+        let endpoints = configuration.polymarket
+        var settings = PolymarketConfiguration(
+            clobURL: endpoints.clob.absoluteString, gammaURL: endpoints.gamma.absoluteString,
+            dataAPIURL: endpoints.dataAPI.absoluteString, rtdsURL: endpoints.rtds.absoluteString,
+            relayerURL: endpoints.relayer.absoluteString, rtdsEnabled: configuration.rtdsEnabled,
+            rateLimits: configuration.rateLimits)
+        settings.builderCode = configuration.builderCode.flatMap { Self.bytes(hex: $0) }
+        let transport = AsyncHTTPClientTransport(client: HTTPClient.shared)
+        let clock = SystemAdapterClock(wallClock: wallClock)
+        let exchange = PolymarketExchange(
+            configuration: settings, transport: transport,
+            credentials: VaultCredentialProvider(wallets: store, vault: vault), clock: clock, logger: logger)
+        let feed = PolymarketLeaderFeed(configuration: settings, transport: transport, stream: WebSocketStreamTransport(),
+                                        clock: clock, logger: logger)
+        let relayer = PolymarketRelayer(
+            configuration: settings, transport: transport,
+            authentication: try Self.relayerAuthentication(configuration.relayerCredentials), clock: clock, logger: logger)
+        let exchangeBreaker = CircuitBreaker(service: "exchange", wallClock: wallClock)
+        let relayerBreaker = CircuitBreaker(service: "relayer", wallClock: wallClock)
+        return VenueBackend(
+            exchange: BreakerGuardedExchange(exchange, breaker: exchangeBreaker),
+            feed: feed,
+            relayer: BreakerGuardedRelayer(relayer, breaker: relayerBreaker),
+            breakers: [exchangeBreaker, relayerBreaker],
+            fakeVenue: nil,
+            polymarketCredentials: { vault in exchange.apiKeyIssuer(vault: vault) },
+            services: [])
+    }
+
+    /// The builder key (HMAC-signed requests) or, failing that, the relayer API key.
+    static func relayerAuthentication(_ credentials: RelayerCredentials) throws -> RelayerAuthentication {
+        if let builder = credentials.builder {
+            do {
+                return .builder(try APICredentials(apiKey: builder.apiKey.revealed, secret: builder.secret.revealed,
+                                                   passphrase: builder.passphrase.revealed))
+            } catch {
+                throw ConfigurationError(.polyBuilderSecret, "must be the builder secret as issued (URL-safe base64)")
+            }
+        }
+        if let key = credentials.relayerKey {
+            guard let address = try? WalletAddress(key.address) else {
+                throw ConfigurationError(.relayerAPIKeyAddress, "must be a 0x address of 40 hex digits")
+            }
+            return .relayerKey(apiKey: key.apiKey.revealed, address: address)
+        }
+        throw ConfigurationError(.polyBuilderAPIKey,
+            "(with POLY_BUILDER_SECRET and POLY_BUILDER_PASSPHRASE) or RELAYER_API_KEY and RELAYER_API_KEY_ADDRESS must be set when EXCHANGE=polymarket")
+    }
+
+    private static func bytes(hex: String) -> [UInt8]? {
+        let digits = Array(hex.hasPrefix("0x") ? hex.dropFirst(2) : Substring(hex))
+        guard digits.count % 2 == 0 else { return nil }
+        return stride(from: 0, to: digits.count, by: 2).compactMap { UInt8(String(digits[$0...$0 + 1]), radix: 16) }
     }
 }

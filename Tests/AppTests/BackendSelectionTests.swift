@@ -93,3 +93,47 @@ import Testing
 
     struct MissingMigrate: Error {}
 }
+
+/// `EXCHANGE=polymarket` builds the real adapter (exchange, feed, relayer) from the
+/// `POLYMARKET_*` variables; relayer credentials are required and named when wrong.
+@Suite struct PolymarketSelectionTests {
+    let base = ["EXCHANGE": "polymarket", "POLYMARKET_CLOB_URL": "http://127.0.0.1:9", "DATABASE_URL": "memory:"]
+
+    @Test func polymarketBuildsTheRealAdapterBehindBreakers() async throws {
+        var environment = self.base
+        environment["RELAYER_API_KEY"] = "canary-relayer-key"
+        environment["RELAYER_API_KEY_ADDRESS"] = "0x" + String(repeating: "a", count: 40)
+        let config = try configuration(environment)
+        let venue = try VenueBackend.make(config, store: try await StoreBackend.open(.memory).store, vault: TestKeyVault(),
+                                          wallClock: ManualWallClock().wallClock, logger: Logger(label: "test"))
+        #expect(venue.fakeVenue == nil)
+        #expect(venue.breakers.map(\.service) == ["exchange", "relayer"])
+        #expect(String(describing: type(of: venue.feed)) == "PolymarketLeaderFeed")
+        #expect(String(describing: type(of: venue.credentialIssuer(vault: TestKeyVault()))) == "APIKeyIssuer")
+    }
+
+    @Test func withoutRelayerCredentialsStartUpNamesTheVariables() async throws {
+        let config = try configuration(self.base)
+        let store = try await StoreBackend.open(.memory).store
+        #expect(throws: ConfigurationError.self) {
+            _ = try VenueBackend.make(config, store: store, vault: TestKeyVault(),
+                                      wallClock: ManualWallClock().wallClock, logger: Logger(label: "test"))
+        }
+    }
+
+    @Test func aBuilderSecretThatIsNotBase64IsNamedNotShown() async throws {
+        var environment = self.base
+        environment["POLY_BUILDER_API_KEY"] = "key"
+        environment["POLY_BUILDER_SECRET"] = "canary-not-base64!!"
+        environment["POLY_BUILDER_PASSPHRASE"] = "pass"
+        let config = try configuration(environment)
+        let store = try await StoreBackend.open(.memory).store
+        let error = #expect(throws: ConfigurationError.self) {
+            _ = try VenueBackend.make(config, store: store, vault: TestKeyVault(),
+                                      wallClock: ManualWallClock().wallClock, logger: Logger(label: "test"))
+        }
+        let line = error.map { Startup.line(for: $0) } ?? ""
+        #expect(line.contains("POLY_BUILDER_SECRET"))
+        #expect(!line.contains("canary-not-base64"))
+    }
+}

@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import Logging
+import PolymarketAdapter
 import Testing
 
 @testable import App
@@ -48,7 +49,7 @@ let productionBasics = ["MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY
         #expect(config.polymarket.clob.absoluteString == "https://clob.polymarket.com")
         #expect(config.polymarket.rtds.absoluteString == "wss://ws-live-data.polymarket.com")
         #expect(config.rtdsEnabled)
-        #expect(config.rateLimitOverrides.isEmpty)
+        #expect(config.rateLimits == .published)
         #expect(config.tradingKeyEncryptionKey == nil)
         #expect(config.previousTradingKeyEncryptionKey == nil)
         #expect(config.adminToken == Secret("generated-token"))
@@ -90,7 +91,7 @@ let productionBasics = ["MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY
             "POLYMARKET_CLOB_URL": "http://127.0.0.1:9001", "POLYMARKET_DATA_API_URL": "http://127.0.0.1:9002",
             "POLYMARKET_GAMMA_URL": "http://127.0.0.1:9003", "POLYMARKET_RELAYER_URL": "http://127.0.0.1:9004",
             "POLYMARKET_RTDS_URL": "ws://127.0.0.1:9005/ws", "POLYMARKET_RTDS_ENABLED": "false",
-            "POLYMARKET_RATE_LIMITS": "order=350/1s, data=20/10s,gamma=5/500ms,slow=100/10m",
+            "POLYMARKET_RATE_LIMITS": "post-order=350/1s+1000/10m, data-api=20/10s,gamma=off",
             "TRADING_KEY_ENCRYPTION_KEY": validKey, "TRADING_KEY_ENCRYPTION_KEY_PREVIOUS": previousKey,
             "ADMIN_TOKEN": validToken,
             "DYNAMIC_ENVIRONMENT_ID": "env-123", "DYNAMIC_JWKS_URL": "https://app.dynamic.xyz/jwks",
@@ -115,12 +116,12 @@ let productionBasics = ["MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY
         #expect(config.polymarket.relayer.absoluteString == "http://127.0.0.1:9004")
         #expect(config.polymarket.rtds.absoluteString == "ws://127.0.0.1:9005/ws")
         #expect(!config.rtdsEnabled)
-        #expect(config.rateLimitOverrides == [
-            "order": RateLimit(requests: 350, window: .seconds(1)),
-            "data": RateLimit(requests: 20, window: .seconds(10)),
-            "gamma": RateLimit(requests: 5, window: .milliseconds(500)),
-            "slow": RateLimit(requests: 100, window: .seconds(600)),
-        ])
+        var limits = RateLimits.published
+        limits.rules[.postOrder] = [RateLimitRule(limit: 350, window: .seconds(1)),
+                                    RateLimitRule(limit: 1_000, window: .seconds(600))]
+        limits.rules[.dataAPI] = [RateLimitRule(limit: 20, window: .seconds(10))]
+        limits.rules[.gamma] = []
+        #expect(config.rateLimits == limits)
         #expect(config.tradingKeyEncryptionKey == Secret(validKey))
         #expect(config.previousTradingKeyEncryptionKey == Secret(previousKey))
         #expect(config.adminToken == Secret(validToken))
@@ -234,10 +235,10 @@ let productionBasics = ["MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY
         ("POLYMARKET_RELAYER_URL", ["POLYMARKET_RELAYER_URL": "wss://relayer"]),
         ("POLYMARKET_RTDS_URL", ["POLYMARKET_RTDS_URL": "https://ws-live-data.polymarket.com"]),
         ("POLYMARKET_RTDS_ENABLED", ["POLYMARKET_RTDS_ENABLED": "maybe"]),
-        ("POLYMARKET_RATE_LIMITS", ["POLYMARKET_RATE_LIMITS": "order=350"]),
-        ("POLYMARKET_RATE_LIMITS", ["POLYMARKET_RATE_LIMITS": "order=0/1s"]),
-        ("POLYMARKET_RATE_LIMITS", ["POLYMARKET_RATE_LIMITS": "order=5/1d"]),
-        ("POLYMARKET_RATE_LIMITS", ["POLYMARKET_RATE_LIMITS": "order=5/1s,order=6/1s"]),
+        ("POLYMARKET_RATE_LIMITS", ["POLYMARKET_RATE_LIMITS": "post-order=350"]),
+        ("POLYMARKET_RATE_LIMITS", ["POLYMARKET_RATE_LIMITS": "post-order=0/1s"]),
+        ("POLYMARKET_RATE_LIMITS", ["POLYMARKET_RATE_LIMITS": "post-order=5/1d"]),
+        ("POLYMARKET_RATE_LIMITS", ["POLYMARKET_RATE_LIMITS": "orders=5/1s"]),
         ("TRADING_KEY_ENCRYPTION_KEY", ["TRADING_KEY_ENCRYPTION_KEY": "abc123"]),
         ("TRADING_KEY_ENCRYPTION_KEY", ["TRADING_KEY_ENCRYPTION_KEY": String(repeating: "g", count: 64)]),
         ("TRADING_KEY_ENCRYPTION_KEY_PREVIOUS", ["TRADING_KEY_ENCRYPTION_KEY": validKey, "TRADING_KEY_ENCRYPTION_KEY_PREVIOUS": "12"]),

@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import PolymarketAdapter
 import Logging
 
 extension MirrorConfiguration {
@@ -31,7 +32,7 @@ extension MirrorConfiguration {
             rtds: try values.url(.polymarketRTDSURL, schemes: ["wss", "ws"], default: defaults.rtds)
         )
         self.rtdsEnabled = try values.boolean(.polymarketRTDSEnabled, default: true)
-        self.rateLimitOverrides = try values.rateLimits()
+        self.rateLimits = try values.rateLimits()
 
         let key = try values.masterKey(.tradingKeyEncryptionKey)
         if key == nil && mode == .production {
@@ -203,44 +204,15 @@ private struct ConfigValues {
         return Secret(text)
     }
 
-    func rateLimits() throws(ConfigurationError) -> [String: RateLimit] {
-        guard let text = self.raw(.polymarketRateLimits) else { return [:] }
-        var limits: [String: RateLimit] = [:]
-        for entry in text.split(separator: ",") {
-            let entry = entry.trimmingCharacters(in: .whitespaces)
-            if entry.isEmpty { continue }
-            guard let (name, limit) = Self.rateLimit(entry) else {
-                throw ConfigurationError(.polymarketRateLimits,
-                    "entry \"\(entry)\" must look like name=N/1s (N a positive integer; window in ms, s, m or h)")
-            }
-            guard limits.updateValue(limit, forKey: name) == nil else {
-                throw ConfigurationError(.polymarketRateLimits, "names \"\(name)\" twice")
-            }
+    /// The published limits with the overrides of `POLYMARKET_RATE_LIMITS`, in the adapter's own
+    /// format (`family=count/window[+count/window]` or `family=off`, comma-separated).
+    func rateLimits() throws(ConfigurationError) -> RateLimits {
+        guard let text = self.raw(.polymarketRateLimits) else { return .published }
+        do {
+            return try RateLimits.parse(text)
+        } catch {
+            throw ConfigurationError(.polymarketRateLimits, error.description)
         }
-        return limits
-    }
-
-    /// Parses `order=350/1s` (also `/10s`, `/500ms`, `/10m`, `/1h`; `/s` means one second).
-    static func rateLimit(_ entry: String) -> (String, RateLimit)? {
-        let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.count == 2, !parts[0].isEmpty,
-              parts[0].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." })
-        else { return nil }
-        let rate = parts[1].split(separator: "/", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard rate.count == 2, let requests = Int(rate[0]), requests > 0 else { return nil }
-        let window = rate[1].lowercased()
-        let unitStart = window.firstIndex(where: { !$0.isNumber }) ?? window.endIndex
-        let count = window[..<unitStart].isEmpty ? 1 : Int(window[..<unitStart])
-        guard let count, count > 0 else { return nil }
-        let duration: Duration
-        switch window[unitStart...] {
-        case "ms": duration = .milliseconds(count)
-        case "s": duration = .seconds(count)
-        case "m": duration = .seconds(count * 60)
-        case "h": duration = .seconds(count * 3600)
-        default: return nil
-        }
-        return (parts[0].lowercased(), RateLimit(requests: requests, window: duration))
     }
 
     func relayerCredentials() throws(ConfigurationError) -> RelayerCredentials {

@@ -1,4 +1,5 @@
 import Foundation
+import PolymarketAdapter
 import Logging
 
 /// Everything `mirror` is configured with, parsed and validated once at start-up
@@ -28,8 +29,8 @@ struct MirrorConfiguration: Sendable {
     var exchange: ExchangeKind
     var polymarket: PolymarketEndpoints
     var rtdsEnabled: Bool
-    /// Overrides of Polymarket's published rate limits, by limiter name.
-    var rateLimitOverrides: [String: RateLimit]
+    /// Polymarket's published rate limits with `POLYMARKET_RATE_LIMITS`' overrides applied.
+    var rateLimits: RateLimits
 
     /// The 32-byte master key (64 hex characters) that seals trading keys. Optional in local mode.
     var tradingKeyEncryptionKey: Secret?
@@ -119,14 +120,6 @@ struct PolymarketEndpoints: Hashable, Sendable {
         relayer: URL(string: "https://relayer-v2.polymarket.com")!,
         rtds: URL(string: "wss://ws-live-data.polymarket.com")!
     )
-}
-
-/// At most `requests` calls per `window`.
-struct RateLimit: Hashable, Sendable, CustomStringConvertible {
-    var requests: Int
-    var window: Duration
-
-    var description: String { "\(self.requests)/\(self.window)" }
 }
 
 /// Dynamic.xyz token verification. Which fields are required is the sign-in's decision; the
