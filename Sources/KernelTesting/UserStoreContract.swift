@@ -43,6 +43,18 @@ extension StoreContract where Port == UserStorePort {
             let second = try await store.user(id: clash.id)
             #expect(second == nil)
         },
+        .init("master-key versions keep all 32 bits (the vault's fingerprints run to 2^32 - 1)") { store async throws in
+            let user = try await Seed.user(1, in: store)
+            let top = Int(UInt32.max)
+            let wallet = TradingWallet.fixture(
+                1, userID: user.id, sealedKey: .fixture(keyVersion: top, seed: 1), apiKey: "k",
+                sealedAPISecret: .fixture(keyVersion: top - 1, seed: 2), sealedAPIPassphrase: .fixture(keyVersion: 1 << 31, seed: 3))
+            try await store.insertWallet(wallet)
+            let stored = try await store.wallet(id: wallet.id)
+            let toRotate = try await store.wallets(sealedUnderOtherThan: top, limit: 10)
+            #expect(stored == wallet)
+            #expect(toRotate.map(\.id) == [wallet.id], "its API values are under other versions")
+        },
         .init("a wallet round-trips with every field, for every wallet type") { store async throws in
             let user = try await Seed.user(1, in: store)
             var wallets: [TradingWallet] = []
@@ -242,6 +254,22 @@ extension StoreContract where Port == UserStorePort {
             let winner = try #require(winners.first)
             let stored = try await store.wallet(id: wallet.id)
             #expect(stored?.sealedKey == .fixture(keyVersion: 2, seed: 100 + winner))
+        },
+        .init("wallets(after:limit:) pages every wallet by id, strictly after the cursor") { store async throws in
+            var inserted: [TradingWallet] = []
+            for n in [3, 1, 12, 2] {
+                let user = try await Seed.user(n, in: store)
+                inserted.append(try await Seed.wallet(n, of: user, in: store))
+            }
+            let byID = inserted.sorted { $0.id.rawValue < $1.id.rawValue }
+            let first = try await store.wallets(after: nil, limit: 3)
+            #expect(first == Array(byID.prefix(3)))
+            let rest = try await store.wallets(after: first.last?.id, limit: 3)
+            #expect(rest == Array(byID.suffix(1)))
+            let none = try await store.wallets(after: byID.last?.id, limit: 3)
+            #expect(none.isEmpty)
+            let zero = try await store.wallets(after: nil, limit: 0)
+            #expect(zero.isEmpty)
         },
     ] }
 }

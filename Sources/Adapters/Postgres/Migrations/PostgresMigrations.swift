@@ -12,6 +12,7 @@ struct PostgresMigration: Sendable {
 enum PostgresMigrations {
     static let all: [PostgresMigration] = [
         .initialSchema,
+        .keyVersionsAsBigint,
     ]
 
     /// The newest schema this build knows.
