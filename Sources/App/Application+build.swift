@@ -96,12 +96,14 @@ func buildRouter(
             await backends.venue.fundLocalUser(try await accounts.wallet(of: user))
         }
     }
+    let authentication = AuthMiddleware(authority: authority, accounts: accounts)
     router.addUserRoutes(
         APIDependencies(
             store: backends.store, exchange: backends.venue.exchange, accounts: accounts,
             commands: ProfileCommands(store: backends.store, wallClock: wallClock, ids: backends.ids),
             wallClock: wallClock, ids: backends.ids),
-        authentication: AuthMiddleware(authority: authority, accounts: accounts))
+        authentication: authentication)
+    router.addWithdrawalRoutes(backends.withdrawals(wallClock: wallClock), authentication: authentication)
     router.addAdminRoutes(backends.adminDependencies(wallClock: wallClock, logger: logger), token: configuration.adminToken)
     return router
 }

@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// The workers this build runs, as Services for `mirror serve` and `mirror workers`. A new
 /// worker is one more entry here (and in `expected`, so the health check watches its heartbeat).
 func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClock: WallClock, logger: Logger) -> [any Service] {
-    let expected: [WorkerName] = [.copyTrading, .healthCheck]
+    let expected: [WorkerName] = [.copyTrading, .positionSync, .autoClaim, .healthCheck]
     let healthCheck = HealthCheck(probes: backends.probes, expectedWorkers: expected, cache: backends.cache, wallClock: wallClock)
     let engine = CopyEngine(
         store: backends.store, exchange: backends.venue.exchange, vault: backends.vault, wallClock: wallClock,
@@ -13,9 +13,27 @@ func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClo
         logger: logger)
     let ingestor = FeedIngestor(store: backends.store, feed: backends.venue.feed, wallClock: wallClock, ids: backends.ids,
                                 logger: logger)
+    let relayerTxs = backends.relayerTxDriver(wallClock: wallClock)
+    let autoClaim = AutoClaim(store: backends.store, feed: backends.venue.feed, relayerTxs: relayerTxs, wallClock: wallClock,
+                              logger: logger)
+    let withdrawals = backends.withdrawals(wallClock: wallClock)
+    let positionSync = PositionSync(store: backends.store, feed: backends.venue.feed, exchange: backends.venue.exchange,
+                                    cache: backends.cache, clock: ContinuousClock(), wallClock: wallClock, ids: backends.ids,
+                                    logger: logger)
     return [
         CopyTradingWorker(ingestor: ingestor, engine: engine, cache: backends.cache, interval: configuration.cadences.copyPoll,
                           clock: ContinuousClock(), wallClock: wallClock, logger: logger),
+        PeriodicWorker(
+            name: .positionSync, interval: configuration.cadences.positionSync, clock: ContinuousClock(),
+            wallClock: wallClock, cache: backends.cache, logger: logger
+        ) { _ = try await positionSync.sweep() },
+        PeriodicWorker(
+            name: .autoClaim, interval: configuration.cadences.autoClaim, clock: ContinuousClock(),
+            wallClock: wallClock, cache: backends.cache, logger: logger
+        ) {
+            _ = try await autoClaim.run()
+            try await withdrawals.pollInFlight()
+        },
         PeriodicWorker(
             name: .healthCheck, interval: configuration.cadences.healthCheck, clock: ContinuousClock(),
             wallClock: wallClock, cache: backends.cache, logger: logger

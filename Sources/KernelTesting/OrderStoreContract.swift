@@ -234,6 +234,21 @@ extension StoreContract where Port == OrderStorePort {
             #expect(afterReplace == [replaced])
             #expect(missing == nil)
         },
+        .init("redeemablePositions(limit:) is redeemable positions holding shares, by profile then token") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let first = try await Seed.follower(1, of: leader, in: store)
+            let second = try await Seed.follower(2, of: leader, in: store)
+            let a = Position.fixture(profileID: second.id, tokenID: .fixture(decimal: "10"), redeemable: true)
+            let b = Position.fixture(profileID: first.id, tokenID: .fixture(decimal: "10"), redeemable: true)
+            let c = Position.fixture(profileID: first.id, tokenID: .fixture(decimal: "9"), redeemable: true)
+            let flat = Position.fixture(profileID: first.id, tokenID: .fixture(decimal: "8"), shares: .zero, redeemable: true)
+            let open = Position.fixture(profileID: second.id, tokenID: .fixture(decimal: "7"), redeemable: false)
+            for position in [a, b, c, flat, open] { try await store.savePosition(position) }
+            let all = try await store.redeemablePositions(limit: 10)
+            #expect(all == [c, b, a], "a claimed (flat) or unresolved position is no work")
+            let two = try await store.redeemablePositions(limit: 2)
+            #expect(two == [c, b])
+        },
         .init("positions(profileID:) is one profile's positions ordered numerically by token id") { store async throws in
             let leader = try await Seed.leader(1, in: store)
             let profile = try await Seed.follower(1, of: leader, in: store)

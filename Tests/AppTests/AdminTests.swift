@@ -129,6 +129,55 @@ import Testing
                 "one audit row, for the retry that changed something")
     }
 
+    @Test func aWithdrawalIsBalanceCheckedIdempotentAndPolledToConfirmed() async throws {
+        let world = try await Self.world()
+        let alice = try await APIWorld.token("dynamic|alice")
+        let destination = "0x00000000000000000000000000000000000d00d0"
+        let body = #"{"amount":"20","destination":"\#(destination)","idempotencyKey":"first"}"#
+        try await world.run { client in
+            var wallet = try decode(WalletView.self, try await client.call(.get, "/wallet", token: alice).body)
+            for _ in 0..<20 where !wallet.ready {
+                await world.backends.venue.stepSimulation()
+                wallet = try decode(WalletView.self, try await client.call(.get, "/wallet", token: alice).body)
+            }
+            let stored = try #require(try await world.backends.store.wallet(id: WalletID(wallet.id)))
+            await world.backends.venue.fundLocalUser(stored)
+
+            let tooMuch = try await client.call(.post, "/withdrawals", token: alice,
+                                                json: #"{"amount":"1000.000001","destination":"\#(destination)","idempotencyKey":"x"}"#)
+            #expect(tooMuch.status == 422)
+            #expect(tooMuch.body.contains(#""field":"amount""#))
+            let badAddress = try await client.call(.post, "/withdrawals", token: alice,
+                                                   json: #"{"amount":"1","destination":"0x12","idempotencyKey":"x"}"#)
+            #expect(badAddress.status == 422)
+            let missing = try await client.call(.post, "/withdrawals", token: alice, json: #"{"amount":"1"}"#)
+            #expect(missing.status == 400)
+            let anonymous = try await client.call(.post, "/withdrawals", token: nil, json: body)
+            #expect(anonymous.status == 401)
+
+            let created = try await client.call(.post, "/withdrawals", token: alice, json: body)
+            #expect(created.status == 201, "\(created.body)")
+            let id = try decode(WithdrawalView.self, created.body).id
+            let repeated = try await client.call(.post, "/withdrawals", token: alice, json: body)
+            #expect(repeated.status == 200, "the same key is the same withdrawal")
+            #expect(try decode(WithdrawalView.self, repeated.body).id == id)
+            let reused = try await client.call(.post, "/withdrawals", token: alice,
+                                               json: #"{"amount":"21","destination":"\#(destination)","idempotencyKey":"first"}"#)
+            #expect(reused.status == 409)
+
+            let withdrawals = world.backends.withdrawals(wallClock: .system)
+            for _ in 0..<3 {
+                await world.backends.venue.stepSimulation()
+                try await withdrawals.pollInFlight()
+            }
+            let done = try decode(WithdrawalListBody.self, try await client.call(.get, "/withdrawals", token: alice).body)
+            #expect(done.withdrawals.map(\.status) == ["CONFIRMED"])
+            #expect(done.withdrawals.map(\.id) == [id])
+            let after = try decode(WalletView.self, try await client.call(.get, "/wallet", token: alice).body)
+            #expect(after.balance == "980", "one transfer of 20")
+        }
+    }
+
     @Test func systemStatusMarksAWorkerWhosePingIsOlderThanTwoMinutesDown() async throws {
         let world = try await Self.world()
         let now = WallClock.system.now()
@@ -146,6 +195,14 @@ import Testing
             #expect(Set(status.breakers.map(\.service)) == ["exchange", "relayer"])
         }
     }
+}
+
+private struct WithdrawalListBody: Decodable {
+    struct Item: Decodable {
+        var id: String
+        var status: String
+    }
+    var withdrawals: [Item]
 }
 
 private struct AuditListBody: Decodable {

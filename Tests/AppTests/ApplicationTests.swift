@@ -110,7 +110,7 @@ func bodyText(_ response: TestResponse) -> String {
         #expect(report.components.map(\.name) == ["database", "cache"])
         let everyComponentUp = report.components.allSatisfy(\.up)
         #expect(everyComponentUp)
-        #expect(report.workers.map(\.name) == ["copy-trading", "health-check"])
+        #expect(report.workers.map(\.name) == ["copy-trading", "position-sync", "auto-claim", "health-check"], "the runbook's four")
     }
 }
 

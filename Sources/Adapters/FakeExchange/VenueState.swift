@@ -284,7 +284,8 @@ struct VenueState: Sendable {
                     tokenID: tokenID, conditionID: market.conditionID, shares: holding.shares,
                     averagePrice: Price(exact: (try? holding.cost.exact.divided(
                         by: holding.shares.exact, places: 6, rounding: .down))?.quotient ?? .zero),
-                    redeemable: market.resolved, negRisk: market.negRisk)
+                    redeemable: market.resolved, negRisk: market.negRisk,
+                    resolvedPrice: market.winningToken.map { $0 == tokenID ? .one : .zero })
             }
     }
 

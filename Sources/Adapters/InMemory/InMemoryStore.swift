@@ -79,6 +79,11 @@ extension InMemoryStore {
         oldestFirst(self.walletsByID.values.filter { $0.userID == userID }, createdAt: \.createdAt, id: \.id.rawValue)
     }
 
+    public func wallets(after: WalletID?, limit: Int) -> [TradingWallet] {
+        let cursor = after?.rawValue ?? ""
+        return limited(self.walletsByID.values.filter { $0.id.rawValue > cursor }.sorted { $0.id.rawValue < $1.id.rawValue }, limit)
+    }
+
     public func advanceOnboarding(
         walletID: WalletID, from expected: WalletOnboarding, to next: WalletOnboarding, at time: Timestamp
     ) -> Bool {
@@ -390,6 +395,11 @@ extension InMemoryStore {
 
     public func savePosition(_ position: Position) {
         self.positionsByKey[PositionKey(profileID: position.profileID, tokenID: position.tokenID)] = position
+    }
+
+    public func redeemablePositions(limit: Int) -> [Position] {
+        limited(self.positionsByKey.values.filter { $0.redeemable && $0.shares.baseUnits > 0 }
+            .sorted { ($0.profileID.rawValue, $0.tokenID) < ($1.profileID.rawValue, $1.tokenID) }, limit)
     }
 }
 

@@ -96,6 +96,16 @@ extension PostgresStore: OrderStore {
         }
     }
 
+    public func redeemablePositions(limit: Int) async throws -> [Position] {
+        try await self.read { db in
+            try await db.fetch(
+                """
+                SELECT * FROM positions WHERE redeemable AND shares_units > 0
+                ORDER BY profile_id, length(token_id), token_id LIMIT \(max(limit, 0))
+                """, table: "positions", logger: self.logger, Position.init(row:))
+        }
+    }
+
     public func savePosition(_ position: Position) async throws {
         try await self.read { db in try await Self.savePosition(position, db, logger: self.logger) }
     }

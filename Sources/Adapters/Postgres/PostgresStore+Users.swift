@@ -60,6 +60,14 @@ extension PostgresStore: UserStore {
         }
     }
 
+    public func wallets(after: WalletID?, limit: Int) async throws -> [TradingWallet] {
+        try await self.read { db in
+            try await db.fetch(
+                "SELECT * FROM trading_wallets WHERE id > \(after?.rawValue ?? "") ORDER BY id LIMIT \(max(limit, 0))",
+                table: "trading_wallets", logger: self.logger, TradingWallet.init(row:))
+        }
+    }
+
     public func advanceOnboarding(walletID: WalletID, from expected: WalletOnboarding, to next: WalletOnboarding,
                                   at time: Timestamp) async throws -> Bool {
         try await self.read { db in

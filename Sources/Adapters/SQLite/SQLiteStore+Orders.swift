@@ -98,6 +98,16 @@ extension SQLiteStore: OrderStore {
         try await self.write { db in try Self.savePosition(position, db) }
     }
 
+    public func redeemablePositions(limit: Int) async throws -> [Position] {
+        try await self.read { db in
+            try db.fetch(
+                """
+                SELECT * FROM positions WHERE redeemable = 1 AND shares_units > 0
+                ORDER BY profile_id, length(token_id), token_id LIMIT ?
+                """, [max(limit, 0)], table: "positions", Position.init(row:))
+        }
+    }
+
     private static func savePosition(_ position: Position, _ db: Database) throws {
         try db.execute(
             sql: """

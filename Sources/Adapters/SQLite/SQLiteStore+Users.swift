@@ -61,6 +61,13 @@ extension SQLiteStore: UserStore {
         }
     }
 
+    public func wallets(after: WalletID?, limit: Int) async throws -> [TradingWallet] {
+        try await self.read { db in
+            try db.fetch("SELECT * FROM trading_wallets WHERE id > ? ORDER BY id LIMIT ?", [after?.rawValue ?? "", max(limit, 0)],
+                         table: "trading_wallets", TradingWallet.init(row:))
+        }
+    }
+
     public func advanceOnboarding(walletID: WalletID, from expected: WalletOnboarding, to next: WalletOnboarding,
                                   at time: Timestamp) async throws -> Bool {
         try await self.write { db in

@@ -192,6 +192,10 @@ extension Backends {
         RelayerTxDriver(store: self.store, vault: self.vault, relayer: self.venue.relayer, wallClock: wallClock, ids: self.ids)
     }
 
+    func withdrawals(wallClock: WallClock) -> Withdrawals {
+        Withdrawals(store: self.store, exchange: self.venue.exchange, relayerTxs: self.relayerTxDriver(wallClock: wallClock))
+    }
+
     func adminDependencies(wallClock: WallClock, logger: Logger) -> AdminDependencies {
         let store = self.store
         let feed = self.venue.feed

@@ -85,6 +85,16 @@ enum APIDocument {
         ]
         let adminUnauthorized = "no bearer token, or not the ADMIN_TOKEN"
         routes += [
+            DocumentedRoute(method: "POST", path: "/withdrawals",
+                            summary: "Withdraw collateral (balance checked; the same idempotencyKey is the same withdrawal)",
+                            responses: [200: "seen before: the withdrawal as it is", 201: "requested",
+                                        400: "body is not JSON of this shape (field named)", 401: unauthorized,
+                                        409: "wallet not ready, or the key was used for another withdrawal",
+                                        422: "invalid amount, destination or key, or more than the balance (field named)",
+                                        500: internalError],
+                            requestBody: "Withdrawal"),
+            DocumentedRoute(method: "GET", path: "/withdrawals", summary: "The user's withdrawals, newest first, FAILED ones included",
+                            responses: [200: "the withdrawals", 401: unauthorized, 500: internalError]),
             DocumentedRoute(method: "GET", path: "/system/status",
                             summary: "Workers' heartbeats (down after 2 minutes), circuit breakers, the last health check",
                             responses: [200: "the status", 500: internalError], requiresAuth: false),
@@ -185,6 +195,8 @@ enum APIDocument {
                     ]],
                     "DevSignIn": ["type": "object", "properties": ["name": string]],
                     "RetryRelayer": ["type": "object", "required": ["txId"], "properties": ["txId": string]],
+                    "Withdrawal": ["type": "object", "required": ["amount", "destination", "idempotencyKey"],
+                                   "properties": ["amount": string, "destination": string, "idempotencyKey": string]],
                 ] as [String: Any],
             ] as [String: Any],
         ]

@@ -33,15 +33,19 @@ public struct WalletPosition: Hashable, Sendable {
     public var averagePrice: Price?
     public var redeemable: Bool
     public var negRisk: Bool
+    /// What one share redeems for once the market resolved (1 for the winning outcome, 0 for a
+    /// losing one; Polymarket's `curPrice` of a redeemable position); `nil` when the venue does not say.
+    public var resolvedPrice: Price?
 
     public init(tokenID: TokenID, conditionID: String, shares: Shares, averagePrice: Price? = nil,
-                redeemable: Bool = false, negRisk: Bool = false) {
+                redeemable: Bool = false, negRisk: Bool = false, resolvedPrice: Price? = nil) {
         self.tokenID = tokenID
         self.conditionID = conditionID
         self.shares = shares
         self.averagePrice = averagePrice
         self.redeemable = redeemable
         self.negRisk = negRisk
+        self.resolvedPrice = resolvedPrice
     }
 }
 

@@ -22,6 +22,9 @@ public protocol UserStore: Sendable {
     func wallet(id: WalletID) async throws -> TradingWallet?
     /// Oldest first.
     func wallets(userID: UserID) async throws -> [TradingWallet]
+    /// Every wallet, by id ascending, starting strictly after `after`: one page of a sweep
+    /// (position-sync) that new wallets cannot shift.
+    func wallets(after: WalletID?, limit: Int) async throws -> [TradingWallet]
     /// Moves onboarding from `expected` to `next`; `false` (changing nothing) if another writer moved it.
     func advanceOnboarding(walletID: WalletID, from expected: WalletOnboarding, to next: WalletOnboarding,
                            at time: Timestamp) async throws -> Bool
@@ -219,6 +222,9 @@ public protocol OrderStore: Sendable {
     func positions(profileID: ProfileID) async throws -> [Position]
     /// Inserts or replaces the row for (profile, token).
     func savePosition(_ position: Position) async throws
+    /// Positions marked redeemable that still hold shares (auto-claim's work), by profile id then
+    /// token id, up to `limit`.
+    func redeemablePositions(limit: Int) async throws -> [Position]
 }
 
 /// Gasless wallet transactions.
