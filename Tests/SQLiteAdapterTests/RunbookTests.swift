@@ -4,43 +4,12 @@ import KernelTesting
 @testable import SQLiteAdapter
 import Testing
 
-/// Every SQL statement of the production runbook (`shared/seed/production-runbook.md`), copied
-/// VERBATIM — do not reformat. The one placeholder is the runbook's own `'USER_ID'`, where the
-/// operator pastes an id; the tests paste a seeded id there and change nothing else.
-enum RunbookSQL {
-    static let pauseAll = "UPDATE copy_profiles SET status = 'PAUSED' WHERE status = 'ENABLED';"
-
-    static let resumeAll = "UPDATE copy_profiles SET status = 'ENABLED' WHERE status = 'PAUSED';"
-
-    static let recentAuditLogs = "SELECT * FROM audit_logs ORDER BY created_at DESC LIMIT 50;"
-
-    static let usersCopyAttempts = """
-        SELECT ca.*, le.side, le.size, le.price, le.market_slug
-        FROM copy_attempts ca
-        JOIN leader_events le ON ca.leader_event_id = le.id
-        WHERE ca.user_id = 'USER_ID'
-        ORDER BY ca.created_at DESC
-        LIMIT 20;
-        """
-
-    static let all = [pauseAll, resumeAll, recentAuditLogs, usersCopyAttempts]
-
-    /// `usersCopyAttempts` with `id` pasted in place of `USER_ID`, as an operator would.
-    static func usersCopyAttempts(pasting id: String) -> String {
-        self.usersCopyAttempts.replacingOccurrences(of: "'USER_ID'", with: "'\(id)'")
-    }
-}
-
+/// The runbook's SQL (``RunbookSQL``, verbatim) on the SQLite schema, over ``RunbookWorld``.
 @Suite struct RunbookTests {
-    /// The runbook itself, when the shared folder sits beside the repository (as on developer
-    /// machines and in CI).
-    static let runbookURL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/seed/production-runbook.md")
-
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: runbookURL.path), "the shared runbook is not beside the repository"))
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: RunbookSQL.runbookURL.path),
+                   "the shared runbook is not beside the repository"))
     func theConstantsAreEveryStatementOfTheRunbookVerbatim() throws {
-        let text = try String(contentsOf: Self.runbookURL, encoding: .utf8)
+        let text = try String(contentsOf: RunbookSQL.runbookURL, encoding: .utf8)
         var blocks: [String] = []
         var current: [Substring]?
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -60,7 +29,7 @@ enum RunbookSQL {
 
     @Test func pauseAllFlipsOnlyEnabledProfilesAndResumeAllFlipsEveryPausedOneBack() async throws {
         try await withTemporaryStore { store in
-            let seeded = try await Seeded.profiles(in: store)
+            let seeded = try await RunbookWorld.seed(in: store)
             let before = try await seeded.statuses(in: store)
 
             let paused = try store.execute(sql: RunbookSQL.pauseAll)
@@ -120,7 +89,7 @@ enum RunbookSQL {
 
     @Test func aUsersCopyAttemptsJoinTheirLeaderFillNewestFirstTwentyAtMost() async throws {
         try await withTemporaryStore { store in
-            let seeded = try await Seeded.profiles(in: store)
+            let seeded = try await RunbookWorld.seed(in: store)
             let events = try await seeded.recordEvents(23, in: store)
             let alice = seeded.alice.id
 
@@ -156,7 +125,7 @@ enum RunbookSQL {
 
     @Test func anIdIsPastedInItsCanonicalLowercaseForm() async throws {
         try await withTemporaryStore { store in
-            let seeded = try await Seeded.profiles(in: store)
+            let seeded = try await RunbookWorld.seed(in: store)
             _ = try await seeded.recordEvents(2, in: store)
             // Ids are stored, logged and returned lowercase, so the id as shown matches…
             let asShown = try store.rows(sql: RunbookSQL.usersCopyAttempts(pasting: "user-0001"))
@@ -165,85 +134,5 @@ enum RunbookSQL {
             #expect(asShown.count == 2)
             #expect(upperCased.isEmpty)
         }
-    }
-}
-
-/// A small world for the runbook: leader 1 traded by Alice (one ENABLED follower) and Bob; leader
-/// 2 followed by Alice in every status.
-private struct Seeded {
-    let leader: Leader
-    let alice: User
-    let bob: User
-    /// Alice's profiles of leader 2, named by their seeded status, plus the two followers of leader 1.
-    let profileIDs: [String: ProfileID]
-
-    static func profiles(in store: SQLiteStore) async throws -> Seeded {
-        let traded = Leader(id: "leader-0001", address: try WalletAddress("0x" + String(repeating: "a1", count: 20)),
-                            createdAt: .fixture)
-        let quiet = Leader(id: "leader-0002", address: try WalletAddress("0x" + String(repeating: "b2", count: 20)),
-                           createdAt: .fixture)
-        try await store.insertLeader(traded)
-        try await store.insertLeader(quiet)
-        let alice = User(id: "user-0001", externalID: "dynamic|alice", loginAddress: nil, createdAt: .fixture)
-        let bob = User(id: "user-0002", externalID: "dynamic|bob", loginAddress: nil, createdAt: .fixture)
-        var wallets: [UserID: WalletID] = [:]
-        for (n, user) in [alice, bob].enumerated() {
-            try await store.insertUser(user)
-            let wallet = TradingWallet(
-                id: WalletID("wallet-\(n + 1)"), userID: user.id,
-                signerAddress: try WalletAddress("0x" + String(repeating: "c\(n)", count: 20)),
-                funderAddress: try WalletAddress("0x" + String(repeating: "d\(n)", count: 20)),
-                sealedKey: SealedSecret(keyVersion: 1, ciphertext: [0x00, 0xff, UInt8(n)]), createdAt: .fixture,
-                updatedAt: .fixture)
-            try await store.insertWallet(wallet)
-            wallets[user.id] = wallet.id
-        }
-        var ids: [String: ProfileID] = [:]
-        func follow(_ name: String, _ user: User, _ leader: Leader, _ status: ProfileStatus, _ n: Int) async throws {
-            let profile = CopyProfile(
-                id: ProfileID("profile-\(n)"), userID: user.id, leaderID: leader.id, walletID: wallets[user.id]!,
-                status: status, sizing: .fixedUSD(.dollars(5)), createdAt: .fixture + .seconds(Int64(n)),
-                updatedAt: .fixture + .seconds(Int64(n)))
-            try await store.insertProfile(profile)
-            ids[name] = profile.id
-        }
-        try await follow("enabled-1", alice, traded, .enabled, 1)
-        try await follow("enabled-2", bob, traded, .enabled, 2)
-        try await follow("already-paused", alice, quiet, .paused, 3)
-        try await follow("user-paused", alice, quiet, .userPaused, 4)
-        try await follow("exit-only", alice, quiet, .exitOnly, 5)
-        try await follow("stopped", alice, quiet, .stopped, 6)
-        return Seeded(leader: traded, alice: alice, bob: bob, profileIDs: ids)
-    }
-
-    func statuses(in store: SQLiteStore) async throws -> [String: ProfileStatus] {
-        var statuses: [String: ProfileStatus] = [:]
-        for (name, id) in self.profileIDs {
-            statuses[name] = try #require(try await store.profile(id: id)).status
-        }
-        return statuses
-    }
-
-    /// `count` fills of leader 1, one second apart: even ones BUY, odd ones SELL, `1.5 × n` shares
-    /// at `0.5 + n/100`, on `market-<n>`.
-    func recordEvents(_ count: Int, in store: SQLiteStore) async throws -> [LeaderEvent] {
-        var events: [LeaderEvent] = []
-        let attemptIDs = SequentialIDs(prefix: "attempt")
-        for n in 1...count {
-            let occurredAt = Timestamp.fixture + .seconds(Int64(n))
-            let fill = LeaderFill(
-                leaderAddress: self.leader.address, transactionHash: "0x" + String(repeating: "0", count: 62) + String(format: "%02x", n),
-                tokenID: try TokenID("7132104567925221259462638553270691275033272857194253228963137931245558\(n)"),
-                conditionID: "0x" + String(repeating: "c", count: 64), marketSlug: "market-\(n)", outcome: "Yes",
-                side: n.isMultiple(of: 2) ? .buy : .sell, size: Shares(baseUnits: Int64(n) * 1_500_000),
-                price: Price(baseUnits: 500_000 + Int64(n) * 10_000), occurredAt: occurredAt, source: .dataAPI)
-            let event = LeaderEvent(
-                id: LeaderEventID("event-\(n)"), leaderID: self.leader.id, identity: LeaderEvent.identity(of: fill, occurrence: 1),
-                fill: fill, detectedAt: occurredAt + .milliseconds(900), createdAt: occurredAt + .milliseconds(950))
-            let outcome = try await store.recordLeaderEvent(event, newAttemptID: attemptIDs.attemptIDs)
-            guard case .recorded = outcome else { throw StoreError.duplicate(entity: "leader_events", key: event.identity) }
-            events.append(event)
-        }
-        return events
     }
 }
