@@ -6,7 +6,18 @@ import ServiceLifecycle
 /// worker is one more entry here (and in `expected`, so the health check watches its heartbeat).
 func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClock: WallClock, logger: Logger) -> [any Service] {
     let expected: [WorkerName] = [.copyTrading, .positionSync, .autoClaim, .healthCheck]
-    let healthCheck = HealthCheck(probes: backends.probes, expectedWorkers: expected, cache: backends.cache, wallClock: wallClock)
+    // The exchange and the relayer are judged by their circuit breakers: open means down, with no
+    // extra call spent on the venue's rate limits.
+    let breakerProbes = backends.venue.breakers.map { breaker in
+        HealthProbe(name: breaker.service) {
+            let snapshot = breaker.snapshot
+            if snapshot.state == .open {
+                throw VenueError.circuitOpen(service: "\(snapshot.service) after \(snapshot.consecutiveFailures) failures")
+            }
+        }
+    }
+    let healthCheck = HealthCheck(probes: backends.probes + breakerProbes, expectedWorkers: expected, cache: backends.cache,
+                                  wallClock: wallClock, logger: logger)
     let engine = CopyEngine(
         store: backends.store, exchange: backends.venue.exchange, vault: backends.vault, wallClock: wallClock,
         ids: backends.ids, settings: CopyEngine.Settings(owner: "copy-trading-\(backends.ids.next(String.self).rawValue.prefix(8))"),

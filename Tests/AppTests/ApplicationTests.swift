@@ -107,7 +107,7 @@ func bodyText(_ response: TestResponse) -> String {
         }
         let json = try #require(try await backends.cache.value(forKey: CacheKey.systemHealth))
         let report = try JSONDecoder().decode(HealthReport.self, from: Data(json.utf8))
-        #expect(report.components.map(\.name) == ["database", "cache"])
+        #expect(report.components.map(\.name) == ["database", "cache", "exchange", "relayer"])
         let everyComponentUp = report.components.allSatisfy(\.up)
         #expect(everyComponentUp)
         #expect(report.workers.map(\.name) == ["copy-trading", "position-sync", "auto-claim", "health-check"], "the runbook's four")

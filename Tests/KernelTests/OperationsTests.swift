@@ -239,6 +239,34 @@ struct OperationsWorld {
         #expect(trail.map(\.action) == ["admin.retry_relayer"])
     }
 
+    @Test func reconcileMovesStaleRelayerTransactionsAndLeavesFreshOnesAndUnseenOrdersAlone() async throws {
+        let world = try await OperationsWorld.make()
+        try await world.control.fund(wallet: world.wallet.funderAddress, amount: .dollars(50))
+        let stuck = try await world.withdrawals.request(userID: world.wallet.userID, amount: .dollars(5),
+                                                         destination: .fixture(0xd00d), clientKey: "stuck")
+        #expect(stuck.status == .submitted)
+        try await world.control.step()
+        // An order the venue never saw, SUBMITTED long ago: nothing to apply.
+        let order = Order.fixture(1, profileID: world.profile.id, walletID: world.wallet.id, status: .submitted,
+                                  createdAt: .fixture, updatedAt: .fixture)
+        try await world.store.insertOrder(order)
+
+        let fresh = try await world.administration.reconcile(olderThan: .seconds(60))
+        #expect(fresh.relayerTxs.isEmpty, "in flight for less than the threshold: left to the workers")
+
+        world.fixture.clock.advance(by: .seconds(61))
+        let report = try await world.administration.reconcile(olderThan: .seconds(60))
+        #expect(report.relayerTxs == [Administration.Change(id: stuck.id.rawValue, from: "SUBMITTED", to: "MINED")])
+        #expect(report.orders.isEmpty)
+        #expect(report.unchanged == 1)
+        let stored = try await world.store.order(id: order.id)
+        #expect(stored?.status == .submitted)
+        let trail = try await world.store.recentAudit(limit: 10)
+        #expect(trail.map(\.action).filter { $0 == "admin.reconcile" }.count == 2,
+                "one row for the quiet first run, one for the change")
+        #expect(trail.contains { $0.subjectID == stuck.id.rawValue && $0.details == "SUBMITTED -> MINED" })
+    }
+
     @Test func aLedgerThatBooksMoreThanTheVenueHoldsIsRecordedNotOverwritten() async throws {
         let world = try await OperationsWorld.make()
         let token = try await world.hold(.whole(10), cost: .dollars(4))

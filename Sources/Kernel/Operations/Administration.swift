@@ -12,6 +12,12 @@ public struct Administration: Sendable {
         public var id: String
         public var from: String
         public var to: String
+
+        public init(id: String, from: String, to: String) {
+            self.id = id
+            self.from = from
+            self.to = to
+        }
     }
 
     /// What `POST /admin/reconcile` changed.

@@ -1,3 +1,6 @@
+public import Logging
+import Metrics
+
 /// One dependency the health check probes (database, cache, exchange, relayer).
 public struct HealthProbe: Sendable {
     public let name: String
@@ -56,12 +59,15 @@ public struct HealthCheck: Sendable {
     let expectedWorkers: [WorkerName]
     let cache: any Cache
     let wallClock: WallClock
+    let logger: Logger
 
-    public init(probes: [HealthProbe], expectedWorkers: [WorkerName], cache: any Cache, wallClock: WallClock) {
+    public init(probes: [HealthProbe], expectedWorkers: [WorkerName], cache: any Cache, wallClock: WallClock,
+                logger: Logger = Logger(label: "mirror.health-check")) {
         self.probes = probes
         self.expectedWorkers = expectedWorkers
         self.cache = cache
         self.wallClock = wallClock
+        self.logger = logger
     }
 
     /// Runs every probe concurrently and reads heartbeats; never throws — a failure is a finding.
@@ -93,6 +99,13 @@ public struct HealthCheck: Sendable {
                 last = nil
             }
             let up = last.map { now.since($0) <= Self.staleAfter } ?? false
+            if !up {
+                // The runbook's alert: a ping more than 2 minutes stale.
+                Counter(label: "mirror.worker.stale", dimensions: [("worker", worker.rawValue)]).increment()
+                self.logger.warning("worker heartbeat stale", metadata: [
+                    "worker.name": "\(worker.rawValue)", "worker.last_ping": "\(last.map(\.description) ?? "never")",
+                ])
+            }
             workers.append(.init(name: worker.rawValue, lastPing: last?.epochMilliseconds, up: up))
         }
         let healthy = components.allSatisfy(\.up) && workers.allSatisfy(\.up) && cacheUp
