@@ -92,68 +92,13 @@ public struct WalletOnboarder: Sendable {
 
     /// Whether the wallet's `kind` transaction is mined, submitting or polling it as needed.
     private func relay(_ request: RelayerRequest, kind: RelayerTx.Kind, for wallet: TradingWallet) async throws -> Bool {
-        let key = Self.idempotencyKey(kind, walletID: wallet.id)
-        let account = TradingAccount(wallet)
-        var tx: RelayerTx
-        if let existing = try await self.store.relayerTx(idempotencyKey: key) {
-            tx = existing
-        } else {
-            tx = try await self.signedTransaction(request, kind: kind, key: key, for: wallet)
-        }
-        switch tx.status {
-        case .mined, .confirmed:
-            return true
-        case .failed:
-            // Waits for the operator's retry (`POST /admin/retry-relayer`); GET /wallet shows it.
-            return false
-        case .pending:
-            // Never submitted, or the process died before the reference was stored: the same
-            // bytes again are one transaction.
-            let submission = try await self.relayer.submit(payload: tx.payload, account: account)
-            tx = try await self.record(submission, on: tx, submitted: true)
-        case .submitted:
-            if let reference = tx.relayerReference {
-                tx = try await self.record(try await self.relayer.state(reference: reference), on: tx, submitted: false)
-            } else {
-                tx = try await self.record(try await self.relayer.submit(payload: tx.payload, account: account), on: tx,
-                                           submitted: true)
-            }
+        let driver = RelayerTxDriver(store: self.store, vault: self.vault, relayer: self.relayer, wallClock: self.wallClock,
+                                     ids: self.ids)
+        var tx = try await driver.stored(request, kind: kind, key: Self.idempotencyKey(kind, walletID: wallet.id), wallet: wallet)
+        // MINED is enough to move on; FAILED waits for the operator's retry (GET /wallet shows it).
+        if tx.status == .pending || tx.status == .submitted {
+            tx = try await driver.advance(tx) { _ in request }
         }
         return tx.status == .mined || tx.status == .confirmed
-    }
-
-    /// Prepares, signs and stores (PENDING) the transaction; a concurrent writer's row wins.
-    private func signedTransaction(_ request: RelayerRequest, kind: RelayerTx.Kind, key: String,
-                                   for wallet: TradingWallet) async throws -> RelayerTx {
-        let account = TradingAccount(wallet)
-        let prepared = try await self.relayer.prepare(request, account: account)
-        let signature = try await self.vault.sign(
-            digest: prepared.digest, with: wallet.sealedKey,
-            binding: .tradingKey(userID: wallet.userID, address: wallet.signerAddress))
-        let payload = try self.relayer.signedPayload(for: prepared, signature: signature, account: account)
-        let now = self.wallClock.now()
-        let tx = RelayerTx(id: self.ids.next(), userID: wallet.userID, walletID: wallet.id, kind: kind,
-                           idempotencyKey: key, payload: payload, createdAt: now, updatedAt: now)
-        do {
-            try await self.store.insertRelayerTx(tx)
-            return tx
-        } catch let error as StoreError {
-            guard case .duplicate = error, let raced = try await self.store.relayerTx(idempotencyKey: key) else { throw error }
-            return raced
-        }
-    }
-
-    /// Stores what the relayer said (compare-and-set on the status) and returns the row as stored.
-    private func record(_ submission: RelayerSubmission, on tx: RelayerTx, submitted: Bool) async throws -> RelayerTx {
-        var next = tx
-        next.status = submission.status ?? .submitted
-        next.relayerReference = submission.reference
-        next.transactionHash = submission.transactionHash ?? tx.transactionHash
-        if submitted { next.submitCount += 1 }
-        if next.status == .failed { next.lastError = "relayer state \(submission.state)" }
-        next.updatedAt = self.wallClock.now()
-        if next == tx { return tx }
-        if try await self.store.updateRelayerTx(next, from: tx.status) { return next }
-        return try await self.store.relayerTx(id: tx.id) ?? tx
     }
 }
