@@ -110,6 +110,27 @@ import Testing
         #expect(report.workers[2].lastPing == nil)
     }
 
+    @Test func aWorkerThatStopsIsDownInTheFirstReportAfterItsPingTurnsTwoMinutesOld() async throws {
+        let cache: any Cache = InMemoryCache(clock: self.wallClock.wallClock)
+        let check = HealthCheck(probes: [], expectedWorkers: [.copyTrading, .healthCheck], cache: cache,
+                                wallClock: self.wallClock.wallClock)
+        try await cache.recordHeartbeat(.copyTrading, at: self.wallClock.now())
+        let first = try await check.run()
+        #expect(first.status == .ok, "the health check's own first run counts itself up")
+        #expect(first.workers.map(\.up) == [true, true])
+        // copy-trading stops beating; the health check keeps running every 30 s.
+        var reports: [HealthReport] = []
+        for _ in 0..<5 {
+            self.wallClock.advance(by: .seconds(30))
+            reports.append(try await check.run())
+        }
+        #expect(reports.map { $0.workers[0].up } == [true, true, true, true, false],
+                "up at 30, 60, 90 and 120 s; down from the first run past 120 s")
+        let stored = try #require(try await cache.value(forKey: CacheKey.systemHealth))
+        #expect(stored.contains(#"{"name":"copy-trading","lastPing":"#) && stored.contains(#""up":false}"#))
+        #expect(stored.contains(#""status":"degraded""#))
+    }
+
     @Test func aFailingProbeIsReportedByNameAndDegradesTheStatus() async throws {
         struct Refused: Error, CustomStringConvertible { var description: String { "connection refused" } }
         let cache: any Cache = InMemoryCache(clock: self.wallClock.wallClock)
