@@ -60,20 +60,10 @@ public final class CopyBench: Sendable {
         let market = try await venue.listMarket(FakeMarketSpec(slug: "benchmark-market", tickSize: Self.cent,
                                                                minOrderSize: .whole(5)))
         guard let token = market.tokenIDs.first else { throw BenchmarkSetupError("the venue listed a market without tokens") }
-        let vault = AESKeyVault(current: try Self.masterKeyFittingInt32())
+        let vault = AESKeyVault(current: try MasterKey(hex: MasterKey.generateHex()))
         let bench = CopyBench(store: store, venue: venue, vault: vault, market: market, token: token, wallClock: wallClock)
         try await bench.refillBook()
         return bench
-    }
-
-    /// A random master key whose version (a 32-bit fingerprint) is below 2³¹: the Postgres
-    /// schema keeps key versions in INTEGER columns, which refuse the other half of all keys
-    /// (reported; the store is not this package's to change). Harmless for SQLite.
-    static func masterKeyFittingInt32() throws -> MasterKey {
-        while true {
-            let key = try MasterKey(hex: MasterKey.generateHex())
-            if key.version <= Int(Int32.max) { return key }
-        }
     }
 
     // MARK: Setup, outside the measured region
