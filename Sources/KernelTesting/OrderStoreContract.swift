@@ -122,6 +122,38 @@ extension StoreContract where Port == OrderStorePort {
             #expect(stored == filled)
             #expect(position == nil, "no booking was given")
         },
+        .init("updateOrder appends its audit row with the change and the booking, none when stale") { store async throws in
+            let (attempt, profile, _) = try await Seed.attempt(in: store)
+            let original = order(1, of: attempt, walletID: profile.walletID)
+            try await store.insertOrder(original)
+            var filled = original
+            filled.status = .filled
+            filled.filledShares = original.shares
+            filled.updatedAt = .fixture + .seconds(90)
+            let booking = Position.fixture(profileID: profile.id, tokenID: original.tokenID)
+            let stale = try await store.updateOrder(filled, from: .unknown, booking: booking,
+                                                    audit: .fixture(1, action: "admin.reconcile", subjectType: "order"))
+            #expect(!stale)
+            let taken = AuditEntry.fixture(2)
+            try await store.appendAudit(taken)
+            await expectDuplicate("a taken audit id") {
+                _ = try await store.updateOrder(filled, from: .signed, booking: booking, audit: .fixture(3, id: taken.id))
+            }
+            let untouched = try await store.order(id: original.id)
+            let noBooking = try await store.position(profileID: profile.id, tokenID: original.tokenID)
+            #expect(untouched == original, "a failed audit insert rolls the order back")
+            #expect(noBooking == nil, "and the booking")
+            let entry = AuditEntry.fixture(4, action: "admin.reconcile", subjectType: "order", subjectID: original.id.rawValue,
+                                           createdAt: .fixture + .seconds(90))
+            let written = try await store.updateOrder(filled, from: .signed, booking: booking, audit: entry)
+            #expect(written)
+            let stored = try await store.order(id: original.id)
+            let booked = try await store.position(profileID: profile.id, tokenID: original.tokenID)
+            #expect(stored == filled)
+            #expect(booked == booking)
+            let trail = try await store.recentAudit(limit: 10)
+            #expect(trail.map(\.id) == [entry.id, taken.id])
+        },
         .init("updateOrder from a stale status returns false and changes nothing") { store async throws in
             let (attempt, profile, _) = try await Seed.attempt(in: store)
             let original = order(1, of: attempt, walletID: profile.walletID, status: .live)

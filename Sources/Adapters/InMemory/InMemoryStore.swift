@@ -371,8 +371,11 @@ extension InMemoryStore {
         return limited(oldestFirst(matching, createdAt: \.createdAt, id: \.id.rawValue), limit)
     }
 
-    public func updateOrder(_ order: Order, from expected: Order.Status, booking position: Position?) -> Bool {
+    public func updateOrder(_ order: Order, from expected: Order.Status, booking position: Position?,
+                            audit: AuditEntry?) throws -> Bool {
         guard var stored = self.ordersByID[order.id], stored.status == expected else { return false }
+        try self.checkNewAudit(audit)
+        self.record(audit)
         stored.status = order.status
         stored.filledShares = order.filledShares
         stored.filledNotional = order.filledNotional

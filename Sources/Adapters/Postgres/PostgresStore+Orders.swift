@@ -59,9 +59,8 @@ extension PostgresStore: OrderStore {
     }
 
     /// One transaction: the status compare-and-set, then the ledger booking only if it won.
-    public func updateOrder(_ order: Order, from expected: Order.Status, booking position: Position?) async throws
-        -> Bool
-    {
+    public func updateOrder(_ order: Order, from expected: Order.Status, booking position: Position?,
+                            audit: AuditEntry?) async throws -> Bool {
         try await self.transaction { connection in
             let updated = try await connection.execute(
                 """
@@ -72,8 +71,10 @@ extension PostgresStore: OrderStore {
                 WHERE id = \(order.id.rawValue) AND status = \(expected.rawValue)
                 RETURNING 1
                 """, logger: self.logger) > 0
-            if updated, let position { try await Self.savePosition(position, connection, logger: self.logger) }
-            return updated
+            guard updated else { return false }
+            if let position { try await Self.savePosition(position, connection, logger: self.logger) }
+            try await Self.insertAudit(audit, connection, logger: self.logger)
+            return true
         }
     }
 

@@ -57,9 +57,8 @@ extension SQLiteStore: OrderStore {
     }
 
     /// The status compare-and-set and the ledger booking commit together or not at all.
-    public func updateOrder(_ order: Order, from expected: Order.Status, booking position: Position?) async throws
-        -> Bool
-    {
+    public func updateOrder(_ order: Order, from expected: Order.Status, booking position: Position?,
+                            audit: AuditEntry?) async throws -> Bool {
         try await self.write { db in
             let updated = try db.update(
                 sql: """
@@ -73,8 +72,10 @@ extension SQLiteStore: OrderStore {
                     order.fee.baseUnits, order.note, order.submittedAt.sql, order.updatedAt.sql, order.id.rawValue,
                     expected.rawValue,
                 ])
-            if updated, let position { try Self.savePosition(position, db) }
-            return updated
+            guard updated else { return false }
+            if let position { try Self.savePosition(position, db) }
+            try Self.insertAudit(audit, db)
+            return true
         }
     }
 

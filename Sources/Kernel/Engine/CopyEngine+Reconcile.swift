@@ -3,8 +3,9 @@ extension CopyEngine {
     /// (booking any fill), outside any attempt's claim: `POST /admin/reconcile`. The order's
     /// compare-and-set keeps this safe beside a worker doing the same. Returns the order as
     /// stored afterwards; unchanged when the venue has never seen it (the attempt's own
-    /// reconciliation resends those bytes).
-    public func reconcileStale(_ order: Order) async throws -> Order {
+    /// reconciliation resends those bytes). `audit` describes the change, appended in the same
+    /// atomic step as it.
+    public func reconcileStale(_ order: Order, audit: ((Order) -> AuditEntry)? = nil) async throws -> Order {
         guard !order.status.isTerminal, let wallet = try await self.store.wallet(id: order.walletID) else { return order }
         guard let snapshot = try await self.exchange.order(id: order.id, account: TradingAccount(wallet)) else { return order }
         let conditionID: String
@@ -13,7 +14,7 @@ extension CopyEngine {
         } else {
             conditionID = try await self.exchange.market(tokenID: order.tokenID).conditionID
         }
-        try await self.apply(snapshot, to: order, conditionID: conditionID)
+        try await self.apply(snapshot, to: order, conditionID: conditionID, audit: audit)
         return try await self.store.order(id: order.id) ?? order
     }
 }

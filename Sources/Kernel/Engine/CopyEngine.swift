@@ -267,7 +267,8 @@ public struct CopyEngine: Sendable {
 
     /// Brings a stored order in line with the venue's view, booking any fill into the ledger in
     /// the same atomic step.
-    func apply(_ snapshot: OrderSnapshot, to order: Order, conditionID: String) async throws {
+    func apply(_ snapshot: OrderSnapshot, to order: Order, conditionID: String,
+               audit: ((Order) -> AuditEntry)? = nil) async throws {
         let event: Order.Event? = switch snapshot.state {
         case .live: order.status == .live ? nil : .accept
         case .filled: .fill
@@ -285,7 +286,7 @@ public struct CopyEngine: Sendable {
         if case .rejected(let code, let message) = snapshot.state { updated.note = "\(code): \(message)" }
         updated.updatedAt = self.wallClock.now()
         let booking = try await self.booking(of: updated, previous: order, conditionID: conditionID)
-        _ = try await self.store.updateOrder(updated, from: order.status, booking: booking)
+        _ = try await self.store.updateOrder(updated, from: order.status, booking: booking, audit: audit?(updated))
     }
 
     /// The position after the fill difference between `order` and `previous` (nil: nothing had

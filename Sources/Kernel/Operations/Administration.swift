@@ -1,5 +1,5 @@
 /// The operator's actions behind `/admin/*`, each audited in the same atomic step as its change
-/// (a bulk action's single row carries the count; reconcile writes one row per row it changed).
+/// (a bulk action's single row; reconcile one row per row it changed, or one saying nothing did).
 public struct Administration: Sendable {
     public enum Failure: Error, Hashable, Sendable {
         case notFound
@@ -98,29 +98,28 @@ public struct Administration: Sendable {
         var report = ReconcileReport()
         for order in try await self.store.orders(statuses: [.submitted, .unknown], limit: limit)
         where now.since(order.updatedAt) >= threshold {
-            let after = try? await self.engine.reconcileStale(order)
+            let after = try? await self.engine.reconcileStale(order) { moved in
+                self.reconcileAudit(subjectType: "order", id: order.id.rawValue, from: order.status.rawValue,
+                                    to: moved.status.rawValue)
+            }
             guard let after, after.status != order.status else {
                 report.unchanged += 1
                 continue
             }
             report.orders.append(Change(id: order.id.rawValue, from: order.status.rawValue, to: after.status.rawValue))
-            try await self.store.appendAudit(AuditEntry(
-                id: self.ids.next(), actor: "admin", action: "admin.reconcile", subjectType: "order",
-                subjectID: order.id.rawValue, details: "\(order.status.rawValue) -> \(after.status.rawValue)",
-                createdAt: self.wallClock.now()))
         }
         for tx in try await self.store.relayerTxs(statuses: [.pending, .submitted, .mined], limit: limit)
         where now.since(tx.updatedAt) >= threshold {
-            let after = try? await self.relayerTxs.advance(tx, request: self.request)
+            let audit: (RelayerTx) -> AuditEntry = { moved in
+                self.reconcileAudit(subjectType: "relayer_tx", id: tx.id.rawValue, from: tx.status.rawValue,
+                                    to: moved.status.rawValue)
+            }
+            let after = try? await self.relayerTxs.advance(tx, audit: audit, request: self.request)
             guard let after, after.status != tx.status else {
                 report.unchanged += 1
                 continue
             }
             report.relayerTxs.append(Change(id: tx.id.rawValue, from: tx.status.rawValue, to: after.status.rawValue))
-            try await self.store.appendAudit(AuditEntry(
-                id: self.ids.next(), actor: "admin", action: "admin.reconcile", subjectType: "relayer_tx",
-                subjectID: tx.id.rawValue, details: "\(tx.status.rawValue) -> \(after.status.rawValue)",
-                createdAt: self.wallClock.now()))
         }
         if report.orders.isEmpty && report.relayerTxs.isEmpty {
             try await self.store.appendAudit(AuditEntry(
@@ -128,5 +127,10 @@ public struct Administration: Sendable {
                 createdAt: self.wallClock.now()))
         }
         return report
+    }
+
+    private func reconcileAudit(subjectType: String, id: String, from: String, to: String) -> AuditEntry {
+        AuditEntry(id: self.ids.next(), actor: "admin", action: "admin.reconcile", subjectType: subjectType, subjectID: id,
+                   details: "\(from) -> \(to)", createdAt: self.wallClock.now())
     }
 }

@@ -41,8 +41,10 @@ public struct RelayerTxDriver: Sendable {
 
     /// One step towards a final state: submits a PENDING row (signing it again first when an
     /// operator's retry cleared its reference), polls one in flight. Returns the row as stored.
-    /// `request` rebuilds what the row does, for that re-signing.
-    public func advance(_ tx: RelayerTx, request: @Sendable (RelayerTx) async throws -> RelayerRequest) async throws -> RelayerTx {
+    /// `request` rebuilds what the row does, for that re-signing; `audit`, when given, describes
+    /// the status change and is appended in the same atomic step as it.
+    public func advance(_ tx: RelayerTx, audit: ((RelayerTx) -> AuditEntry)? = nil,
+                        request: @Sendable (RelayerTx) async throws -> RelayerRequest) async throws -> RelayerTx {
         guard !tx.status.isFinalForWorkers else { return tx }
         guard let wallet = try await self.store.wallet(id: tx.walletID) else {
             throw StoreError.notFound(entity: "trading_wallets", key: tx.walletID.rawValue)
@@ -60,10 +62,11 @@ public struct RelayerTxDriver: Sendable {
         }
         if current.status == .pending || current.relayerReference == nil {
             return try await self.record(try await self.relayer.submit(payload: current.payload, account: account),
-                                         on: current, submitted: true)
+                                         on: current, submitted: true, audit: audit)
         }
         guard let reference = current.relayerReference else { return current }
-        return try await self.record(try await self.relayer.state(reference: reference), on: current, submitted: false)
+        return try await self.record(try await self.relayer.state(reference: reference), on: current, submitted: false,
+                                     audit: audit)
     }
 
     private func signedPayload(_ request: RelayerRequest, wallet: TradingWallet) async throws -> String {
@@ -77,7 +80,8 @@ public struct RelayerTxDriver: Sendable {
 
     /// Stores what the relayer said (compare-and-set on the status), never moving backwards; an
     /// unknown state string leaves the status alone. Returns the row as stored.
-    private func record(_ submission: RelayerSubmission, on tx: RelayerTx, submitted: Bool) async throws -> RelayerTx {
+    private func record(_ submission: RelayerSubmission, on tx: RelayerTx, submitted: Bool,
+                        audit: ((RelayerTx) -> AuditEntry)?) async throws -> RelayerTx {
         var next = tx
         let said = submission.status ?? tx.status
         if said == .failed || Self.rank(said) > Self.rank(tx.status) { next.status = said }
@@ -87,7 +91,8 @@ public struct RelayerTxDriver: Sendable {
         if submitted { next.submitCount += 1 }
         if next.status == .failed { next.lastError = "relayer state \(submission.state)" }
         next.updatedAt = self.wallClock.now()
-        if try await self.store.updateRelayerTx(next, from: tx.status) { return next }
+        let entry = next.status == tx.status ? nil : audit?(next)
+        if try await self.store.updateRelayerTx(next, from: tx.status, audit: entry) { return next }
         return try await self.store.relayerTx(id: tx.id) ?? tx
     }
 

@@ -214,8 +214,11 @@ public protocol OrderStore: Sendable {
     /// spending, which the caps are checked against.
     func orders(profileID: ProfileID, createdSince since: Timestamp) async throws -> [Order]
     /// Writes every mutable field of `order` if its stored status is still `expected`, and in the
-    /// same atomic step stores `position` (the ledger booking of this change) when given.
-    func updateOrder(_ order: Order, from expected: Order.Status, booking position: Position?) async throws -> Bool
+    /// same atomic step stores `position` (the ledger booking of this change) and appends `audit`
+    /// when given; `false`, changing nothing, otherwise. A taken audit id throws `duplicate` and
+    /// changes nothing.
+    func updateOrder(_ order: Order, from expected: Order.Status, booking position: Position?,
+                     audit: AuditEntry?) async throws -> Bool
 
     func position(profileID: ProfileID, tokenID: TokenID) async throws -> Position?
     /// Ordered by token id (numerically, as `TokenID` compares: `9` before `10`).
@@ -241,6 +244,13 @@ public protocol RelayerTxStore: Sendable {
     /// `audit` (when given) in the same atomic step; `false`, appending nothing, otherwise. A taken
     /// audit id throws `duplicate` and leaves the row as it was.
     func updateRelayerTx(_ tx: RelayerTx, from expected: RelayerTx.Status, audit: AuditEntry?) async throws -> Bool
+}
+
+extension OrderStore {
+    /// ``updateOrder(_:from:booking:audit:)`` with no audit row.
+    public func updateOrder(_ order: Order, from expected: Order.Status, booking position: Position?) async throws -> Bool {
+        try await self.updateOrder(order, from: expected, booking: position, audit: nil)
+    }
 }
 
 extension RelayerTxStore {
