@@ -183,6 +183,8 @@ import Testing
         let now = WallClock.system.now()
         try await world.backends.cache.recordHeartbeat(.copyTrading, at: now - .seconds(10))
         try await world.backends.cache.recordHeartbeat(.autoClaim, at: now - .seconds(121))
+        try await HealthCheck(probes: [], expectedWorkers: [.copyTrading, .autoClaim], cache: world.backends.cache,
+                              wallClock: .system).run()
         try await world.run { client in
             let answer = try await client.call(.get, "/system/status", token: nil)
             #expect(answer.status == 200)
@@ -193,6 +195,9 @@ import Testing
             #expect(up["position-sync"] == false, "never pinged")
             #expect(status.status == "degraded")
             #expect(Set(status.breakers.map(\.service)) == ["exchange", "relayer"])
+            let health = try #require(status.health, "the last system:health report, as an object")
+            #expect(health.status == "degraded")
+            #expect(health.workers.map(\.up) == [true, false], "system:health says the same of auto-claim")
         }
     }
 }
@@ -221,7 +226,12 @@ private struct SystemStatusBody: Decodable {
     struct Breaker: Decodable {
         var service: String
     }
+    struct Health: Decodable {
+        var status: String
+        var workers: [Worker]
+    }
     var status: String
     var workers: [Worker]
     var breakers: [Breaker]
+    var health: Health?
 }

@@ -100,8 +100,8 @@ struct SystemStatusView: ResponseEncodable {
     var status: String
     var workers: [Worker]
     var breakers: [Breaker]
-    /// The last `system:health` blob as written (JSON text), `null` when none is fresh.
-    var health: String?
+    /// The last `system:health` report, `null` when none is fresh (or it cannot be read).
+    var health: HealthReport?
 }
 
 /// What the admin and status routes need.
@@ -179,9 +179,10 @@ extension AdminDependencies {
             breakers.append(.init(service: snapshot.service, state: snapshot.state.rawValue,
                                   consecutiveFailures: snapshot.consecutiveFailures))
         }
-        let health = try? await self.cache.value(forKey: CacheKey.systemHealth)
+        let health = (try? await self.cache.value(forKey: CacheKey.systemHealth))
+            .flatMap { try? JSONDecoder().decode(HealthReport.self, from: Data($0.utf8)) }
         let healthy = workers.allSatisfy(\.up) && breakers.allSatisfy { $0.state == CircuitBreaker.State.closed.rawValue }
-            && (health?.contains("\"status\":\"ok\"") ?? false)
+            && health?.status == .ok
         return SystemStatusView(status: healthy ? "ok" : "degraded", workers: workers, breakers: breakers, health: health)
     }
 }
