@@ -30,7 +30,7 @@ func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClo
     let withdrawals = backends.withdrawals(wallClock: wallClock)
     let positionSync = PositionSync(store: backends.store, feed: backends.venue.feed, exchange: backends.venue.exchange,
                                     cache: backends.cache, clock: ContinuousClock(), wallClock: wallClock, ids: backends.ids,
-                                    logger: logger)
+                                    logger: logger, holder: "position-sync-\(backends.ids.next(String.self).rawValue.prefix(8))")
     return [
         CopyTradingWorker(ingestor: ingestor, engine: engine, cache: backends.cache, interval: configuration.cadences.copyPoll,
                           clock: ContinuousClock(), wallClock: wallClock, logger: logger),

@@ -48,7 +48,7 @@ struct OperationsWorld {
     func positionSync<C: Clock<Duration>>(clock: C) -> PositionSync<C> {
         PositionSync(store: self.store, feed: self.fixture.venue.leaderFeed, exchange: self.fixture.venue.exchange,
                      cache: InMemoryCache(clock: self.wallClock), clock: clock, wallClock: self.wallClock,
-                     ids: self.ids.generator, logger: Logger(label: "test"))
+                     ids: self.ids.generator, logger: Logger(label: "test"), holder: "test")
     }
 
     static func make(negRisk: Bool = false) async throws -> OperationsWorld {
@@ -283,6 +283,31 @@ struct OperationsWorld {
         #expect(ledger?.shares == .whole(12), "never silently overwritten")
     }
 
+    @Test func aSecondWorkerProcessSkipsTheSweepWhileTheFirstHoldsItsLease() async throws {
+        let store: any Store = InMemoryStore()
+        let user = User.fixture(1)
+        try await store.insertUser(user)
+        try await store.insertWallet(TradingWallet.fixture(1, userID: user.id))
+        let fixture = FakeVenueFixture()
+        let cache: any Cache = InMemoryCache(clock: fixture.clock.wallClock)
+        let clock = VirtualClock()
+        let feed = CountingFeed(clock: clock)
+        func process(_ name: String) -> PositionSync<VirtualClock> {
+            PositionSync(store: store, feed: feed, exchange: fixture.venue.exchange, cache: cache, clock: clock,
+                         wallClock: fixture.clock.wallClock, ids: SequentialIDs(prefix: name).generator,
+                         logger: Logger(label: "test"), holder: name)
+        }
+        #expect(try await cache.acquireLease(PositionSync<VirtualClock>.leaseName, holder: "first", ttl: .seconds(300)))
+        let second = try await process("second").sweep()
+        #expect(second.skipped)
+        #expect(feed.calls.isEmpty, "no /positions call spent while the first sweeps")
+        let first = try await process("first").sweep()
+        #expect(!first.skipped)
+        #expect(first.wallets == 1)
+        let after = try await process("second").sweep()
+        #expect(!after.skipped, "the lease is given back when a sweep ends")
+    }
+
     @Test func tenThousandWalletsAreSweptInFifteenMinutesUnderThePositionsRateLimit() async throws {
         let store: any Store = InMemoryStore()
         for n in 1...10_000 {
@@ -295,7 +320,7 @@ struct OperationsWorld {
         let fixture = FakeVenueFixture()
         let sync = PositionSync(store: store, feed: feed, exchange: fixture.venue.exchange, cache: InMemoryCache(clock: fixture.clock.wallClock),
                                 clock: clock, wallClock: fixture.clock.wallClock, ids: SequentialIDs(prefix: "a").generator,
-                                logger: Logger(label: "test"))
+                                logger: Logger(label: "test"), holder: "one")
         let report = try await sync.sweep()
         #expect(report.wallets == 10_000)
         #expect(report.failures == 0)

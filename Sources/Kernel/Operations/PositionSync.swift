@@ -10,9 +10,14 @@ import Metrics
 /// before. Polymarket publishes 150 requests per 10 s for `/positions` (spec §7.4); the sweep
 /// uses 120 per 10 s (12 per second, 80 % of the limit, the rest left to leader seeding), so
 /// 10,000 wallets take 10,000 / 12 ≈ 834 s — inside the 15 minutes (900 s) the runbook allows.
+/// The budget is per deployment, not per process: a sweep runs under the cache lease
+/// ``leaseName``, so a second worker process skips its sweep instead of doubling the rate.
 public struct PositionSync<C: Clock<Duration>>: Sendable {
     /// The gap between two wallets' `/positions` calls: 1 s / 12.
     public static var spacing: Duration { .milliseconds(1000) / 12 }
+    public static var leaseName: String { "lease:position-sync" }
+    /// Renewed with every page, so it only lapses when the sweeping process is gone.
+    static var leaseTTL: Duration { .seconds(300) }
 
     let store: any Store
     let feed: any LeaderFeed
@@ -23,9 +28,12 @@ public struct PositionSync<C: Clock<Duration>>: Sendable {
     let ids: IDGenerator
     let logger: Logger
     let pageSize: Int
+    /// This process's name for the sweep lease.
+    let holder: String
 
     public init(store: any Store, feed: any LeaderFeed, exchange: any Exchange, cache: any Cache, clock: C,
-                wallClock: WallClock, ids: IDGenerator, logger: Logger, pageSize: Int = 500) {
+                wallClock: WallClock, ids: IDGenerator, logger: Logger, holder: String, pageSize: Int = 500) {
+        self.holder = holder
         self.store = store
         self.feed = feed
         self.exchange = exchange
@@ -48,11 +56,28 @@ public struct PositionSync<C: Clock<Duration>>: Sendable {
         public var failures = 0
         /// Collateral per wallet as the venue reported it.
         public var collateral: [WalletID: Collateral] = [:]
+        /// Another process holds the sweep lease: this sweep did nothing.
+        public var skipped = false
     }
 
-    /// Visits every wallet once, paced by ``spacing``.
+    /// Visits every wallet once, paced by ``spacing``, unless another process is sweeping.
     public func sweep() async throws -> Report {
         var report = Report()
+        guard await self.holdLease() else {
+            report.skipped = true
+            return report
+        }
+        do {
+            try await self.visitEveryWallet(into: &report)
+        } catch {
+            _ = try? await self.cache.releaseLease(Self.leaseName, holder: self.holder)
+            throw error
+        }
+        _ = try? await self.cache.releaseLease(Self.leaseName, holder: self.holder)
+        return report
+    }
+
+    private func visitEveryWallet(into report: inout Report) async throws {
         var cursor: WalletID?
         var next = self.clock.now
         while true {
@@ -72,10 +97,22 @@ public struct PositionSync<C: Clock<Duration>>: Sendable {
                     ])
                 }
             }
-            guard page.count == self.pageSize, let last = page.last else { break }
+            guard page.count == self.pageSize, let last = page.last else { return }
             cursor = last.id
+            // Renewed per page; lost only if this process stalled past the TTL and another took over.
+            guard await self.holdLease() else { return }
         }
-        return report
+    }
+
+    /// Takes or renews the sweep lease. A cache that cannot answer costs only efficiency (two
+    /// sweeps at once), never a missed sweep, so it counts as held.
+    private func holdLease() async -> Bool {
+        do {
+            return try await self.cache.acquireLease(Self.leaseName, holder: self.holder, ttl: Self.leaseTTL)
+        } catch {
+            self.logger.warning("position-sync lease unavailable; sweeping anyway", metadata: ["error": "\(String(describing: error))"])
+            return true
+        }
     }
 
     private func sync(_ wallet: TradingWallet, into report: inout Report) async throws {
