@@ -207,8 +207,13 @@ struct DataAPI: Sendable {
         let redeemable = item["redeemable"]?.bool ?? false
         let negRisk = item["negativeRisk"]?.bool ?? item["negRisk"]?.bool
         if redeemable, negRisk == nil { throw .missing("negativeRisk of a redeemable position") }
+        // A redeemable position's `curPrice` is what a share pays out (1 won, 0 lost); anything
+        // outside [0, 1] is not trusted. Before resolution the price is only a quote: not used.
+        let resolvedPrice = redeemable
+            ? item["curPrice"]?.nonEmptyText.flatMap { try? Price(decimal: $0) }.flatMap { $0 >= .zero && $0 <= .one ? $0 : nil }
+            : nil
         return WalletPosition(
             tokenID: tokenID, conditionID: conditionID.lowercased(), shares: shares, averagePrice: averagePrice,
-            redeemable: redeemable, negRisk: negRisk ?? false)
+            redeemable: redeemable, negRisk: negRisk ?? false, resolvedPrice: resolvedPrice)
     }
 }
