@@ -44,6 +44,7 @@ extension VenueState {
             // The specs above are valid by construction.
             _ = try? self.listMarket(spec)
         }
+        self.listQuickRound(now: now)
 
         let tokens = self.marketOrder.compactMap { self.markets[$0] }.flatMap(\.tokenIDs)
         for index in 0..<max(leaderCount, 0) {
@@ -66,6 +67,38 @@ extension VenueState {
             return WalletAddress(try Address(bytes: hash.suffix(20)))
         } catch {
             preconditionFailure("20 hash bytes did not make an address: \(error)")
+        }
+    }
+}
+
+extension VenueState {
+    /// The slug prefix of the demo's short markets, which resolve on their own so the local
+    /// demo shows claims: each lives `quickRoundLength`, copyable for its first part (profiles
+    /// skip markets resolving within 5 minutes), then resolves and the next round is listed.
+    static let quickRoundPrefix = "quick-round-"
+    static let quickRoundLength: Duration = .seconds(8 * 60)
+
+    mutating func listQuickRound(now: Timestamp) {
+        let round = self.marketOrder.compactMap { self.markets[$0] }.filter { $0.slug.hasPrefix(Self.quickRoundPrefix) }.count + 1
+        _ = try? self.listMarket(FakeMarketSpec(
+            slug: "\(Self.quickRoundPrefix)\(round)-will-the-next-block-be-even", tickSize: Price(baseUnits: 10_000),
+            endsAt: now + Self.quickRoundLength,
+            simulatedMidpoints: [Price(baseUnits: 500_000), Price(baseUnits: 500_000)]))
+    }
+
+    /// Resolves every simulated market whose end has passed (the outcome the book favours wins,
+    /// a coin flip on a tie) and lists the next quick round when one ended. Markets created by
+    /// tests (no simulated liquidity) are only ever resolved when told.
+    mutating func resolveEndedSimulatedMarkets(now: Timestamp) {
+        let ended = self.marketOrder.compactMap { self.markets[$0] }
+            .filter { $0.simulatedLiquidity && !$0.resolved && ($0.endsAt.map { $0 <= now } ?? false) }
+        for market in ended {
+            let ranked = market.tokenIDs.map { ($0, self.midpoints[$0] ?? .zero) }
+            let best = ranked.map(\.1).max() ?? .zero
+            let favourites = ranked.filter { $0.1 == best }.map(\.0)
+            guard let winner = favourites.count == 1 ? favourites.first : self.random.pick(favourites) else { continue }
+            try? self.resolve(conditionID: market.conditionID, winningToken: winner)
+            if market.slug.hasPrefix(Self.quickRoundPrefix) { self.listQuickRound(now: now) }
         }
     }
 }

@@ -157,6 +157,7 @@ public actor FakeVenue {
     public func step() {
         let now = self.wallClock.now()
         self.state.expireOrders(now: now)
+        self.state.resolveEndedSimulatedMarkets(now: now)
         self.state.advanceRelayer()
         self.publish(self.state.simulateLeaders(now: now))
     }
