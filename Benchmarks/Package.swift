@@ -15,14 +15,24 @@ let strictSettings: [SwiftSetting] = [
 let package = Package(
     name: "MirrorBenchmarks",
     platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "HTTPBaseline", targets: ["HTTPBaseline"]),
+    ],
     dependencies: [
         .package(name: "mirror", path: ".."),
         // MallocInterposer only: the default RuntimeInterposer trait pulls a package that is not mirrored here.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
+        /// A bare Hummingbird route, the baseline of the wrk run (`http/wrk.sh`).
+        .executableTarget(
+            name: "HTTPBaseline",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: strictSettings
+        ),
         /// The copy pipeline on the real clock over any store, shared by the SQLite and Postgres suites.
         .target(
             name: "CopyBenchSupport",
