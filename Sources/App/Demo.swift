@@ -48,9 +48,12 @@ enum Demo {
         await venue.register(funder: wallet.funderAddress, owner: wallet.signerAddress)
         await venue.fund(wallet: wallet.funderAddress, amount: Self.funding)
         if try await store.profiles(userID: user.id).isEmpty, let leader = leaders.first {
+            // Copies markets up to a minute before they resolve, so the venue's eight-minute quick
+            // rounds are copied and, once resolved, claimed: the demo shows the whole money path.
             try await store.insertProfile(CopyProfile(
                 id: ids.next(), userID: user.id, leaderID: leader.id, walletID: wallet.id,
-                sizing: .fixedUSD(.dollars(5)), createdAt: now, updatedAt: now))
+                sizing: .fixedUSD(.dollars(5)), limits: CopyLimits(minTimeToResolution: .seconds(60)),
+                createdAt: now, updatedAt: now))
         }
         logger.info("demo ready: the demo user copies a simulated leader; sign in as it with POST /auth/dev-sign-in {\"name\":\"demo\"} and see GET /copy-attempts", metadata: [
             "demo.user": "\(user.id)", "demo.wallet": "\(wallet.funderAddress)",
