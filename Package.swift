@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "FakeExchangeAdapter", targets: ["FakeExchangeAdapter"]),
         .library(name: "FakeExchangeTesting", targets: ["FakeExchangeTesting"]),
         .library(name: "PolymarketProtocol", targets: ["PolymarketProtocol"]),
+        .library(name: "PolymarketAdapter", targets: ["PolymarketAdapter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -167,6 +168,34 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        /// `mirror fake-polymarket`: Polymarket's HTTP and WebSocket wire protocol over a FakeVenue,
+        /// verifying what Polymarket verifies, so the real adapter runs end to end without a network.
+        .target(
+            name: "FakePolymarket",
+            dependencies: [
+                "Kernel", "Ethereum", "PolymarketProtocol", "FakeExchangeAdapter",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Adapters/FakePolymarket",
+            swiftSettings: strictSettings
+        ),
+        /// KernelTesting's venue control over the facade's control route, and the harness that points
+        /// the Polymarket adapter at an in-process facade.
+        .target(
+            name: "FakePolymarketTesting",
+            dependencies: [
+                "FakePolymarket", "FakeExchangeAdapter", "FakeExchangeTesting", "PolymarketAdapter", "KernelTesting",
+                "Kernel", "Ethereum", "PolymarketProtocol",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Composition root
         .executableTarget(
             name: "App",
@@ -181,6 +210,7 @@ let package = Package(
                 "RedisAdapter",
                 "PolymarketAdapter",
                 "FakeExchangeAdapter",
+                "FakePolymarket",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -272,12 +302,25 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "FakePolymarketTests",
+            dependencies: [
+                "FakePolymarket", "FakePolymarketTesting", "FakeExchangeAdapter", "FakeExchangeTesting",
+                "PolymarketAdapter", "PolymarketProtocol", "Kernel", "KernelTesting", "InMemoryAdapter", "Ethereum",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "AppTests",
             dependencies: [
                 "App",
                 "Kernel",
                 "KernelTesting",
                 "PolymarketAdapter",
+                "FakePolymarket",
+                "FakePolymarketTesting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
