@@ -17,6 +17,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "HTTPBaseline", targets: ["HTTPBaseline"]),
+        .executable(name: "PolymarketSigningCheck", targets: ["PolymarketSigningCheck"]),
     ],
     dependencies: [
         .package(name: "mirror", path: ".."),
@@ -71,6 +72,34 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/PostgresBenchmarks",
+            swiftSettings: strictSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        /// The real Polymarket adapter preparing and signing one order, against an in-memory venue
+        /// (`polymarket-signing.sh` runs it beside py-clob-client-v2).
+        .target(
+            name: "PolymarketSigningSupport",
+            dependencies: [
+                .product(name: "Kernel", package: "mirror"),
+                .product(name: "PolymarketAdapter", package: "mirror"),
+                .product(name: "PolymarketProtocol", package: "mirror"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        /// Prints the fixed-salt check order's body, for the Python script to compare.
+        .executableTarget(
+            name: "PolymarketSigningCheck",
+            dependencies: ["PolymarketSigningSupport"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "PolymarketSigningBenchmarks",
+            dependencies: [
+                "PolymarketSigningSupport",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/PolymarketSigningBenchmarks",
             swiftSettings: strictSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

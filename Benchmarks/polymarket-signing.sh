@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Order prepare + sign per second: the Swift Polymarket adapter beside Polymarket's official
+# Python client (py-clob-client-v2 1.2.1), same order, same machine, one run:
+#
+#   Benchmarks/polymarket-signing.sh [Python iterations, default 2000]
+#
+# 1. builds and runs PolymarketSigningCheck: the adapter signs a fixed-salt, fixed-time order;
+# 2. python/clob_signing.py installs the client into a temporary venv, signs the same order and
+#    requires the same body bytes (the "check:" line), then times it — as installed (pure-Python
+#    secp256k1 in eth-keys) and again with coincurve (libsecp256k1) added;
+# 3. package-benchmark runs PolymarketSigningBenchmarks;
+# 4. prints the figures and the ratios, with the machine's load before and after.
+# Needs python3 with venv and PyPI access. docs/BENCHMARKS.md records a run.
+set -euo pipefail
+iterations="${1:-2000}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+load() { sed 's/.*load average/load average/' /proc/loadavg 2>/dev/null || uptime; }
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -sr)"
+echo "tree: $(git -C "$here" rev-parse --short HEAD)$(git -C "$here" diff --quiet HEAD -- . ../Sources 2>/dev/null || echo ' + uncommitted changes')"
+echo "start $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+swift build -c release --product PolymarketSigningCheck --package-path "$here" --scratch-path "$here/.build" \
+    >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+"$here/.build/release/PolymarketSigningCheck" >"$work/check.json"
+
+echo "--- py-clob-client-v2, $iterations orders and $iterations signatures per configuration"
+python3 "$here/python/clob_signing.py" "$work/check.json" --iterations "$iterations" --also-coincurve \
+    | tee "$work/python.out"
+echo "python done $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+echo "--- Swift, package-benchmark (up to 10 s or 50,000 samples per benchmark)"
+(cd "$here" && swift package --scratch-path .build benchmark --target PolymarketSigningBenchmarks \
+    --format jmh --path stdout --no-progress) >"$work/swift.out" 2>&1 || { cat "$work/swift.out"; exit 1; }
+grep '^\[{' "$work/swift.out" >"$work/swift.json"
+echo "swift done $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+python3 - "$work/swift.json" "$work/python.out" <<'EOF'
+import json, sys
+
+swift = {}
+for element in json.load(open(sys.argv[1])):
+    name = element["benchmark"].split(".", 3)[-1].replace("_", " ")
+    wall = element["secondaryMetrics"]["Time (wall clock)"]  # microseconds
+    mallocs = element["secondaryMetrics"].get("Malloc (total)", {}).get("scorePercentiles", {}).get("50.0")
+    swift[name[:3]] = (name, wall["scorePercentiles"]["50.0"], wall["score"], element["measurementIterations"], mallocs)
+python = [json.loads(line[len("RESULT "):]) for line in open(sys.argv[2]) if line.startswith("RESULT ")]
+
+rows = []
+for key in sorted(swift):
+    name, p50, mean, samples, mallocs = swift[key]
+    rows.append((f"Swift {name}", p50, mean, samples, f"{mallocs:,.0f} mallocs" if mallocs else ""))
+for result in python:
+    label = f"Python {result['ecc_backend'].replace('ECCBackend', '')}"
+    rows.append((f"{label}: create_order + body", result["order"]["p50_us"], result["order"]["mean_us"], result["iterations"], ""))
+    rows.append((f"{label}: sign one digest", result["sign"]["p50_us"], result["sign"]["mean_us"], result["iterations"], ""))
+
+print(f"\n{'':58} {'p50 µs':>9} {'ops/s p50':>10} {'mean µs':>9} {'ops/s mean':>11} {'samples':>8}")
+for label, p50, mean, samples, note in rows:
+    print(f"{label:58} {p50:9.1f} {1e6 / p50:10,.0f} {mean:9.1f} {1e6 / mean:11,.0f} {samples:8,} {note}")
+
+adapter = swift["(a)"]
+print()
+for result in python:
+    order = result["order"]
+    print(f"ratio Swift (a) / py-clob-client-v2 with {result['ecc_backend']}: "
+          f"{order['p50_us'] / adapter[1]:.1f}x at p50, {order['mean_us'] / adapter[2]:.1f}x on the mean")
+EOF
