@@ -32,11 +32,11 @@ public actor FakeVenue {
         }
     }
 
-    private var state: VenueState
-    private var faults = FaultBoard()
+    var state: VenueState
+    var faults = FaultBoard()
     public nonisolated let wallClock: WallClock
     public nonisolated let configuration: Configuration
-    private nonisolated let hub = LiveFillHub()
+    nonisolated let hub = LiveFillHub()
 
     /// An empty venue: no markets, no wallets, no leaders.
     public init(seed: UInt64, wallClock: WallClock, configuration: Configuration = Configuration()) {
@@ -199,7 +199,7 @@ public actor FakeVenue {
         if case .latency(let duration) = fault { try await self.configuration.sleep(duration) }
     }
 
-    private func takeTransportFault(_ service: FakeService) -> FakeTransportFault? {
+    func takeTransportFault(_ service: FakeService) -> FakeTransportFault? {
         self.faults.transportFault(for: service)
     }
 

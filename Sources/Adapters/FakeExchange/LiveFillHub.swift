@@ -5,7 +5,8 @@ import Synchronization
 /// so a stream returned by `liveFills` sees every fill published after the call returned.
 final class LiveFillHub: Sendable {
     private struct Subscriber: Sendable {
-        var leaders: Set<WalletAddress>
+        /// nil: every wallet's fills (the RTDS firehose).
+        var leaders: Set<WalletAddress>?
         var continuation: AsyncThrowingStream<ObservedFill, any Error>.Continuation
     }
 
@@ -16,7 +17,7 @@ final class LiveFillHub: Sendable {
 
     private let registry = Mutex(Registry())
 
-    func subscribe(to leaders: Set<WalletAddress>) -> AsyncThrowingStream<ObservedFill, any Error> {
+    func subscribe(to leaders: Set<WalletAddress>?) -> AsyncThrowingStream<ObservedFill, any Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(
             of: ObservedFill.self, throwing: (any Error).self, bufferingPolicy: .unbounded)
         let id = self.registry.withLock { registry in
@@ -30,11 +31,16 @@ final class LiveFillHub: Sendable {
         return stream
     }
 
+    /// How many live streams are open.
+    var subscriberCount: Int {
+        self.registry.withLock { $0.subscribers.count }
+    }
+
     /// Delivers `fills` in order to every subscriber watching their leaders.
     func publish(_ fills: [ObservedFill]) {
         let subscribers = self.registry.withLock { Array($0.subscribers.values) }
         for fill in fills {
-            for subscriber in subscribers where subscriber.leaders.contains(fill.fill.leaderAddress) {
+            for subscriber in subscribers where subscriber.leaders?.contains(fill.fill.leaderAddress) ?? true {
                 subscriber.continuation.yield(fill)
             }
         }
