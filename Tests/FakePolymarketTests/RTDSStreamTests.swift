@@ -1,0 +1,182 @@
+import AsyncHTTPClient
+import Ethereum
+import FakeExchangeAdapter
+import FakePolymarket
+import FakePolymarketTesting
+import Foundation
+import Kernel
+import KernelTesting
+import PolymarketAdapter
+import Testing
+
+/// The facade's RTDS socket as the adapter's stream reads it: the activity firehose of every
+/// wallet's fills, the venue's feed faults on it, and the leader feed falling back to the Data
+/// API while it is silent. Nothing waits on the wall clock: a `pong` proves the subscription is
+/// in place, and adapter time moves only when the test moves it.
+@Suite(.timeLimit(.minutes(2))) struct RTDSStreamTests {
+    static let leader = WalletAddress.fixture(0x7_0001)
+    static let other = WalletAddress.fixture(0x7_0002)
+    static let subscribe = #"{"action":"subscribe","subscriptions":[{"topic":"activity","type":"trades"}]}"#
+
+    @Test func activityMessagesCarryEveryWalletsFillsAndTheFeedFaults() async throws {
+        try await FakePolymarketHarness.run { harness in
+            let token = try await harness.rtdsMarket("rtds-raw")
+            let socket = RTDSProbe(url: harness.configuration.rtdsURL, subscribe: Self.subscribe)
+            try await socket.waitForPong()
+
+            try await harness.venue.leaderTrade(Self.other, legs: [try FakeLeg.rtds(token, "12.5", "0.48")])
+            let first = try await socket.nextActivity()
+            #expect(first["topic"] as? String == "activity" && first["type"] as? String == "trades")
+            #expect((first["timestamp"] as? NSNumber)?.int64Value == FakePolymarketHarness.start.epochMilliseconds)
+            let payload = try #require(first["payload"] as? [String: Any])
+            #expect(payload["proxyWallet"] as? String == Self.other.relayerTestAddress.checksummed, "EIP-55, as RTDS spells it")
+            #expect(payload["asset"] as? String == token.decimal && payload["side"] as? String == "BUY")
+            #expect((payload["size"] as? NSNumber)?.stringValue == "12.5" && (payload["price"] as? NSNumber)?.stringValue == "0.48")
+            #expect((payload["timestamp"] as? NSNumber)?.int64Value == FakePolymarketHarness.start.epochMilliseconds / 1_000)
+
+            await harness.venue.inject(.feedDeliversTwice, times: 1)
+            let twice = try await harness.venue.leaderTrade(Self.leader, legs: [try FakeLeg.rtds(token, "3", "0.5")])
+            for _ in 0..<2 { #expect(try await socket.nextPayload()["transactionHash"] as? String == twice[0].transactionHash) }
+
+            await harness.venue.inject(.feedDeliversOutOfOrder, times: 1)
+            _ = try await harness.venue.leaderTrade(Self.leader, legs: [
+                try FakeLeg.rtds(token, "1", "0.5"), try FakeLeg.rtds(token, "2", "0.51"),
+            ])
+            #expect((try await socket.nextPayload()["size"] as? NSNumber)?.stringValue == "2")
+            #expect((try await socket.nextPayload()["size"] as? NSNumber)?.stringValue == "1")
+        }
+    }
+
+    @Test func aSlugFilterKeepsOtherMarketsOff() async throws {
+        try await FakePolymarketHarness.run { harness in
+            let quiet = try await harness.rtdsMarket("rtds-quiet")
+            let watched = try await harness.rtdsMarket("rtds-watched")
+            let filtered = #"{"action":"subscribe","subscriptions":[{"topic":"activity","type":"trades","filters":"{\"market_slug\":\"rtds-watched\"}"}]}"#
+            let socket = RTDSProbe(url: harness.configuration.rtdsURL, subscribe: filtered)
+            try await socket.waitForPong()
+            try await harness.venue.leaderTrade(Self.leader, legs: [try FakeLeg.rtds(quiet, "5", "0.5")])
+            try await harness.venue.leaderTrade(Self.leader, legs: [try FakeLeg.rtds(watched, "6", "0.5")])
+            #expect(try await socket.nextPayload()["slug"] as? String == "rtds-watched")
+        }
+    }
+
+    @Test func theLeaderFeedTakesLiveFillsFromTheStreamAndPollsWhileItIsSilent() async throws {
+        try await FakePolymarketHarness.run { harness in
+            let token = try await harness.rtdsMarket("rtds-feed")
+            let stream = RTDSProbe.Transport()
+            let feed = PolymarketLeaderFeed(
+                configuration: harness.configuration, transport: AsyncHTTPClientTransport(client: .shared),
+                stream: stream, clock: ManualAdapterClock(harness.clock))
+            var fills = feed.liveFills(of: [Self.leader]).makeAsyncIterator()
+            try await stream.waitForPong()
+
+            // Another wallet's trade keeps the stream alive but is not the leader's.
+            try await harness.venue.leaderTrade(Self.other, legs: [try FakeLeg.rtds(token, "9", "0.5")])
+            let a = try await harness.venue.leaderTrade(Self.leader, legs: [try FakeLeg.rtds(token, "10", "0.5")])
+            let first = try #require(try await fills.next())
+            #expect(first.fill.transactionHash == a[0].transactionHash && first.fill.source == .rtds)
+
+            // The stream falls silent: B reaches only the Data API, found once silence is long enough.
+            await harness.venue.inject(.feedSilent, times: nil)
+            harness.clock.advance(by: .seconds(1))
+            let b = try await harness.venue.leaderTrade(Self.leader, legs: [try FakeLeg.rtds(token, "11", "0.5")])
+            harness.clock.advance(by: harness.configuration.leaderFeed.streamSilence)
+            let second = try #require(try await fills.next())
+            #expect(second.fill.transactionHash == b[0].transactionHash && second.fill.source == .dataAPI)
+
+            // Polling goes on, repeating neither A nor B: the next fill out is C.
+            harness.clock.advance(by: .seconds(1))
+            let c = try await harness.venue.leaderTrade(Self.leader, legs: [try FakeLeg.rtds(token, "12", "0.5")])
+            harness.clock.advance(by: harness.configuration.leaderFeed.pollInterval)
+            let third = try #require(try await fills.next())
+            #expect(third.fill.transactionHash == c[0].transactionHash && third.fill.source == .dataAPI)
+
+            // The stream talks again: D comes through it, and the closing poll repeats nothing.
+            await harness.venue.clearFaults()
+            let d = try await harness.venue.leaderTrade(Self.leader, legs: [try FakeLeg.rtds(token, "13", "0.5")])
+            let fourth = try #require(try await fills.next())
+            #expect(fourth.fill.transactionHash == d[0].transactionHash && fourth.fill.source == .rtds)
+            harness.clock.advance(by: harness.configuration.leaderFeed.pollInterval)
+            let e = try await harness.venue.leaderTrade(Self.leader, legs: [try FakeLeg.rtds(token, "14", "0.5")])
+            #expect(try await fills.next()?.fill.transactionHash == e[0].transactionHash)
+            #expect(Set([first, second, third, fourth].map(\.identity)).count == 4)
+        }
+    }
+}
+
+/// A raw RTDS connection through the adapter's own WebSocket transport, pinging often so a
+/// `pong` soon proves the server has read the subscription sent before the ping.
+final class RTDSProbe {
+    private var messages: AsyncThrowingStream<String, any Error>.AsyncIterator
+
+    init(url: String, subscribe: String) {
+        let stream = WebSocketStreamTransport(pingInterval: .milliseconds(20)).messages(url: url, subscribe: subscribe)
+        self.messages = stream.makeAsyncIterator()
+    }
+
+    func next() async throws -> String {
+        guard let text = try await self.messages.next() else { throw VenueError.unavailable("the RTDS socket closed") }
+        return text
+    }
+
+    func waitForPong() async throws {
+        while try await self.next() != "pong" {}
+    }
+
+    /// The next activity message, skipping pongs.
+    func nextActivity() async throws -> [String: Any] {
+        while true {
+            let text = try await self.next()
+            if text != "pong", let json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
+                return json
+            }
+        }
+    }
+
+    func nextPayload() async throws -> [String: Any] {
+        try #require(try await self.nextActivity()["payload"] as? [String: Any])
+    }
+
+    /// The adapter's production stream transport, reporting each `pong` it sees.
+    final class Transport: StreamTransport {
+        private let inner = WebSocketStreamTransport(pingInterval: .milliseconds(20))
+        private let pongs = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+
+        func messages(url: String, subscribe: String) -> AsyncThrowingStream<String, any Error> {
+            let upstream = self.inner.messages(url: url, subscribe: subscribe)
+            let pongs = self.pongs.continuation
+            return AsyncThrowingStream { continuation in
+                let task = Task {
+                    do {
+                        for try await text in upstream {
+                            if text == "pong" { pongs.yield() }
+                            continuation.yield(text)
+                        }
+                        continuation.finish()
+                    } catch {
+                        continuation.finish(throwing: error)
+                    }
+                }
+                continuation.onTermination = { _ in task.cancel() }
+            }
+        }
+
+        func waitForPong() async throws {
+            var iterator = self.pongs.stream.makeAsyncIterator()
+            guard await iterator.next() != nil else { throw CancellationError() }
+        }
+    }
+}
+
+extension FakeLeg {
+    static func rtds(_ token: TokenID, _ size: String, _ price: String) throws -> FakeLeg {
+        FakeLeg(tokenID: token, side: .buy, size: try Shares(decimal: size), price: try Price(decimal: price))
+    }
+}
+
+extension FakePolymarketHarness {
+    /// A binary market; returns its first outcome's token.
+    func rtdsMarket(_ slug: String) async throws -> TokenID {
+        try await self.venue.listMarket(FakeMarketSpec(slug: slug)).tokenIDs[0]
+    }
+}
