@@ -48,7 +48,7 @@ enum Demo {
         await venue.register(funder: wallet.funderAddress, owner: wallet.signerAddress)
         await venue.fund(wallet: wallet.funderAddress, amount: Self.funding)
         if try await store.profiles(userID: user.id).isEmpty, let leader = leaders.first {
-            // Copies markets up to a minute before they resolve, so the venue's eight-minute quick
+            // Copies markets up to a minute before they resolve, so the venue's three-minute quick
             // rounds are copied and, once resolved, claimed: the demo shows the whole money path.
             try await store.insertProfile(CopyProfile(
                 id: ids.next(), userID: user.id, leaderID: leader.id, walletID: wallet.id,

@@ -73,17 +73,39 @@ extension VenueState {
 
 extension VenueState {
     /// The slug prefix of the demo's short markets, which resolve on their own so the local
-    /// demo shows claims: each lives `quickRoundLength`, copyable for its first part (profiles
-    /// skip markets resolving within 5 minutes), then resolves and the next round is listed.
+    /// demo shows the whole money path: each lives `quickRoundLength`; the first simulated leader
+    /// (the one the demo profile follows) buys the round's favourite on its first turn and holds
+    /// it; no one else trades it, so the favourite stays the favourite and wins when the round
+    /// resolves, and the next round is listed. A follower who copied that buy is paid out.
     static let quickRoundPrefix = "quick-round-"
-    static let quickRoundLength: Duration = .seconds(8 * 60)
+    static let quickRoundLength: Duration = .seconds(3 * 60)
+    /// The favourite's and the other outcome's opening midpoints.
+    static let quickRoundMidpoints = [Price(baseUnits: 550_000), Price(baseUnits: 450_000)]
 
     mutating func listQuickRound(now: Timestamp) {
-        let round = self.marketOrder.compactMap { self.markets[$0] }.filter { $0.slug.hasPrefix(Self.quickRoundPrefix) }.count + 1
+        let round = self.marketOrder.compactMap { self.markets[$0] }.filter(\.isQuickRound).count + 1
         _ = try? self.listMarket(FakeMarketSpec(
             slug: "\(Self.quickRoundPrefix)\(round)-will-the-next-block-be-even", tickSize: Price(baseUnits: 10_000),
-            endsAt: now + Self.quickRoundLength,
-            simulatedMidpoints: [Price(baseUnits: 500_000), Price(baseUnits: 500_000)]))
+            endsAt: now + Self.quickRoundLength, simulatedMidpoints: Self.quickRoundMidpoints))
+    }
+
+    /// The leader that opens every quick round: the first of `FakeVenue.simulatedLeaders()`,
+    /// which the local demo's profile follows.
+    var quickRoundOpener: WalletAddress? {
+        self.leaders.filter { $0.value.tradeEvery != nil }.keys.min()
+    }
+
+    /// The opener's buy of the open quick round's favourite, once per round (it never sells it).
+    mutating func quickRoundOpening(for leader: WalletAddress) -> [FakeLeg]? {
+        guard leader == self.quickRoundOpener,
+              let round = self.marketOrder.compactMap({ self.markets[$0] })
+                  .first(where: { $0.isQuickRound && $0.acceptingOrders && !$0.resolved }),
+              round.tokenIDs.allSatisfy({ (self.holdings[leader]?[$0]?.shares ?? .zero) == .zero }),
+              let favourite = round.tokenIDs.max(by: { (self.midpoints[$0] ?? .zero) < (self.midpoints[$1] ?? .zero) })
+        else { return nil }
+        let ask = self.liquidity[favourite]?.asks.first?.price
+            ?? Self.snapped((self.midpoints[favourite] ?? Price(baseUnits: 500_000)) + round.tickSize, tick: round.tick)
+        return [FakeLeg(tokenID: favourite, side: .buy, size: .whole(Int64.random(in: 40...120, using: &self.random)), price: ask)]
     }
 
     /// Resolves every simulated market whose end has passed (the outcome the book favours wins,
@@ -98,7 +120,12 @@ extension VenueState {
             let favourites = ranked.filter { $0.1 == best }.map(\.0)
             guard let winner = favourites.count == 1 ? favourites.first : self.random.pick(favourites) else { continue }
             try? self.resolve(conditionID: market.conditionID, winningToken: winner)
-            if market.slug.hasPrefix(Self.quickRoundPrefix) { self.listQuickRound(now: now) }
+            if market.isQuickRound { self.listQuickRound(now: now) }
         }
     }
+}
+
+extension FakeMarket {
+    /// One of the demo's self-resolving quick rounds.
+    var isQuickRound: Bool { self.slug.hasPrefix(VenueState.quickRoundPrefix) && self.simulatedLiquidity }
 }

@@ -85,8 +85,10 @@ extension VenueState {
     /// What a simulated leader does now: sell part or all of a holding at the bid (sometimes over
     /// two levels), or buy at the ask — sometimes over two levels, sometimes as twin fills.
     private mutating func simulatedLegs(for leader: WalletAddress) -> [FakeLeg] {
+        if let opening = self.quickRoundOpening(for: leader) { return opening }
+        // Quick rounds are the opener's alone (see `quickRoundOpening`), so their favourite wins.
         let open = self.marketOrder.compactMap { self.markets[$0] }
-            .filter { $0.simulatedLiquidity && $0.acceptingOrders && !$0.resolved }
+            .filter { $0.simulatedLiquidity && $0.acceptingOrders && !$0.resolved && !$0.isQuickRound }
         guard !open.isEmpty else { return [] }
         let openTokens = Set(open.flatMap(\.tokenIDs))
         let held = (self.holdings[leader] ?? [:])
