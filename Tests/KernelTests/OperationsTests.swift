@@ -143,6 +143,44 @@ struct OperationsWorld {
         #expect(rows.isEmpty)
     }
 
+    @Test func pauseAllHoldsNewClaimsUntilResumeAll() async throws {
+        let world = try await OperationsWorld.make()
+        let token = try await world.hold(.whole(10), cost: .dollars(4))
+        let before = try await world.control.collateral(of: world.wallet.funderAddress)
+        try await world.control.resolve(conditionID: world.market.conditionID, winningToken: token)
+        _ = try await world.positionSync(clock: VirtualClock()).sweep()
+
+        let pause = AuditEntry(id: "audit-pause", actor: "admin", action: "admin.pause_all", subjectType: "copy_profiles",
+                               subjectID: "*", createdAt: .fixture)
+        #expect(try await world.store.transitionAllProfiles(from: .enabled, to: .paused, at: .fixture, audit: pause) == 1)
+        let held = try await world.autoClaim().run()
+        #expect(held == AutoClaim.Outcome(), "nothing signed, sent or booked under pause-all")
+        #expect(try await world.store.relayerTxs(userID: world.wallet.userID, limit: 10).isEmpty)
+
+        let resume = AuditEntry(id: "audit-resume", actor: "admin", action: "admin.resume_all", subjectType: "copy_profiles",
+                                subjectID: "*", createdAt: .fixture)
+        _ = try await world.store.transitionAllProfiles(from: .paused, to: .enabled, at: .fixture, audit: resume)
+        for _ in 0..<4 {
+            _ = try await world.autoClaim().run()
+            try await world.control.step()
+        }
+        let rows = try await world.store.relayerTxs(userID: world.wallet.userID, limit: 10)
+        #expect(rows.map(\.status) == [.confirmed], "claimed on the first ticks after resume-all")
+        let after = try await world.control.collateral(of: world.wallet.funderAddress)
+        #expect(after - before == .dollars(10))
+    }
+
+    @Test(arguments: [ProfileStatus.userPaused, .exitOnly, .stopped])
+    func aUsersOwnPauseExitOnlyOrStopNeverWithholdsWinnings(status: ProfileStatus) async throws {
+        let world = try await OperationsWorld.make()
+        let token = try await world.hold(.whole(10), cost: .dollars(4))
+        #expect(try await world.store.transitionProfile(world.profile.id, from: .enabled, to: status, at: .fixture))
+        try await world.control.resolve(conditionID: world.market.conditionID, winningToken: token)
+        _ = try await world.positionSync(clock: VirtualClock()).sweep()
+        let outcome = try await world.autoClaim().run()
+        #expect(outcome.claims.map(\.status) == [.submitted])
+    }
+
     @Test func aWorkerKilledMidClaimAndTwoWorkersAtOnceNeverClaimTwice() async throws {
         let world = try await OperationsWorld.make()
         let token = try await world.hold(.whole(10), cost: .dollars(4))

@@ -12,6 +12,12 @@ import Metrics
 ///
 /// Losing holdings pay nothing; their positions are booked flat (the cost realized as a loss)
 /// without a transaction. A winning share pays its `resolvedPrice` (1 USDC on Polymarket's CTF).
+///
+/// The operator's pause-all (`PAUSED`) holds new claims too: while it lasts nothing new is
+/// signed or sent for those profiles, and the first tick after resume-all claims them. A claim
+/// already sent is still polled to its end — the relayer acts on it whatever we do, and
+/// leaving it unobserved would only hide its outcome. A user's own pause, exit-only or stop
+/// never withholds winnings.
 public struct AutoClaim: Sendable {
     let store: any Store
     let feed: any LeaderFeed
@@ -47,18 +53,19 @@ public struct AutoClaim: Sendable {
     public func run() async throws -> Outcome {
         var outcome = Outcome()
         var groups: [ClaimKey: [Position]] = [:]
-        var wallets: [ProfileID: WalletID] = [:]
+        var profiles: [ProfileID: CopyProfile] = [:]
         for position in try await self.store.redeemablePositions(limit: self.batchSize) {
-            if wallets[position.profileID] == nil {
+            if profiles[position.profileID] == nil {
                 guard let profile = try await self.store.profile(id: position.profileID) else { continue }
-                wallets[position.profileID] = profile.walletID
+                profiles[position.profileID] = profile
             }
-            guard let walletID = wallets[position.profileID] else { continue }
-            groups[ClaimKey(walletID: walletID, conditionID: position.conditionID), default: []].append(position)
+            guard let profile = profiles[position.profileID] else { continue }
+            groups[ClaimKey(walletID: profile.walletID, conditionID: position.conditionID), default: []].append(position)
         }
         for (key, positions) in groups.sorted(by: { ($0.key.walletID.rawValue, $0.key.conditionID) < ($1.key.walletID.rawValue, $1.key.conditionID) }) {
+            let paused = positions.contains { profiles[$0.profileID]?.status == .paused }
             do {
-                try await self.claim(key, positions: positions, into: &outcome)
+                try await self.claim(key, positions: positions, startingNew: !paused, into: &outcome)
             } catch {
                 Counter(label: "mirror.autoclaim.failures").increment()
                 self.logger.warning("claim step failed; the next tick resumes it", metadata: [
@@ -75,9 +82,12 @@ public struct AutoClaim: Sendable {
         let conditionID: String
     }
 
-    private func claim(_ key: ClaimKey, positions: [Position], into outcome: inout Outcome) async throws {
+    /// - Parameter startingNew: false under the operator's pause: a claim already stored is moved
+    ///   on only if it was sent; nothing is signed, sent or booked otherwise.
+    private func claim(_ key: ClaimKey, positions: [Position], startingNew: Bool, into outcome: inout Outcome) async throws {
         let idempotencyKey = RelayerTxDriver.redeemKey(walletID: key.walletID, conditionID: key.conditionID)
         var tx = try await self.store.relayerTx(idempotencyKey: idempotencyKey)
+        if !startingNew && (tx.map { $0.status == .pending } ?? true) { return }
         if tx == nil {
             guard let wallet = try await self.store.wallet(id: key.walletID) else { return }
             let held = try await self.feed.positions(of: wallet.funderAddress)
