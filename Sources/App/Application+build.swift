@@ -104,6 +104,7 @@ func buildRouter(
             wallClock: wallClock, ids: backends.ids),
         authentication: authentication)
     router.addWithdrawalRoutes(backends.withdrawals(wallClock: wallClock), authentication: authentication)
+    router.addClaimRoutes(store: backends.store, authentication: authentication)
     router.addAdminRoutes(backends.adminDependencies(wallClock: wallClock, logger: logger), token: configuration.adminToken)
     return router
 }

@@ -178,6 +178,38 @@ import Testing
         }
     }
 
+    @Test func claimsListsTheUsersOwnRedemptionsAndNothingElse() async throws {
+        let world = try await Self.world()
+        let alice = try await APIWorld.token("dynamic|alice-claims")
+        try await world.run { client in
+            let wallet = try decode(WalletView.self, try await client.call(.get, "/wallet", token: alice).body)
+            let stored = try #require(try await world.backends.store.wallet(id: WalletID(wallet.id)))
+            let condition = "0x" + String(repeating: "ab", count: 32)
+            let claim = RelayerTx.fixture(960, userID: stored.userID, walletID: stored.id, kind: .redeem,
+                                          idempotencyKey: RelayerTxDriver.redeemKey(walletID: stored.id, conditionID: condition),
+                                          status: .confirmed, transactionHash: "0xfeed", amount: .dollars(8), destination: nil)
+            try await world.backends.store.insertRelayerTx(claim)
+            try await world.backends.store.insertRelayerTx(RelayerTx.fixture(
+                961, userID: stored.userID, walletID: stored.id, kind: .withdraw, idempotencyKey: "withdraw:not-a-claim"))
+            let other = User.fixture(961)
+            try await world.backends.store.insertUser(other)
+            let otherWallet = TradingWallet.fixture(961, userID: other.id)
+            try await world.backends.store.insertWallet(otherWallet)
+            try await world.backends.store.insertRelayerTx(RelayerTx.fixture(
+                962, userID: other.id, walletID: otherWallet.id, kind: .redeem,
+                idempotencyKey: RelayerTxDriver.redeemKey(walletID: otherWallet.id, conditionID: condition)))
+
+            let answer = try await client.call(.get, "/claims", token: alice)
+            #expect(answer.status == 200)
+            let claims = try decode(ClaimList.self, answer.body).claims
+            #expect(claims.map(\.id) == [claim.id.rawValue], "alice's redemption only: no withdrawal, no one else's claim")
+            #expect(claims.first?.conditionId == condition)
+            #expect(claims.first?.amount == "8")
+            #expect(claims.first?.status == "CONFIRMED")
+            #expect(try await client.call(.get, "/claims", token: nil).status == 401)
+        }
+    }
+
     @Test func systemStatusMarksAWorkerWhosePingIsOlderThanTwoMinutesDown() async throws {
         let world = try await Self.world()
         let now = WallClock.system.now()

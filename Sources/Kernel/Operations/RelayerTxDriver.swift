@@ -113,6 +113,13 @@ extension RelayerTxDriver {
         "redeem:\(walletID.rawValue):\(conditionID)"
     }
 
+    /// The market a ``redeemKey(walletID:conditionID:)`` names; nil for any other key.
+    public static func conditionID(ofRedeemKey key: String) -> String? {
+        let parts = key.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "redeem", !parts[2].isEmpty else { return nil }
+        return String(parts[2])
+    }
+
     /// What a stored row does, rebuilt for re-signing after an operator's retry: a withdrawal
     /// from its amount and destination, a redemption from the wallet's current holdings in the
     /// market its key names (a FAILED redemption moved nothing, so they are still there).
