@@ -69,20 +69,26 @@ extension VenueState {
         else { return reject("INVALID_ORDER_ERROR", "invalid amounts: both must be positive") }
         let shares = Shares(baseUnits: sharesBase)
 
-        // The price the amounts imply must lie on the market's tick.
-        guard let (priceDecimal, exact) = try? ExactDecimal(collateralUnits).divided(
-                by: ExactDecimal(shareUnits), places: tick.priceDecimals, rounding: .down),
-              exact, tick.isValidPrice(priceDecimal), let price = Price(exact: priceDecimal)
-        else {
+        // The price the amounts imply must lie on the market's tick, with limit amounts (shares
+        // to 2 decimals, collateral to the tick's amount decimals) — or, for FOK/FAK, be exactly
+        // the SDKs' market amounts (spec §5.4) for a worst price on the tick, whose implied price
+        // sits a hair inside that worst price.
+        let limit = try? ExactDecimal(collateralUnits).divided(
+            by: ExactDecimal(shareUnits), places: tick.priceDecimals, rounding: .down)
+        let limitPrice = limit.flatMap { $0.isExact && tick.isValidPrice($0.quotient) ? Price(exact: $0.quotient) : nil }
+        let marketPrice = incoming.type == .fok || incoming.type == .fak ? Self.marketWorstPrice(of: incoming, tick: tick) : nil
+        guard let price = limitPrice ?? marketPrice else {
             return reject("INVALID_ORDER_MIN_TICK_SIZE",
                           "the order's price breaks the market's tick size \(tick) (price must be a multiple in [tick, 1 - tick])")
         }
-        guard shareUnits % UInt64(tick.sizeStep) == 0 else {
-            return reject("INVALID_ORDER_ERROR", "invalid amounts: the size supports at most 2 decimals")
-        }
-        guard collateralUnits % UInt64(tick.amountStep) == 0 else {
-            return reject("INVALID_ORDER_ERROR",
-                          "invalid amounts: the amount supports at most \(tick.amountDecimals) decimals at tick \(tick)")
+        if marketPrice == nil || limitPrice != nil {
+            guard shareUnits % UInt64(tick.sizeStep) == 0 else {
+                return reject("INVALID_ORDER_ERROR", "invalid amounts: the size supports at most 2 decimals")
+            }
+            guard collateralUnits % UInt64(tick.amountStep) == 0 else {
+                return reject("INVALID_ORDER_ERROR",
+                              "invalid amounts: the amount supports at most \(tick.amountDecimals) decimals at tick \(tick)")
+            }
         }
         guard shares >= market.minOrderSize else {
             return reject("INVALID_ORDER_MIN_SIZE", "size \(shares) is below the market's minimum of \(market.minOrderSize)")
@@ -170,6 +176,26 @@ extension VenueState {
             self.restock(market.conditionID)
         }
         return record.snapshot
+    }
+
+    /// The on-tick worst price whose market amounts (spec §5.4) are exactly the order's, if any:
+    /// the tick prices either side of the price the amounts imply.
+    static func marketWorstPrice(of incoming: IncomingOrder, tick: TickSize) -> Price? {
+        let makerUnits = incoming.makerAmount
+        guard incoming.takerAmount > 0,
+              let implied = try? ExactDecimal(incoming.side == .buy ? makerUnits : incoming.takerAmount).divided(
+                  by: ExactDecimal(incoming.side == .buy ? incoming.takerAmount : makerUnits),
+                  places: tick.priceDecimals, rounding: .down).quotient,
+              let maker = try? ExactDecimal(makerUnits).divided(by: ExactDecimal(1_000_000), places: 6, rounding: .down).quotient
+        else { return nil }
+        let candidates = [implied, try? implied.adding(tick.value)].compactMap { $0 }
+        for candidate in candidates where tick.isValidPrice(candidate) {
+            guard let amounts = try? OrderAmounts.market(side: incoming.side.clob, worstPrice: candidate, amount: maker, tick: tick),
+                  amounts.makerAmount == makerUnits, amounts.takerAmount == incoming.takerAmount
+            else { continue }
+            return Price(exact: candidate)
+        }
+        return nil
     }
 
     /// What a taker order on `side` at `limit` would match, best price first, resting orders
