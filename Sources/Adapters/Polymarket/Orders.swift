@@ -19,7 +19,8 @@ extension PolymarketExchange {
                 "order_id": "\(orderID)", "venue_order_id": "\(returned)",
             ])
         }
-        snapshot.fee = await self.estimatedFee(snapshot, tokenID: Self.tokenID(inPayload: payload))
+        let tradeIDs = reply.json?["tradeIDs"]?.array?.compactMap(\.text) ?? []
+        await self.settleAmounts(&snapshot, tradeIDs: tradeIDs, account: account, tokenID: Self.tokenID(inPayload: payload))
         var balanceRefused = false
         if case .rejected(let code, _) = snapshot.state { balanceRefused = code == "INVALID_ORDER_NOT_ENOUGH_BALANCE" }
         if snapshot.filledShares.baseUnits > 0 || balanceRefused {
@@ -42,7 +43,8 @@ extension PolymarketExchange {
         let json = try VenueHTTP.requireJSON(reply, endpoint: endpoint, now: self.http.clock.now())
         var snapshot = try OrderReplies.openOrder(json, orderID: id)
         let tokenID = json["asset_id"]?.nonEmptyText.flatMap { try? TokenID($0) }
-        snapshot.fee = await self.estimatedFee(snapshot, tokenID: tokenID)
+        let tradeIDs = json["associate_trades"]?.array?.compactMap(\.text) ?? []
+        await self.settleAmounts(&snapshot, tradeIDs: tradeIDs, account: account, tokenID: tokenID)
         return snapshot
     }
 
@@ -59,6 +61,20 @@ extension PolymarketExchange {
             snapshot.state = snapshot.filledShares.baseUnits > 0 ? .partiallyFilled : .canceled
         }
         return snapshot
+    }
+
+    /// The notional and fee of what filled, exact from the order's trades when they account for
+    /// every share filled; otherwise the notional as given and the fee estimated.
+    func settleAmounts(_ snapshot: inout OrderSnapshot, tradeIDs: [String], account: TradingAccount,
+                       tokenID: TokenID?) async {
+        if snapshot.filledShares.baseUnits > 0,
+           let totals = await self.fillTotals(of: snapshot.orderID, tradeIDs: tradeIDs, account: account, tokenID: tokenID),
+           totals.shares == snapshot.filledShares {
+            snapshot.filledNotional = totals.notional
+            snapshot.fee = totals.fee
+        } else {
+            snapshot.fee = await self.estimatedFee(snapshot, tokenID: tokenID)
+        }
     }
 
     /// The taker fee of what filled, at the average price, by the market's schedule (the venue's
