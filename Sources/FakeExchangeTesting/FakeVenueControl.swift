@@ -79,7 +79,8 @@ extension VenueMarket {
 }
 
 extension FakeFault {
-    init(_ fault: VenueFault) {
+    /// The fake venue's fault for KernelTesting's.
+    public init(_ fault: VenueFault) {
         switch fault {
         case .exchange(let transport): self = .transport(.exchange, FakeTransportFault(transport))
         case .relayer(let transport): self = .transport(.relayer, FakeTransportFault(transport))
