@@ -15,7 +15,7 @@ struct MirrorCommand: AsyncParsableCommand {
             Configuration comes from environment variables and a .env file in the working \
             directory (the environment wins); .env.example lists every variable.
             """,
-        subcommands: [Serve.self, API.self, Workers.self, Database.self, Keys.self]
+        subcommands: [Serve.self, API.self, Workers.self, Database.self, Keys.self, FakePolymarketCommand.self]
     )
 }
 
