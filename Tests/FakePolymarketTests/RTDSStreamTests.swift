@@ -63,12 +63,16 @@ import Testing
     @Test func theLeaderFeedTakesLiveFillsFromTheStreamAndPollsWhileItIsSilent() async throws {
         try await FakePolymarketHarness.run { harness in
             let token = try await harness.rtdsMarket("rtds-feed")
-            let stream = RTDSProbe.Transport()
+            // Pings often, so the first pong (after which the adapter polls once) comes soon.
+            let stream = WebSocketStreamTransport(pingInterval: .milliseconds(20))
             let feed = PolymarketLeaderFeed(
                 configuration: harness.configuration, transport: AsyncHTTPClientTransport(client: .shared),
                 stream: stream, clock: ManualAdapterClock(harness.clock))
+            // Made before the stream subscribed: the poll after the first pong closes that gap.
+            let early = try await harness.venue.leaderTrade(Self.leader, legs: [try FakeLeg.rtds(token, "8", "0.5")])
             var fills = feed.liveFills(of: [Self.leader]).makeAsyncIterator()
-            try await stream.waitForPong()
+            let gap = try #require(try await fills.next())
+            #expect(gap.fill.transactionHash == early[0].transactionHash && gap.fill.source == .dataAPI)
 
             // Another wallet's trade keeps the stream alive but is not the leader's.
             try await harness.venue.leaderTrade(Self.other, legs: [try FakeLeg.rtds(token, "9", "0.5")])
@@ -99,7 +103,7 @@ import Testing
             harness.clock.advance(by: harness.configuration.leaderFeed.pollInterval)
             let e = try await harness.venue.leaderTrade(Self.leader, legs: [try FakeLeg.rtds(token, "14", "0.5")])
             #expect(try await fills.next()?.fill.transactionHash == e[0].transactionHash)
-            #expect(Set([first, second, third, fourth].map(\.identity)).count == 4)
+            #expect(Set([gap, first, second, third, fourth].map(\.identity)).count == 5)
         }
     }
 }
@@ -137,35 +141,6 @@ final class RTDSProbe {
         try #require(try await self.nextActivity()["payload"] as? [String: Any])
     }
 
-    /// The adapter's production stream transport, reporting each `pong` it sees.
-    final class Transport: StreamTransport {
-        private let inner = WebSocketStreamTransport(pingInterval: .milliseconds(20))
-        private let pongs = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-
-        func messages(url: String, subscribe: String) -> AsyncThrowingStream<String, any Error> {
-            let upstream = self.inner.messages(url: url, subscribe: subscribe)
-            let pongs = self.pongs.continuation
-            return AsyncThrowingStream { continuation in
-                let task = Task {
-                    do {
-                        for try await text in upstream {
-                            if text == "pong" { pongs.yield() }
-                            continuation.yield(text)
-                        }
-                        continuation.finish()
-                    } catch {
-                        continuation.finish(throwing: error)
-                    }
-                }
-                continuation.onTermination = { _ in task.cancel() }
-            }
-        }
-
-        func waitForPong() async throws {
-            var iterator = self.pongs.stream.makeAsyncIterator()
-            guard await iterator.next() != nil else { throw CancellationError() }
-        }
-    }
 }
 
 extension FakeLeg {

@@ -58,11 +58,15 @@ enum RTDSActivity {
     enum Message {
         /// An activity message: proof the stream is alive, and a fill if it is a watched leader's.
         case activity(FillRow?)
-        /// Anything else (a pong, an acknowledgement): says nothing about the feed's health.
+        /// The answer to our keep-alive `ping`: the server has read everything sent before it,
+        /// the subscription included. Says nothing about the feed's health.
+        case pong
+        /// Anything else (an acknowledgement): says nothing about the feed's health.
         case other
     }
 
     static func read(_ text: String, leaders: Set<WalletAddress>) -> Message {
+        if text.trimmingCharacters(in: " \n\r\t").lowercased() == "pong" { return .pong }
         guard let json = JSONValue.parse(text), json["topic"]?.text == "activity", let payload = json["payload"],
               case .object = payload
         else { return .other }
@@ -154,10 +158,12 @@ actor LiveFeedSession {
         }
     }
 
-    private func poll(into continuation: AsyncThrowingStream<ObservedFill, any Error>.Continuation) async {
+    /// Fills since `covered` (by default the last poll or the stream's last message, whichever
+    /// is later), reaching back `pollOverlap` further.
+    private func poll(coveredUntil covered: Timestamp? = nil,
+                      into continuation: AsyncThrowingStream<ObservedFill, any Error>.Continuation) async {
         let started = self.clock.now()
-        // Fills up to the last poll, or up to the stream's last message, are already covered.
-        let covered = max(self.lastPollAt ?? self.started, self.lastMessageAt ?? self.started)
+        let covered = covered ?? self.coveredUntil
         let since = min(covered, started) - self.settings.pollOverlap
         for leader in self.leaders.sorted() {
             do {
@@ -188,11 +194,24 @@ actor LiveFeedSession {
         }
     }
 
-    /// One connection, until it ends, fails or is dropped for silence.
+    /// Fills up to the last poll, or up to the stream's last message, are already covered.
+    private var coveredUntil: Timestamp {
+        max(self.lastPollAt ?? self.started, self.lastMessageAt ?? self.started)
+    }
+
+    /// One connection, until it ends, fails or is dropped for silence. Fills made while it
+    /// connected and subscribed reach no stream — and a talking firehose is never polled — so
+    /// once its first pong proves the subscription live, one poll covers that gap.
     private func consume(_ stream: any StreamTransport,
                          into continuation: AsyncThrowingStream<ObservedFill, any Error>.Continuation) async {
+        let gapStart = self.coveredUntil
+        var subscribed = false
         do {
             for try await text in stream.messages(url: self.url, subscribe: RTDSActivity.subscribe) {
+                if !subscribed, case .pong = RTDSActivity.read(text, leaders: self.leaders) {
+                    subscribed = true
+                    await self.poll(coveredUntil: gapStart, into: continuation)
+                }
                 self.receive(text, into: continuation)
             }
             self.logger.info("rtds stream ended; reconnecting")
