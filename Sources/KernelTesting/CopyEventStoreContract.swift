@@ -224,6 +224,20 @@ extension StoreContract where Port == CopyEventStorePort {
             #expect(unknownIdentity == nil)
             #expect(unknownAttempt == nil)
         },
+        .init("leaderEvents(ids:) reads the known events among the ids in one call") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let ids = SequentialIDs(prefix: "attempt")
+            let first = LeaderEvent.fixture(1, leader: leader, occurredAt: .fixture + .seconds(1), leaderPositionBefore: .zero)
+            let second = LeaderEvent.fixture(2, leader: leader, occurredAt: .fixture + .seconds(2),
+                                             leaderPositionBefore: Shares(baseUnits: 25_500_000))
+            let third = LeaderEvent.fixture(3, leader: leader, occurredAt: .fixture + .seconds(3),
+                                            leaderPositionBefore: Shares(baseUnits: 51_000_000))
+            for event in [first, second, third] { _ = try await Seed.record(event, in: store, ids: ids) }
+            let found = try await store.leaderEvents(ids: [first.id, third.id, LeaderEventID("event-9999")])
+            #expect(found == [first.id: first, third.id: third])
+            let none = try await store.leaderEvents(ids: [])
+            #expect(none.isEmpty)
+        },
         .init("leaderEvents(leaderID:limit:) is newest first by occurredAt, then id, one leader only") { store async throws in
             let leader = try await Seed.leader(1, in: store)
             let other = try await Seed.leader(2, in: store)

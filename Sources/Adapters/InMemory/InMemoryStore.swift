@@ -283,6 +283,10 @@ extension InMemoryStore {
         self.eventIDsByIdentity[identity].flatMap { self.eventsByID[$0] }
     }
 
+    public func leaderEvents(ids: Set<LeaderEventID>) -> [LeaderEventID: LeaderEvent] {
+        self.eventsByID.filter { ids.contains($0.key) }
+    }
+
     public func leaderEvents(leaderID: LeaderID, limit: Int) -> [LeaderEvent] {
         let events = self.eventsByID.values.filter { $0.leaderID == leaderID }
         return limited(oldestFirst(events, createdAt: \.fill.occurredAt, id: \.id.rawValue).reversed(), limit)

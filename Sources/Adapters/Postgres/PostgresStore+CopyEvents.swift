@@ -112,6 +112,17 @@ extension PostgresStore: CopyEventStore {
         }
     }
 
+    public func leaderEvents(ids: Set<LeaderEventID>) async throws -> [LeaderEventID: LeaderEvent] {
+        guard !ids.isEmpty else { return [:] }
+        let values = ids.map(\.rawValue)
+        let events = try await self.read { db in
+            try await db.fetch(
+                "SELECT \(unescaped: Self.leaderEventColumns) FROM leader_events WHERE id = ANY(\(values))",
+                table: "leader_events", logger: self.logger, LeaderEvent.init(row:))
+        }
+        return Dictionary(events.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     public func leaderEvents(leaderID: LeaderID, limit: Int) async throws -> [LeaderEvent] {
         try await self.read { db in
             try await db.fetch(

@@ -106,6 +106,16 @@ extension SQLiteStore: CopyEventStore {
         }
     }
 
+    public func leaderEvents(ids: Set<LeaderEventID>) async throws -> [LeaderEventID: LeaderEvent] {
+        guard !ids.isEmpty else { return [:] }
+        let values = ids.map(\.rawValue)
+        let events = try await self.read { db in
+            try db.fetch("SELECT * FROM leader_events WHERE id IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))",
+                         StatementArguments(values), table: "leader_events", LeaderEvent.init(row:))
+        }
+        return Dictionary(events.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     public func leaderEvents(leaderID: LeaderID, limit: Int) async throws -> [LeaderEvent] {
         try await self.read { db in
             try db.fetch(

@@ -273,24 +273,9 @@ extension APIDependencies {
             query.after = decoded
         }
         let attempts = try await self.store.attempts(userID: user.id, matching: query, limit: limit)
-        var items: [AttemptView] = []
-        var events: [LeaderEventID: LeaderEvent] = [:]
-        for attempt in attempts {
-            var event: LeaderEvent?
-            if let eventID = attempt.leaderEventID {
-                event = try await events[eventID].asyncOr { try await self.store.leaderEvent(id: eventID) }
-                events[eventID] = event
-            }
-            items.append(AttemptView(attempt, event: event))
-        }
+        let events = try await self.store.leaderEvents(ids: Set(attempts.compactMap(\.leaderEventID)))
+        let items = attempts.map { AttemptView($0, event: $0.leaderEventID.flatMap { events[$0] }) }
         return AttemptPage(items: items, nextCursor: attempts.count == limit ? attempts.last.map { AttemptCursor($0).token } : nil)
-    }
-}
-
-extension Optional {
-    func asyncOr(_ make: () async throws -> Wrapped?) async rethrows -> Wrapped? {
-        if let self { return self }
-        return try await make()
     }
 }
 

@@ -140,6 +140,9 @@ public protocol CopyEventStore: Sendable {
     func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID) async throws -> RecordOutcome
     func leaderEvent(id: LeaderEventID) async throws -> LeaderEvent?
     func leaderEvent(identity: String) async throws -> LeaderEvent?
+    /// The events among `ids` that exist, in one read (a page of attempts shows its events
+    /// without a read per attempt).
+    func leaderEvents(ids: Set<LeaderEventID>) async throws -> [LeaderEventID: LeaderEvent]
     /// Newest first (by `fill.occurredAt`, then id).
     func leaderEvents(leaderID: LeaderID, limit: Int) async throws -> [LeaderEvent]
 
