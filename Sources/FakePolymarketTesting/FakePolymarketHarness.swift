@@ -8,6 +8,7 @@ public import KernelTesting
 import Logging
 public import PolymarketAdapter
 public import PolymarketProtocol
+import ServiceLifecycle
 import Synchronization
 
 /// The real Polymarket adapter pointed at an in-process facade: a ``FakeVenue`` on a manual
@@ -168,25 +169,28 @@ public final class IssuedCredentials: CLOBCredentialProvider {
 /// A facade serving on a free port of 127.0.0.1 until ``stop()``.
 public struct RunningFakePolymarket: Sendable {
     public let baseURL: String
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
     /// Starts `server` and returns once it listens.
     public static func start(_ server: FakePolymarketServer, host: String = "127.0.0.1") async throws -> RunningFakePolymarket {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let application = server.application(host: host, port: 0) { port in continuation.yield(port) }
-        let task = Task { try await application.run() }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [application], logger: Logger(label: "fake-polymarket")))
+        let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
             task.cancel()
             throw VenueError.unavailable("the fake Polymarket server did not start")
         }
         continuation.finish()
-        return RunningFakePolymarket(baseURL: "http://\(host):\(port)", task: task)
+        return RunningFakePolymarket(baseURL: "http://\(host):\(port)", group: group, task: task)
     }
 
-    /// Stops serving and waits for the server to close.
+    /// Shuts the server down gracefully and waits for it to close.
     public func stop() async {
-        self.task.cancel()
+        await self.group.triggerGracefulShutdown()
         _ = try? await self.task.value
     }
 }
