@@ -21,12 +21,15 @@ public struct FakePolymarketServer: Sendable {
         public var unansweredHold: Duration
         /// Seeds the API keys issued, so one server derives the same key for an address every time.
         public var keySeed: String
+        /// Which builder and relayer API keys the relayer accepts (Polymarket issues them elsewhere).
+        public var relayer: FakeRelayerSettings
 
         public init(timestampWindow: Duration = .seconds(30), unansweredHold: Duration = .seconds(30),
-                    keySeed: String = "fake-polymarket") {
+                    keySeed: String = "fake-polymarket", relayer: FakeRelayerSettings = .testDefaults) {
             self.timestampWindow = timestampWindow
             self.unansweredHold = unansweredHold
             self.keySeed = keySeed
+            self.relayer = relayer
         }
     }
 
@@ -51,7 +54,7 @@ public struct FakePolymarketServer: Sendable {
             .register(on: self.group("clob", on: router, faults: .exchange))
         GammaRoutes(venue: self.venue).register(on: self.group("gamma", on: router, faults: .exchange))
         DataAPIRoutes(venue: self.venue).register(on: self.group("data-api", on: router, faults: .feed))
-        RelayerRoutes(venue: self.venue).register(on: self.group("relayer", on: router, faults: .relayer))
+        RelayerRoutes(venue: self.venue, settings: self.configuration.relayer).register(on: self.group("relayer", on: router, faults: .relayer))
         RTDSRoutes(venue: self.venue).register(on: router.group("rtds"))
         ControlRoutes(venue: self.venue).register(on: router.group("control"))
         return router
