@@ -124,16 +124,22 @@ public struct FakeVenueFixture: Sendable {
             openAccount: { key, type in try await Self.openAccount(key: key, type: type, on: venue) })
     }
 
-    /// The account of `key`'s wallet of `type`, its funder derived as Polymarket derives it.
-    public static func openAccount(key: PrivateKey, type: WalletType, on venue: FakeVenue) async throws -> TradingAccount {
-        let eoa = key.address
+    /// The funder of `eoa`'s wallet of `type` as Polymarket derives it (a new deposit wallet is a
+    /// beacon clone, spec §4.1).
+    public static func funder(of eoa: Address, type: WalletType) -> Address {
         let derivation = WalletDerivation.polygon
-        let funder = switch type {
+        return switch type {
         case .eoa: eoa
         case .proxy: derivation.proxyWallet(owner: eoa)
         case .safe: derivation.safe(owner: eoa)
         case .depositWallet: derivation.depositWallet(owner: eoa, shape: .beacon)
         }
+    }
+
+    /// The account of `key`'s wallet of `type`, its funder derived as Polymarket derives it.
+    public static func openAccount(key: PrivateKey, type: WalletType, on venue: FakeVenue) async throws -> TradingAccount {
+        let eoa = key.address
+        let funder = Self.funder(of: eoa, type: type)
         let signer = try WalletAddress(eoa.lowercased)
         let funderAddress = try WalletAddress(funder.lowercased)
         await venue.register(funder: funderAddress, owner: signer)

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 public import Ethereum
 public import FakeExchangeAdapter
 public import FakePolymarket
+import FakeExchangeTesting
 import Hummingbird
 public import Kernel
 public import KernelTesting
@@ -99,13 +100,7 @@ public struct FakePolymarketHarness: Sendable {
     public static func openAccount(key: PrivateKey, type: WalletType, exchange: PolymarketExchange,
                                    credentials: IssuedCredentials, at now: Timestamp) async throws -> TradingAccount {
         let eoa = key.address
-        let derivation = WalletDerivation.polygon
-        let funder = switch type {
-        case .eoa: eoa
-        case .proxy: derivation.proxyWallet(owner: eoa)
-        case .safe: derivation.safe(owner: eoa)
-        case .depositWallet: derivation.depositWallet(owner: eoa, shape: .beacon)
-        }
+        let funder = FakeVenueFixture.funder(of: eoa, type: type)
         let signer = try WalletAddress(eoa.lowercased)
         let funderAddress = try WalletAddress(funder.lowercased)
         let vault = TestKeyVault()

@@ -51,10 +51,7 @@ import Testing
             let store: any Store = InMemoryStore()
             let flow = Flow(store: store, venue: harness.venueHarness)
             let (market, token) = try await Self.market(harness, slug: "lost-response")
-            let leader = Leader(id: "leader-1", address: try WalletAddress(PrivateKey.testKey(901).address.lowercased),
-                                createdAt: harness.clock.now())
-            try await store.insertLeader(leader)
-            let account = try await Self.follower(flow, leader: leader, funds: .dollars(100))
+            let (leader, account) = try await Self.follower(flow, leaderKey: 901)
             _ = try await harness.control.leaderTrade(LeaderTrade(leader: leader.address, legs: [
                 .init(tokenID: token, side: .buy, size: .whole(100), price: Price(baseUnits: 500_000)),
             ]))
@@ -86,10 +83,7 @@ import Testing
             let store: any Store = InMemoryStore()
             let flow = Flow(store: store, venue: harness.venueHarness)
             let (_, token) = try await Self.market(harness, slug: "data-api-copy")
-            let leader = Leader(id: "leader-1", address: try WalletAddress(PrivateKey.testKey(902).address.lowercased),
-                                createdAt: harness.clock.now())
-            try await store.insertLeader(leader)
-            let account = try await Self.follower(flow, leader: leader, funds: .dollars(100))
+            let (leader, account) = try await Self.follower(flow, leaderKey: 902)
             let made = try await harness.control.leaderTrade(LeaderTrade(leader: leader.address, legs: [
                 .init(tokenID: token, side: .buy, size: .whole(100), price: Price(baseUnits: 500_000)),
             ]))
@@ -113,9 +107,14 @@ import Testing
         }
     }
 
-    /// A follower of `leader` with a deposit wallet, a ready CLOB key and `funds`, copying $10 fixed.
-    static func follower(_ flow: Flow, leader: Leader, funds: Collateral) async throws -> TradingAccount {
+    /// A leader (test key `leaderKey`) and its follower: a deposit wallet with a ready CLOB key
+    /// and $100, copying $10 fixed.
+    static func follower(_ flow: Flow, leaderKey: Int) async throws -> (Leader, TradingAccount) {
         let now = flow.venue.clock.now()
+        let leader = Leader(id: "leader-1", address: try WalletAddress(PrivateKey.testKey(leaderKey).address.lowercased),
+                            createdAt: now)
+        try await flow.store.insertLeader(leader)
+        let funds = Collateral.dollars(100)
         let key = PrivateKey.testKey(101)
         let account = try await flow.venue.account(for: key, type: .depositWallet)
         try await flow.venue.control.fund(wallet: account.funderAddress, amount: funds)
@@ -127,7 +126,7 @@ import Testing
         try await flow.store.insertProfile(CopyProfile(
             id: "profile-1", userID: "user-1", leaderID: leader.id, walletID: "wallet-1", status: .enabled, mode: .live,
             sizing: .fixedUSD(.dollars(10)), limits: CopyLimits(), createdAt: now, updatedAt: now))
-        return account
+        return (leader, account)
     }
 }
 
