@@ -170,6 +170,12 @@ final class ScriptedStream: StreamTransport {
     }
 
     private let state = Mutex(State())
+    /// Whether each connection's first message is the `pong` to the transport's first ping.
+    private let answersPingAtOnce: Bool
+
+    init(answersPingAtOnce: Bool = true) {
+        self.answersPingAtOnce = answersPingAtOnce
+    }
 
     var connections: Int { self.state.withLock { $0.connections } }
     var subscriptions: [String] { self.state.withLock { $0.subscriptions } }
@@ -178,6 +184,8 @@ final class ScriptedStream: StreamTransport {
         self.state.withLock {
             $0.connections += 1
             $0.subscriptions.append(subscribe)
+            // The production transport pings as soon as it has subscribed; RTDS answers first.
+            if self.answersPingAtOnce { $0.queue.insert("pong", at: 0) }
         }
         return AsyncThrowingStream(unfolding: { await self.next() })
     }

@@ -12,11 +12,12 @@ import Testing
         let transport = RecordingTransport()
         let api = ScriptedDataAPI()
         let clock = SteppingClock(Timestamp(epochMilliseconds: LiveFeedTests.start * 1_000))
-        let stream = ScriptedStream()
+        let stream: ScriptedStream
         let lags = RecordedLags()
         let feed: PolymarketLeaderFeed
 
-        init(rtds: Bool) {
+        init(rtds: Bool, answersPingAtOnce: Bool = true) {
+            self.stream = ScriptedStream(answersPingAtOnce: answersPingAtOnce)
             self.api.install(on: self.transport)
             self.feed = PolymarketLeaderFeed(
                 configuration: Fixture.feedConfiguration(rtds: rtds), transport: self.transport, stream: self.stream,
@@ -94,6 +95,26 @@ import Testing
         #expect(harness.lags.all.map(\.source) == [.rtds, .dataAPI, .dataAPI, .rtds])
         #expect(harness.lags.all.map(\.lag) == [.zero, .zero, .seconds(3), .seconds(3)])
         #expect(harness.stream.connections == 1)
+    }
+
+    /// A fill made while the connection subscribed reaches only the Data API; a newer one comes
+    /// on the stream before the pong that proves the subscription live. The stream's fill is
+    /// held until the gap poll has brought the older one, so they come out in the order made.
+    @Test func streamFillsWaitForTheConnectionsGapPollSoAnOlderFillIsNeverOvertaken() async throws {
+        let harness = Harness(rtds: true, answersPingAtOnce: false)
+        var fills = harness.feed.liveFills(of: [Fixture.leader]).makeAsyncIterator()
+        try await harness.clock.waitForSleepers(1)
+        let older = DataAPIFeedTests.row(1, second: Self.start)
+        let newer = DataAPIFeedTests.row(2, second: Self.start + 1)
+        harness.api.append([older, newer])
+        harness.stream.push(ScriptedStream.activity(newer))
+        try await harness.stream.waitUntilHandled()
+        #expect(harness.transport.requests.isEmpty, "no gap poll before the pong")
+        harness.stream.push("pong")
+        let first = try #require(try await fills.next())
+        let second = try #require(try await fills.next())
+        #expect([first, second].map(\.fill.transactionHash) == [older.transactionHash, newer.transactionHash])
+        #expect(first.fill.source == .dataAPI)
     }
 
     @Test func twinsOnTheStreamAreNumberedAsPollingNumbersThem() async throws {

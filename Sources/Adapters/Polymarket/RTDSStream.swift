@@ -30,6 +30,9 @@ public struct WebSocketStreamTransport: StreamTransport {
                 do {
                     try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
                         try await outbound.write(.text(subscribe))
+                        // One ping at once: its pong proves the subscription live without waiting
+                        // a whole interval (the session holds stream fills until then).
+                        try await outbound.write(.text("ping"))
                         let pinger = Task {
                             while !Task.isCancelled {
                                 try await Task.sleep(for: pingInterval)
@@ -99,6 +102,9 @@ actor LiveFeedSession {
     private var yielded: [String: Timestamp] = [:]
     /// Stream rows seen per identity tuple: the next one's occurrence number.
     private var streamCounts: [String: (count: Int, at: Timestamp)] = [:]
+    /// Stream fills of the current connection held until its gap poll has yielded what was
+    /// made while it connected, so the fills come out in the order they were made.
+    private var heldStreamFills: [ObservedFill]?
 
     init(leaders: Set<WalletAddress>, dataAPI: DataAPI, stream: (any StreamTransport)?, url: String,
          clock: any AdapterClock, settings: LeaderFeedSettings, lag: any FeedLagRecorder, logger: Logger) {
@@ -201,23 +207,37 @@ actor LiveFeedSession {
 
     /// One connection, until it ends, fails or is dropped for silence. Fills made while it
     /// connected and subscribed reach no stream — and a talking firehose is never polled — so
-    /// once its first pong proves the subscription live, one poll covers that gap.
+    /// once its first pong proves the subscription live, one poll covers that gap; the stream's
+    /// fills are held until then, so none overtakes an older one the poll brings. A server that
+    /// never answers pings gets the same poll once the connection has talked for a silence window.
     private func consume(_ stream: any StreamTransport,
                          into continuation: AsyncThrowingStream<ObservedFill, any Error>.Continuation) async {
         let gapStart = self.coveredUntil
-        var subscribed = false
+        let connectedAt = self.clock.now()
+        self.heldStreamFills = []
+        defer { self.releaseHeldFills(into: continuation) }
         do {
             for try await text in stream.messages(url: self.url, subscribe: RTDSActivity.subscribe) {
-                if !subscribed, case .pong = RTDSActivity.read(text, leaders: self.leaders) {
-                    subscribed = true
+                let message = RTDSActivity.read(text, leaders: self.leaders)
+                self.receive(message, into: continuation)
+                let pong = if case .pong = message { true } else { false }
+                if self.heldStreamFills != nil, pong || self.clock.now().since(connectedAt) >= self.settings.streamSilence {
                     await self.poll(coveredUntil: gapStart, into: continuation)
+                    self.releaseHeldFills(into: continuation)
                 }
-                self.receive(text, into: continuation)
             }
             self.logger.info("rtds stream ended; reconnecting")
         } catch {
             self.logger.warning("rtds stream failed; reconnecting", metadata: ["error": "\(String(describing: error))"])
         }
+    }
+
+    /// Yields the fills held back while the connection's gap poll was pending (a repeat of one
+    /// the poll brought is dropped by identity), and stops holding.
+    private func releaseHeldFills(into continuation: AsyncThrowingStream<ObservedFill, any Error>.Continuation) {
+        let held = self.heldStreamFills ?? []
+        self.heldStreamFills = nil
+        for observed in held { self.yieldOnce(observed, into: continuation) }
     }
 
     /// Drops a connection that has said nothing for `reconnectAfterSilence`, so the reader
@@ -233,14 +253,20 @@ actor LiveFeedSession {
         self.connection = nil
     }
 
-    private func receive(_ text: String, into continuation: AsyncThrowingStream<ObservedFill, any Error>.Continuation) {
-        guard case .activity(let row) = RTDSActivity.read(text, leaders: self.leaders) else { return }
+    private func receive(_ message: RTDSActivity.Message,
+                         into continuation: AsyncThrowingStream<ObservedFill, any Error>.Continuation) {
+        guard case .activity(let row) = message else { return }
         self.lastMessageAt = self.clock.now()
         guard let fill = row?.fill else { return }
         let tuple = fill.identityTuple
         let occurrence = self.streamCounts[tuple]?.count ?? 0
         self.streamCounts[tuple] = (occurrence + 1, fill.occurredAt)
-        self.yieldOnce(ObservedFill(fill: fill, occurrence: occurrence), into: continuation)
+        let observed = ObservedFill(fill: fill, occurrence: occurrence)
+        if self.heldStreamFills != nil {
+            self.heldStreamFills?.append(observed)
+        } else {
+            self.yieldOnce(observed, into: continuation)
+        }
     }
 
     private func yieldOnce(_ observed: ObservedFill,
