@@ -72,6 +72,33 @@ public struct OrderAmounts: Sendable, Hashable {
         return try OrderAmounts(maker: maker, taker: taker)
     }
 
+    /// The amounts the SDKs sign for an order of `type` for `shares` at `price` (spec §5.4):
+    /// limit amounts for GTC/GTD; market amounts for FOK/FAK, a BUY spending `shares × price`
+    /// pUSD (floored to cents, as the CLOB requires of marketable BUYs) and a SELL selling the
+    /// shares. Both the adapter and the fake venue prepare orders through this one rule.
+    public static func forOrder(
+        _ type: OrderType, side: OrderSide, price: ExactDecimal, shares: ExactDecimal, tick: TickSize
+    ) throws(OrderAmountsError) -> OrderAmounts {
+        switch type {
+        case .gtc, .gtd:
+            return try Self.limit(side: side, price: price, size: shares, tick: tick)
+        case .fok, .fak:
+            let amount: ExactDecimal
+            do {
+                amount = side == .buy ? try shares.multiplied(by: price) : shares
+            } catch {
+                throw .tooLarge
+            }
+            return try Self.market(side: side, worstPrice: price, amount: amount, tick: tick)
+        }
+    }
+
+    /// Base units of the shares the order is sure to get (a BUY's taker side) or gives (a SELL's
+    /// maker side).
+    public func shareUnits(side: OrderSide) -> UInt64 {
+        side == .buy ? self.takerAmount : self.makerAmount
+    }
+
     // MARK: Rules
 
     private init(maker: ExactDecimal, taker: ExactDecimal) throws(OrderAmountsError) {

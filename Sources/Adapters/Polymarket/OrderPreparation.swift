@@ -28,20 +28,13 @@ extension PolymarketExchange {
 
         let amounts: OrderAmounts
         do {
-            switch intent.type {
-            case .gtc, .gtd:
-                amounts = try OrderAmounts.limit(side: intent.side.clob, price: price.exactDecimal,
-                                                 size: size.exactDecimal, tick: tick)
-            case .fok, .fak:
-                let amount = intent.side == .buy ? size.value(at: price).exactDecimal : size.exactDecimal
-                amounts = try OrderAmounts.market(side: intent.side.clob, worstPrice: price.exactDecimal,
-                                                  amount: amount, tick: tick)
-            }
+            amounts = try OrderAmounts.forOrder(intent.type.clob, side: intent.side.clob, price: price.exactDecimal,
+                                                shares: size.exactDecimal, tick: tick)
         } catch {
             throw VenueError.refused(status: 400, message: "INVALID_ORDER_MIN_SIZE: \(intent.shares) shares at \(price) is too small to express (\(error))")
         }
         // The shares the order is sure to get (BUY) or gives (SELL).
-        let shares = Shares(baseUnits: Int64(intent.side == .buy ? amounts.takerAmount : amounts.makerAmount))
+        let shares = Shares(baseUnits: Int64(amounts.shareUnits(side: intent.side.clob)))
         guard shares >= market.minOrderSize else {
             throw VenueError.refused(status: 400, message:
                 "INVALID_ORDER_MIN_SIZE: \(shares) shares is below the market's minimum of \(market.minOrderSize)")
