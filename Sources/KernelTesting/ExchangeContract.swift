@@ -37,6 +37,20 @@ extension VenueContract where Port == ExchangePort {
             let book = try await harness.exchange.orderBook(tokenID: token)
             #expect(book.asks == [Venue.level("0.52", "64")])
         },
+        .init("a FOK BUY signs market amounts — whole cents spent — and fills the shares they buy") { harness async throws in
+            let (_, token) = try await Venue.market("fok-market-amounts", asks: [Venue.level("0.50", "100")], on: harness)
+            let trader = try await Venue.trader(1, on: harness)
+            let (prepared, _, snapshot) = try await Venue.place(
+                Venue.intent(token, .buy, .fok, limit: "0.55", shares: "10.12"), by: trader, on: harness)
+            // 10.12 × 0.55 = 5.566 → $5.56 (2 decimals); 5.56 / 0.55 = 10.10909… → 10.109 (4 decimals).
+            #expect(prepared.makerAmount == 5_560_000 && prepared.takerAmount == 10_109_000)
+            #expect(prepared.intent.shares == Venue.shares("10.109"))
+            // Filled at the 0.50 ask: 10.109 × 0.50 = 5.0545.
+            #expect(snapshot == OrderSnapshot(orderID: prepared.orderID, state: .filled, filledShares: Venue.shares("10.109"),
+                                              filledNotional: Venue.dollars("5.0545")))
+            #expect(try await harness.exchange.collateralBalance(account: trader.account) == .dollars(100) - Venue.dollars("5.0545"))
+            #expect(try await harness.control.shares(of: trader.account.funderAddress, tokenID: token) == Venue.shares("10.109"))
+        },
         .init("a FOK the book cannot fill is killed and moves nothing") { harness async throws in
             let (_, token) = try await Venue.market("fok-kill", asks: [Venue.level("0.50", "3"), Venue.level("0.60", "50")],
                                                     on: harness)
@@ -111,8 +125,10 @@ extension VenueContract where Port == ExchangePort {
             let (_, tenths) = try await Venue.market("snap-tenths", tick: Price(baseUnits: 100_000), on: harness)
             let trader = try await Venue.trader(1, on: harness)
             let now = harness.clock.now()
+            // The FOK BUY is a market order (spec §5.4): 10.129 floors to 10.12 shares, which at
+            // 0.55 is $5.566, floored to $5.56; 5.56 / 0.55 = 10.10909… cut to 4 decimals: 10.109.
             let cases: [(OrderIntent, String, String)] = [
-                (Venue.intent(cents, .buy, .fok, limit: "0.555", shares: "10.129"), "0.55", "10.12"),
+                (Venue.intent(cents, .buy, .fok, limit: "0.555", shares: "10.129"), "0.55", "10.109"),
                 (Venue.intent(cents, .sell, .fak, limit: "0.551", shares: "7"), "0.56", "7"),
                 (Venue.intent(tenths, .buy, .gtc, limit: "0.53", shares: "5"), "0.5", "5"),
                 (Venue.intent(tenths, .sell, .gtc, limit: "0.41", shares: "5"), "0.5", "5"),
@@ -122,6 +138,8 @@ extension VenueContract where Port == ExchangePort {
                 #expect(prepared.intent.limitPrice == Venue.price(price), "\(intent)")
                 #expect(prepared.intent.shares == Venue.shares(shares), "\(intent)")
             }
+            let marketBuy = try await harness.exchange.prepareOrder(cases[0].0, account: trader.account, at: now)
+            #expect(marketBuy.makerAmount == 5_560_000 && marketBuy.takerAmount == 10_109_000)
         },
         .init("prepare refuses a size below the minimum and a price with no tick inside the range") { harness async throws in
             let (_, token) = try await Venue.market("prepare-refusals", minimum: .whole(5), on: harness)

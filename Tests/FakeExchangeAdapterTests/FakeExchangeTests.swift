@@ -139,6 +139,39 @@ import Testing
         #expect(accepted.state == .filled, "either SDK layout is read")
     }
 
+    @Test func aFOKBuyIsTakenOnlyWithPolymarketsMarketAmounts() async throws {
+        let token = try await self.market()
+        let key = PrivateKey.testKey(1)
+        let account = try await FakeVenueFixture.openAccount(key: key, type: .eoa, on: self.venue)
+        await self.venue.fund(wallet: account.funderAddress, amount: .dollars(100))
+        func submit(_ type: PolymarketProtocol.OrderType, maker: UInt64, taker: UInt64, salt: UInt64) async throws -> OrderSnapshot {
+            let order = try PolymarketProtocol.Order(
+                salt: salt, eoa: key.address, funder: key.address, signatureType: .eoa, tokenID: UInt256(decimal: token.decimal),
+                side: .buy, amounts: OrderAmounts(makerAmount: maker, takerAmount: taker), timestamp: 1_764_379_800_123)
+            let signed = try await order.signed(in: .exchangeV2(negRisk: false), by: key)
+            return try await self.exchange.submitOrder(
+                payload: try PostOrderRequest(order: signed, owner: "k", orderType: type).body(),
+                orderID: OrderID(signed.orderID), account: account)
+        }
+        // 10.12 shares at 0.55 with limit amounts: $5.566 has three decimals, which the CLOB refuses
+        // for a market BUY (spec §7.2).
+        let limitStyle = try await submit(.fok, maker: 5_566_000, taker: 10_120_000, salt: 1)
+        #expect(limitStyle.state == .rejected(code: "INVALID_ORDER_ERROR", message:
+            "invalid amounts, the market buy orders maker amount supports a max accuracy of 2 decimals, "
+                + "taker amount a max of 4 decimals"))
+        #expect(await self.venue.shares(of: account.funderAddress, tokenID: token) == .zero)
+        // The same order with §5.4 market amounts: $5.56 for 10.109 shares, filled at the 0.50 ask.
+        let marketStyle = try await submit(.fok, maker: 5_560_000, taker: 10_109_000, salt: 2)
+        #expect(marketStyle.state == .filled && marketStyle.filledShares == Shares(baseUnits: 10_109_000))
+        #expect(marketStyle.filledNotional == Collateral(baseUnits: 5_054_500))
+        // A resting order keeps limit amounts: 10.109 shares is finer than a size can be.
+        let gtc = try await submit(.gtc, maker: 5_560_000, taker: 10_109_000, salt: 3)
+        guard case .rejected = gtc.state else {
+            Issue.record("a GTC order with market amounts was taken: \(gtc)")
+            return
+        }
+    }
+
     @Test func anOrderFromAnotherAccountsWalletIsRefused() async throws {
         let token = try await self.market()
         let (key, account) = try await self.trader(1)

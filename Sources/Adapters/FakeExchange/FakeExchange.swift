@@ -23,8 +23,11 @@ public struct FakeExchange: Exchange {
     }
 
     /// Snaps the limit price onto the tick on the safe side (a BUY down, a SELL up, never worse
-    /// than asked) and floors the size to 0.01 share; refuses (``VenueError/refused(status:message:)``
-    /// naming the CLOB code) a price outside `[tick, 1 − tick]` or a size below the market's minimum.
+    /// than asked), floors the size to 0.01 share and signs Polymarket's amounts (spec §5.4): limit
+    /// amounts for GTC/GTD, market amounts for FOK/FAK, so a FOK BUY of 10.12 shares at 0.55
+    /// spends $5.56 for 10.109 shares. The prepared intent carries the shares the order is sure to
+    /// get or gives. Refuses (``VenueError/refused(status:message:)`` naming the CLOB code) a price
+    /// outside `[tick, 1 − tick]` or a size below the market's minimum.
     public func prepareOrder(_ intent: OrderIntent, account: TradingAccount, at time: Timestamp) async throws -> PreparedOrder {
         try await self.venue.transport(.exchange)
         let (market, salt) = try await self.venue.preparation(tokenID: intent.tokenID, account: account)
@@ -84,10 +87,20 @@ public struct FakeExchange: Exchange {
                 "INVALID_ORDER_MIN_TICK_SIZE: limit \(intent.limitPrice) has no price on tick \(tick) inside [tick, 1 - tick]")
         }
         let price = Price(baseUnits: snapped)
-        let shares = Shares(baseUnits: intent.shares.baseUnits / tick.sizeStep * tick.sizeStep)
-        guard shares.baseUnits > 0, shares >= market.minOrderSize else {
+        let size = Shares(baseUnits: intent.shares.baseUnits / tick.sizeStep * tick.sizeStep)
+        let amounts: OrderAmounts
+        do {
+            amounts = try OrderAmounts.forOrder(intent.type.clob, side: intent.side.clob, price: price.exact,
+                                                shares: size.exact, tick: tick)
+        } catch {
             throw .refused(status: 400, message:
-                "INVALID_ORDER_MIN_SIZE: \(intent.shares) shares is below the market's minimum of \(market.minOrderSize)")
+                "INVALID_ORDER_MIN_SIZE: \(intent.shares) shares at \(price) is too small to express (\(error))")
+        }
+        // The shares the order is sure to get (BUY) or gives (SELL).
+        let shares = Shares(baseUnits: Int64(amounts.shareUnits(side: intent.side.clob)))
+        guard shares >= market.minOrderSize else {
+            throw .refused(status: 400, message:
+                "INVALID_ORDER_MIN_SIZE: \(shares) shares is below the market's minimum of \(market.minOrderSize)")
         }
         guard let tokenID = intent.tokenID.uint256 else {
             throw .refused(status: 400, message: "token \(intent.tokenID) is not a 256-bit id")
@@ -102,7 +115,6 @@ public struct FakeExchange: Exchange {
 
         let order: ClobOrder
         do {
-            let amounts = try OrderAmounts.limit(side: intent.side.clob, price: price.exact, size: shares.exact, tick: tick)
             order = try ClobOrder(
                 salt: salt, eoa: account.signerAddress.address, funder: account.funderAddress.address,
                 signatureType: account.type.clob, tokenID: tokenID, side: intent.side.clob, amounts: amounts,

@@ -69,26 +69,33 @@ extension VenueState {
         else { return reject("INVALID_ORDER_ERROR", "invalid amounts: both must be positive") }
         let shares = Shares(baseUnits: sharesBase)
 
-        // The price the amounts imply must lie on the market's tick, with limit amounts (shares
-        // to 2 decimals, collateral to the tick's amount decimals) — or, for FOK/FAK, be exactly
-        // the SDKs' market amounts (spec §5.4) for a worst price on the tick, whose implied price
-        // sits a hair inside that worst price.
-        let limit = try? ExactDecimal(collateralUnits).divided(
-            by: ExactDecimal(shareUnits), places: tick.priceDecimals, rounding: .down)
-        let limitPrice = limit.flatMap { $0.isExact && tick.isValidPrice($0.quotient) ? Price(exact: $0.quotient) : nil }
-        let marketPrice = incoming.type == .fok || incoming.type == .fak ? Self.marketWorstPrice(of: incoming, tick: tick) : nil
-        guard let price = limitPrice ?? marketPrice else {
-            return reject("INVALID_ORDER_MIN_TICK_SIZE",
-                          "the order's price breaks the market's tick size \(tick) (price must be a multiple in [tick, 1 - tick])")
-        }
-        if marketPrice == nil || limitPrice != nil {
-            guard shareUnits % UInt64(tick.sizeStep) == 0 else {
-                return reject("INVALID_ORDER_ERROR", "invalid amounts: the size supports at most 2 decimals")
+        // FOK/FAK are market orders (spec §5.4): the maker side has at most the size decimals,
+        // the taker side at most the tick's amount decimals, and the pair is exactly the SDKs'
+        // market amounts for a worst price on the tick (whose implied price sits a hair inside
+        // it). GTC/GTD carry limit amounts: shares to the size decimals, collateral to the amount
+        // decimals, at a price on the tick. Anything else is refused as the CLOB refuses it.
+        let side = incoming.side == .buy ? "buy" : "sell"
+        let price: Price
+        if incoming.type == .fok || incoming.type == .fak {
+            guard incoming.makerAmount % UInt64(tick.sizeStep) == 0, incoming.takerAmount % UInt64(tick.amountStep) == 0 else {
+                return reject("INVALID_ORDER_ERROR", Self.precisionMessage(
+                    "market \(side) orders", maker: tick.sizeDecimals, taker: tick.amountDecimals))
             }
-            guard collateralUnits % UInt64(tick.amountStep) == 0 else {
-                return reject("INVALID_ORDER_ERROR",
-                              "invalid amounts: the amount supports at most \(tick.amountDecimals) decimals at tick \(tick)")
+            guard let worst = Self.marketWorstPrice(of: incoming, tick: tick) else {
+                return reject("INVALID_ORDER_MIN_TICK_SIZE", Self.offTickMessage(tick))
             }
+            price = worst
+        } else {
+            guard let implied = try? ExactDecimal(collateralUnits).divided(
+                      by: ExactDecimal(shareUnits), places: tick.priceDecimals, rounding: .down),
+                  implied.isExact, tick.isValidPrice(implied.quotient), let limit = Price(exact: implied.quotient)
+            else { return reject("INVALID_ORDER_MIN_TICK_SIZE", Self.offTickMessage(tick)) }
+            guard shareUnits % UInt64(tick.sizeStep) == 0, collateralUnits % UInt64(tick.amountStep) == 0 else {
+                let (maker, taker) = incoming.side == .buy
+                    ? (tick.amountDecimals, tick.sizeDecimals) : (tick.sizeDecimals, tick.amountDecimals)
+                return reject("INVALID_ORDER_ERROR", Self.precisionMessage("\(side) orders", maker: maker, taker: taker))
+            }
+            price = limit
         }
         guard shares >= market.minOrderSize else {
             return reject("INVALID_ORDER_MIN_SIZE", "size \(shares) is below the market's minimum of \(market.minOrderSize)")
@@ -176,6 +183,16 @@ extension VenueState {
             self.restock(market.conditionID)
         }
         return record.snapshot
+    }
+
+    /// The CLOB's wording for amounts with too many decimals (tick-dependent, spec §7.2).
+    static func precisionMessage(_ orders: String, maker: Int, taker: Int) -> String {
+        "invalid amounts, the \(orders) maker amount supports a max accuracy of \(maker) decimals, "
+            + "taker amount a max of \(taker) decimals"
+    }
+
+    static func offTickMessage(_ tick: TickSize) -> String {
+        "the order's price breaks the market's tick size \(tick) (price must be a multiple in [tick, 1 - tick])"
     }
 
     /// The on-tick worst price whose market amounts (spec §5.4) are exactly the order's, if any:
