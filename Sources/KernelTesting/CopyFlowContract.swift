@@ -56,6 +56,16 @@ struct FlowScenario {
 
     static let cent = Price(baseUnits: 10_000)
 
+    /// What a copied entry buys (see ``copyLeaderBuy(on:)``): $10 at the 0.53 limit sizes 18.86
+    /// shares on the 0.01 step; the FOK goes out as a market BUY (spec §5.4) spending
+    /// floor_2(18.86 × 0.53 = 9.9958) = $9.99 for 9.99 / 0.53 = 18.849056… shares, cut to the
+    /// 4 amount decimals of tick 0.01: 18.849.
+    static let bought = Shares(baseUnits: 18_849_000)
+    /// What a full exit leaves: sells carry whole hundredths, so 18.84 of the 18.849 sell and
+    /// 0.009 share stays, at the 0.51 it cost: 0.009 × 0.51 = $0.00459.
+    static let dust = Shares(baseUnits: 9_000)
+    static let dustCost = Collateral(baseUnits: 4_590)
+
     /// Asks at 0.51 and 0.52 (500 shares each), bids at 0.49; a $10 fixed-size profile; $100 funded.
     static func make(
         _ harness: CopyFlowHarness, n: Int = 1, negRisk: Bool = false, status: ProfileStatus = .enabled,
@@ -118,8 +128,8 @@ struct FlowScenario {
             LeaderTrade(leader: self.leader.address, legs: [.init(tokenID: self.token, side: .sell, size: size, price: price)]))
     }
 
-    /// The leader buys 100 at 0.50 and this profile copies it: 18.86 shares at 0.51 ($10 at the
-    /// 0.53 limit). Returns the shares the profile then holds.
+    /// The leader buys 100 at 0.50 and this profile copies it: ``bought`` (18.849) shares at the
+    /// 0.51 ask. Returns the shares the profile then holds.
     @discardableResult
     func copyLeaderBuy(on harness: CopyFlowHarness) async throws -> Shares {
         _ = try await self.leaderBuys(on: harness)
@@ -166,7 +176,10 @@ extension CopyFlowContract {
             let order = try #require(orders.first)
             #expect(order.type == .fok && order.side == .buy)
             #expect(order.limitPrice == Price(baseUnits: 530_000))   // leader 0.50 + 3 cents slippage
-            #expect(order.filledShares == Shares(baseUnits: 18_860_000))   // $10 at 0.53, on the 0.01 step
+            // $10 at the 0.53 limit is 18.86 shares; the market BUY signs $9.99 for 18.849 (FlowScenario.bought).
+            #expect(order.makerAmount == 9_990_000 && order.takerAmount == 18_849_000)
+            #expect(order.filledShares == FlowScenario.bought)
+            #expect(order.filledNotional == Collateral(baseUnits: 9_612_990))   // 18.849 × 0.51
             #expect(attempt.filledShares == order.filledShares)
             // The venue holds the shares and took the money; the ledger agrees.
             let held = try await harness.venue.control.shares(of: scenario.account.funderAddress, tokenID: scenario.token)

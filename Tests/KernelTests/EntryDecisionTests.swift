@@ -75,6 +75,22 @@ import Testing
     @Test func belowTheExchangeMinimumIsSkipped() {
         #expect(self.sizing(.fixedUSD(.dollars(2))).evaluate() == .skip(.belowExchangeMinimum))
     }
+
+    @Test func anEntryWhoseMarketAmountFloorsToNothingIsSkipped() {
+        // 0.01 share at 0.50 is $0.005: a market BUY spends whole cents, so it would spend $0.00.
+        let outcome = self.sizing(.fixedUSD(Collateral(baseUnits: 5_000)), minOrderSize: .zero).evaluate()
+        #expect(outcome == .skip(.belowExchangeMinimum))
+    }
+
+    @Test func anEntryWhoseMarketAmountBuysLessThanTheMinimumIsSkipped() {
+        // $2.57 at 0.513 sizes 5.00 shares (5.0097… down to the step); the market BUY spends
+        // floor_2(5 × 0.513 = 2.565) = $2.56, which buys 4.990… shares: under the 5-share minimum.
+        let outcome = self.sizing(.fixedUSD(Collateral(baseUnits: 2_570_000)), limit: Price(baseUnits: 513_000)).evaluate()
+        #expect(outcome == .skip(.belowExchangeMinimum))
+        // At $2.58 it sizes 5.02 shares, spends $2.57 and buys 5.0097…: enough.
+        let enough = self.sizing(.fixedUSD(Collateral(baseUnits: 2_580_000)), limit: Price(baseUnits: 513_000)).evaluate()
+        #expect(enough == .buy(shares: Shares(baseUnits: 5_020_000), cost: Collateral(baseUnits: 2_575_260)))
+    }
 }
 
 @Suite struct EntryChecksTests {

@@ -28,6 +28,19 @@ import Testing
         #expect(target == .whole(20))
     }
 
+    @Test func onlyWholeHundredthsAreSoldAndTheDustStays() {
+        // 18.849 held: a full exit sells the 18.84 an order can carry; half of that is 9.42.
+        let held = Shares(baseUnits: 18_849_000)
+        #expect(ExitSizing.target(available: held, leaderSold: .whole(100), leaderBefore: .whole(100),
+                                  minOrderSize: self.five) == Shares(baseUnits: 18_840_000))
+        #expect(ExitSizing.target(available: held, leaderSold: .whole(50), leaderBefore: .whole(100),
+                                  minOrderSize: self.five) == Shares(baseUnits: 9_420_000))
+        // Dust alone is nothing to sell.
+        #expect(ExitSizing.target(available: Shares(baseUnits: 9_000), leaderSold: .whole(1), leaderBefore: nil,
+                                  minOrderSize: self.five) == .zero)
+        #expect(Shares(baseUnits: 18_849_000).orderable == Shares(baseUnits: 18_840_000))
+    }
+
     @Test func nothingHeldSellsNothing() {
         #expect(ExitSizing.target(available: .zero, leaderSold: .whole(1), leaderBefore: .whole(2), minOrderSize: self.five) == .zero)
     }

@@ -1,10 +1,12 @@
 import Logging
 
 /// Exits and close-outs (ARCHITECTURE §3 step 6): sell the leader's fraction of what this
-/// profile holds — or everything, for a full exit or a close-out — as FAK orders at the bid with
-/// a sell-slippage guard, again and again until the target is sold, the profile stops allowing
-/// it, or the market closes. The target is fixed on the attempt when decided, so a retry or a
-/// restart sells the rest of the same target.
+/// profile holds — or everything sellable, for a full exit or a close-out — as FAK orders at the
+/// bid with a sell-slippage guard, again and again until the target is sold, the profile stops
+/// allowing it, or the market closes. Sells carry whole hundredths of a share
+/// (``Shares/orderStep``): a remainder below that is dust, never an order and never retried; it
+/// stays in the position and is redeemed at resolution. The target is fixed on the attempt when
+/// decided, so a retry or a restart sells the rest of the same target.
 extension CopyEngine {
     func decideExit(_ attempt: CopyAttempt, profile: CopyProfile, leaderSale: LeaderEvent?,
                     wallet: TradingWallet) async throws {
@@ -20,6 +22,7 @@ extension CopyEngine {
         }
         // A closed market's shares are held to resolution and redeemed by auto-claim.
         if !market.acceptingOrders || market.resolved == true { return try await self.skip(attempt, .marketClosed) }
+        // Nothing but dust (or nothing at all): the exit ends here; the dust is held to resolution.
         let available = try await self.sellableShares(profileID: profile.id, tokenID: attempt.tokenID)
         guard available.baseUnits > 0 else { return try await self.skip(attempt, .nothingToSell) }
         let target = leaderSale.map {
@@ -34,12 +37,11 @@ extension CopyEngine {
     }
 
     /// Places the next sell of a PLACING exit: what is left of its target (never more than the
-    /// profile holds), FAK at the current bid less the sell-slippage allowance.
+    /// profile holds) in whole hundredths, FAK at the current bid less the sell-slippage allowance.
     func sellRest(_ attempt: CopyAttempt, profile: CopyProfile, wallet: TradingWallet, orders: [Order]) async throws {
         let sold = orders.reduce(Shares.zero) { $0 + $1.filledShares }
         let held = try await self.store.position(profileID: profile.id, tokenID: attempt.tokenID)?.shares ?? .zero
-        let rest = min((attempt.targetShares ?? .zero) - sold, held)
-        let shares = Shares(baseUnits: rest.baseUnits / EntrySizing.shareStep.baseUnits * EntrySizing.shareStep.baseUnits)
+        let shares = min((attempt.targetShares ?? .zero) - sold, held).orderable
         guard shares.baseUnits > 0 else {
             return try await self.complete(attempt, orders: orders, note: sold.baseUnits > 0 ? nil : "nothing left to sell")
         }
@@ -65,9 +67,6 @@ extension CopyEngine {
         }
         let limit = ExitSizing.limitPrice(bestBid: bid, maxSellSlippage: profile.limits.maxSellSlippage, tick: market.tickSize)
         let intent = OrderIntent(tokenID: attempt.tokenID, side: .sell, type: .fak, limitPrice: limit, shares: shares)
-        if profile.mode == .paper {
-            return try await self.paperFill(attempt, intent: intent, book: book, market: market, wallet: wallet)
-        }
         let prepared: PreparedOrder
         do {
             prepared = try await self.exchange.prepareOrder(intent, account: TradingAccount(wallet), at: self.wallClock.now())
@@ -77,18 +76,22 @@ extension CopyEngine {
             _ = try await self.write(attempt, event: .fail) { $0.note = "sell refused before signing: \(error)" }
             return
         }
+        if profile.mode == .paper {
+            return try await self.paperFill(attempt, prepared: prepared, book: book, market: market, wallet: wallet)
+        }
         try await self.placeLive(attempt, prepared: prepared, wallet: wallet, conditionID: market.conditionID)
     }
 
     /// What a profile holds of a token less what its open sells already offer, so two exits of
-    /// one token (a leader selling twice in a row) never sell the same shares.
+    /// one token (a leader selling twice in a row) never sell the same shares; in whole
+    /// hundredths, the dust below being unsellable.
     func sellableShares(profileID: ProfileID, tokenID: TokenID) async throws -> Shares {
         let held = try await self.store.position(profileID: profileID, tokenID: tokenID)?.shares ?? .zero
         let now = self.wallClock.now()
         let offered = try await self.store.orders(profileID: profileID, createdSince: now - .seconds(86_400))
             .filter { $0.side == .sell && $0.tokenID == tokenID && !$0.status.isTerminal }
             .reduce(Shares.zero) { $0 + ($1.shares - $1.filledShares) }
-        return max(.zero, held - offered)
+        return max(.zero, held - offered).orderable
     }
 }
 

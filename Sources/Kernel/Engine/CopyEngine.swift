@@ -154,10 +154,7 @@ public struct CopyEngine: Sendable {
             try await self.skip(attempt, reason)
         case .buy(let shares, _):
             let intent = OrderIntent(tokenID: fill.tokenID, side: .buy, type: .fok, limitPrice: limit, shares: shares)
-            if profile.mode == .paper {
-                let placing = try await self.write(attempt, event: .startPlacing) { _ in }
-                return try await self.paperFill(placing, intent: intent, book: book, market: market, wallet: wallet)
-            }
+            // Paper orders are prepared too, so they carry the very amounts a live order would sign.
             let prepared: PreparedOrder
             do {
                 prepared = try await self.exchange.prepareOrder(intent, account: account, at: now)
@@ -169,6 +166,9 @@ public struct CopyEngine: Sendable {
                 return
             }
             let placing = try await self.write(attempt, event: .startPlacing) { _ in }
+            if profile.mode == .paper {
+                return try await self.paperFill(placing, prepared: prepared, book: book, market: market, wallet: wallet)
+            }
             try await self.placeLive(placing, prepared: prepared, wallet: wallet, conditionID: market.conditionID)
         }
     }
@@ -366,7 +366,7 @@ public struct CopyEngine: Sendable {
             return try await self.release(attempt, dueIn: self.settings.reconcileBackoff)
         }
         if attempt.kind.sells, let target = attempt.targetShares, orders.last?.status != .rejected,
-           orders.reduce(Shares.zero, { $0 + $1.filledShares }) + EntrySizing.shareStep <= target,
+           orders.reduce(Shares.zero, { $0 + $1.filledShares }) + Shares.orderStep <= target,
            let profile = try await self.store.profile(id: attempt.profileID),
            attempt.kind.isAllowed(by: profile.status),
            let wallet = try await self.store.wallet(id: profile.walletID) {
@@ -397,12 +397,14 @@ public struct CopyEngine: Sendable {
 
     // MARK: Paper
 
-    /// Fills against the live book without sending anything, booked in the same ledger shape: a
-    /// BUY takes asks up to its limit, a SELL hits bids down to it; FOK fills all or nothing, FAK
-    /// what the book holds.
-    func paperFill(_ attempt: CopyAttempt, intent: OrderIntent, book: OrderBook, market: MarketInfo,
+    /// Fills the prepared (never signed) order against the live book without sending anything,
+    /// booked in the same ledger shape: a BUY takes the shares its market amounts buy from the
+    /// asks up to its limit, a SELL hits bids down to it; FOK fills all or nothing, FAK what the
+    /// book holds. So paper and live trade the same quantities.
+    func paperFill(_ attempt: CopyAttempt, prepared: PreparedOrder, book: OrderBook, market: MarketInfo,
                    wallet: TradingWallet) async throws {
         let now = self.wallClock.now()
+        let intent = prepared.intent
         let levels = intent.side == .buy
             ? book.asks.filter { $0.price <= intent.limitPrice }
             : book.bids.filter { $0.price >= intent.limitPrice }
@@ -422,7 +424,8 @@ public struct CopyEngine: Sendable {
         let order = Order(
             id: OrderID("paper:\(attempt.id.rawValue)" + (earlier == 0 ? "" : ":\(earlier + 1)")), attemptID: attempt.id,
             profileID: attempt.profileID, walletID: wallet.id, tokenID: intent.tokenID, side: intent.side, type: intent.type,
-            limitPrice: intent.limitPrice, shares: intent.shares, makerAmount: 0, takerAmount: 0,
+            limitPrice: intent.limitPrice, shares: intent.shares, makerAmount: prepared.makerAmount,
+            takerAmount: prepared.takerAmount,
             status: !fills ? .killed : shares == intent.shares ? .filled : .partiallyFilled, signedPayload: "",
             filledShares: shares, filledNotional: fills ? notional : .zero,
             fee: fills ? market.takerFee.takerFee(shares: shares, price: averagePrice) : .zero,

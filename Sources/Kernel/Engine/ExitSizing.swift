@@ -3,19 +3,20 @@
 public enum ExitSizing {
     /// The shares this profile sells when its leader sells `leaderSold` out of `leaderBefore`.
     ///
-    /// The fraction `f = leaderSold / leaderBefore` of `available` (what the profile holds less
-    /// what its open sells already cover), down to the exchange's share step. A full exit — `f`
-    /// of one or more, a leader position never tracked (`nil` or zero: they sold shares bought
-    /// before we saw them), or a remainder below `minOrderSize` that could never be sold on its
-    /// own — sells everything available.
+    /// Only whole hundredths of `available` (what the profile holds less what its open sells
+    /// already cover) are sellable (``Shares/orderStep``); the dust below stays held. Of that,
+    /// the fraction `f = leaderSold / leaderBefore`, down to the step. A full exit — `f` of one
+    /// or more, a leader position never tracked (`nil` or zero: they sold shares bought before we
+    /// saw them), or a sellable remainder below `minOrderSize` that could never be sold on its
+    /// own — sells everything sellable.
     public static func target(available: Shares, leaderSold: Shares, leaderBefore: Shares?,
                               minOrderSize: Shares) -> Shares {
-        guard available.baseUnits > 0 else { return .zero }
-        guard let before = leaderBefore, before.baseUnits > 0, leaderSold < before else { return available }
-        let raw = Int128(available.baseUnits) * Int128(leaderSold.baseUnits) / Int128(before.baseUnits)
-        let step = EntrySizing.shareStep.baseUnits
-        let shares = Shares(baseUnits: Int64(raw) / step * step)
-        if available - shares < minOrderSize { return available }
+        let sellable = available.orderable
+        guard sellable.baseUnits > 0 else { return .zero }
+        guard let before = leaderBefore, before.baseUnits > 0, leaderSold < before else { return sellable }
+        let raw = Int128(sellable.baseUnits) * Int128(leaderSold.baseUnits) / Int128(before.baseUnits)
+        let shares = Shares(baseUnits: Int64(raw)).orderable
+        if sellable - shares < minOrderSize { return sellable }
         return shares
     }
 

@@ -2,9 +2,6 @@
 /// only ever reduce, the book's depth at the limit, the balance, and the venue's size step.
 /// Pure, so every rule is tested without a venue.
 public struct EntrySizing: Sendable {
-    /// Polymarket sizes orders in hundredths of a share for every tick size (spec §5.3).
-    public static let shareStep = Shares(baseUnits: 10_000)
-
     /// What the follower has already committed, from the store.
     public struct Exposure: Hashable, Sendable {
         /// Cost basis of positions in this market plus open BUY orders in it.
@@ -85,7 +82,20 @@ public struct EntrySizing: Sendable {
         }
 
         guard shares >= self.minOrderSize, shares.baseUnits > 0 else { return .skip(.belowExchangeMinimum) }
+        // The FOK goes out as a market BUY spending whole cents (spec §5.4), which may buy a hair
+        // less than `shares`: that spend must be something and still reach the minimum.
+        let spend = self.marketBuySpend(for: shares)
+        guard spend.baseUnits > 0, spend.shares(at: self.limitPrice) >= self.minOrderSize else {
+            return .skip(.belowExchangeMinimum)
+        }
         return .buy(shares: shares, cost: self.cost(of: shares))
+    }
+
+    /// What a market BUY of `shares` at the limit spends: `shares × limit` down to whole cents.
+    public func marketBuySpend(for shares: Shares) -> Collateral {
+        let value = shares.value(at: self.limitPrice)
+        let step = Collateral.marketBuyStep.baseUnits
+        return Collateral(baseUnits: value.baseUnits / step * step)
     }
 
     /// The most it can cost to buy `shares` at the limit, fee included.
@@ -101,12 +111,12 @@ public struct EntrySizing: Sendable {
         let perShare = Price(baseUnits: self.limitPrice.baseUnits + feePerShare.baseUnits)
         var shares = self.snapped(amount.shares(at: perShare))
         while shares.baseUnits > 0, self.cost(of: shares) > amount {
-            shares -= Self.shareStep
+            shares -= Shares.orderStep
         }
         return shares
     }
 
     func snapped(_ shares: Shares) -> Shares {
-        Shares(baseUnits: shares.baseUnits / Self.shareStep.baseUnits * Self.shareStep.baseUnits)
+        shares.orderable
     }
 }

@@ -63,7 +63,22 @@ extension Shares {
     }
 }
 
+extension Shares {
+    /// Orders carry shares in whole hundredths for every tick size (spec §5.3): the finest a
+    /// sell can be. A holding's remainder below it is dust, which no order can sell; it stays in
+    /// the position and is redeemed at resolution like any holding.
+    public static let orderStep = Shares(baseUnits: 10_000)
+
+    /// These shares down to whole hundredths: the most an order can carry of them.
+    public var orderable: Shares {
+        Shares(baseUnits: self.baseUnits / Self.orderStep.baseUnits * Self.orderStep.baseUnits)
+    }
+}
+
 extension Collateral {
+    /// A market BUY's amount is pUSD in whole cents (spec §5.4).
+    public static let marketBuyStep = Collateral(baseUnits: 10_000)
+
     /// How many shares this amount buys at `price`, rounded down to whole base units.
     public func shares(at price: Price) -> Shares {
         precondition(price.baseUnits > 0, "price must be positive")

@@ -75,7 +75,9 @@ public struct OrderIntent: Hashable, Sendable {
 public struct PreparedOrder: Hashable, Sendable {
     public var orderID: OrderID
     public var digest: [UInt8]
-    /// The intent with price and size as the venue will take them.
+    /// The intent with price and size as the venue will take them: `shares` is what the order is
+    /// sure to get (BUY) or gives (SELL) — for a FOK/FAK BUY, whose market amounts spend whole
+    /// cents (spec §5.4), possibly a hair less than asked and with up to the tick's amount decimals.
     public var intent: OrderIntent
     public var makerAmount: Int64
     public var takerAmount: Int64
