@@ -4,38 +4,49 @@
 #
 #   Benchmarks/polymarket-signing.sh [Python iterations, default 2000]
 #
-# 1. builds and runs PolymarketSigningCheck: the adapter signs a fixed-salt, fixed-time order;
-# 2. python/clob_signing.py installs the client into a temporary venv, signs the same order and
+# 1. builds PolymarketSigningCheck and the benchmarks in release, and runs the check: the adapter
+#    signs a fixed-salt, fixed-time order;
+# 2. package-benchmark runs PolymarketSigningBenchmarks;
+# 3. python/clob_signing.py installs the client into a temporary venv, signs the same order and
 #    requires the same body bytes (the "check:" line), then times it — as installed (pure-Python
 #    secp256k1 in eth-keys) and again with coincurve (libsecp256k1) added;
-# 3. package-benchmark runs PolymarketSigningBenchmarks;
-# 4. prints the figures and the ratios, with the machine's load before and after.
+# 4. prints the figures and the ratios, with the machine's load at each step.
+# Builds are retried twice: other work in the same tree can change a source mid-build.
 # Needs python3 with venv and PyPI access. docs/BENCHMARKS.md records a run.
 set -euo pipefail
 iterations="${1:-2000}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-load() { sed 's/.*load average/load average/' /proc/loadavg 2>/dev/null || uptime; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -sr)"
 echo "tree: $(git -C "$here" rev-parse --short HEAD)$(git -C "$here" diff --quiet HEAD -- . ../Sources 2>/dev/null || echo ' + uncommitted changes')"
 echo "start $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-swift build -c release --product PolymarketSigningCheck --package-path "$here" --scratch-path "$here/.build" \
-    >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+retry() { "$@" || "$@" || "$@"; }
+build() {
+    swift build -c release --package-path "$here" --scratch-path "$here/.build" --product PolymarketSigningCheck \
+        >"$work/build.log" 2>&1 \
+        && swift build -c release --package-path "$here" --scratch-path "$here/.build" \
+            --product PolymarketSigningBenchmarks >>"$work/build.log" 2>&1
+}
+retry build || { cat "$work/build.log"; exit 1; }
 "$here/.build/release/PolymarketSigningCheck" >"$work/check.json"
+echo "built $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+echo "--- Swift, package-benchmark (up to 10 s or 50,000 samples per benchmark)"
+bench() {
+    (cd "$here" && swift package --scratch-path .build benchmark --target PolymarketSigningBenchmarks \
+        --format jmh --path stdout --no-progress) >"$work/swift.out" 2>&1
+}
+retry bench || { cat "$work/swift.out"; exit 1; }
+grep '^\[{' "$work/swift.out" >"$work/swift.json"
+echo "swift done $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "--- py-clob-client-v2, $iterations orders and $iterations signatures per configuration"
 python3 "$here/python/clob_signing.py" "$work/check.json" --iterations "$iterations" --also-coincurve \
     | tee "$work/python.out"
 echo "python done $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-
-echo "--- Swift, package-benchmark (up to 10 s or 50,000 samples per benchmark)"
-(cd "$here" && swift package --scratch-path .build benchmark --target PolymarketSigningBenchmarks \
-    --format jmh --path stdout --no-progress) >"$work/swift.out" 2>&1 || { cat "$work/swift.out"; exit 1; }
-grep '^\[{' "$work/swift.out" >"$work/swift.json"
-echo "swift done $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 python3 - "$work/swift.json" "$work/python.out" <<'EOF'
 import json, sys
