@@ -64,7 +64,9 @@ struct RedisCacheTests {
         #expect(acquired)
         #expect(stored == .string("worker-a"))
         guard case .integer(let milliseconds) = ttl else { throw UnexpectedReply(reply: ttl) }
-        #expect(milliseconds > 29_000 && milliseconds <= 30_000)
+        // The lease's own 30 s (not another TTL, not none), with room for a busy machine between
+        // SET and PTTL.
+        #expect(milliseconds > 20_000 && milliseconds <= 30_000)
         #expect(takenOver)
         #expect(!lateRelease)
         #expect(!lateRenewal)
