@@ -117,18 +117,56 @@ import Testing
         #expect(first.fill.source == .dataAPI)
     }
 
-    @Test func twinsOnTheStreamAreNumberedAsPollingNumbersThem() async throws {
+    /// RTDS rows carry no fill id: a second identical row is a twin only if the Data API lists
+    /// two. The first comes at once from the stream, the twin once the next tick's poll confirms
+    /// it, numbered as polling numbers it.
+    @Test func aTwinOnTheStreamIsYieldedOnceTheDataAPIConfirmsIt() async throws {
         let harness = Harness(rtds: true)
         var fills = harness.feed.liveFills(of: [Fixture.leader]).makeAsyncIterator()
         try await harness.clock.waitForSleepers(1)
+        try await harness.stream.waitUntilHandled()
         let twin = DataAPIFeedTests.row(5, second: Self.start)
         harness.api.append([twin, twin])
         harness.stream.push(ScriptedStream.activity(twin))
         harness.stream.push(ScriptedStream.activity(twin))
-        let live = [try #require(try await fills.next()), try #require(try await fills.next())]
+        let first = try #require(try await fills.next())
+        #expect(first.fill.source == .rtds && first.occurrence == 0)
+        try await harness.stream.waitUntilHandled()
+        try await harness.tick()
+        let second = try #require(try await fills.next())
         let polled = try await harness.feed.fills(of: Fixture.leader, since: Timestamp(epochMilliseconds: 0))
-        #expect(live.map(\.occurrence) == [0, 1])
-        #expect(live.map(\.identity) == polled.map(\.identity))
+        #expect([first, second].map(\.occurrence) == [0, 1])
+        #expect([first, second].map(\.identity) == polled.map(\.identity))
+    }
+
+    /// The same RTDS message delivered twice is one fill: the Data API lists one, so the repeat
+    /// is never yielded, and once it has had `pollOverlap` to show up it is no longer polled for.
+    @Test func aRowTheStreamDeliversTwiceIsOneFill() async throws {
+        let harness = Harness(rtds: true)
+        let live = harness.feed.liveFills(of: [Fixture.leader])
+        var fills = live.makeAsyncIterator()
+        try await harness.clock.waitForSleepers(1)
+        try await harness.stream.waitUntilHandled()
+        let once = DataAPIFeedTests.row(6, second: Self.start)
+        let later = DataAPIFeedTests.row(7, second: Self.start + 1)
+        harness.api.append([once])
+        harness.stream.push(ScriptedStream.activity(once))
+        harness.stream.push(ScriptedStream.activity(once))
+        let first = try #require(try await fills.next())
+        #expect(first.fill.transactionHash == once.transactionHash)
+        try await harness.stream.waitUntilHandled()
+        // Ticks past the confirmation window; chatter keeps the stream alive (no fallback polling).
+        for _ in 0..<61 {
+            try await harness.tick()
+            try await harness.chatter()
+        }
+        let polls = harness.transport.requests.count
+        try await harness.tick()
+        #expect(harness.transport.requests.count == polls, "the unconfirmed repeat was dropped")
+        harness.api.append([later])
+        harness.stream.push(ScriptedStream.activity(later))
+        let next = try #require(try await fills.next())
+        #expect(next.fill.transactionHash == later.transactionHash, "the repeat never became a second fill")
     }
 
     @Test func withRTDSDisabledTheLiveFeedPollsAndNeverConnects() async throws {

@@ -105,6 +105,12 @@ actor LiveFeedSession {
     /// Stream fills of the current connection held until its gap poll has yielded what was
     /// made while it connected, so the fills come out in the order they were made.
     private var heldStreamFills: [ObservedFill]?
+    /// Repeats of a fill already seen on the stream (same transaction, token, side, size and
+    /// price), by leader: the oldest one's fill time and when the last was heard. RTDS rows carry no fill id, so a
+    /// repeat is either a twin fill or the same message delivered again: it is yielded only
+    /// once the Data API, which lists twins as separate rows, confirms it — never on the
+    /// stream's word, which could make one fill two copies.
+    private var unconfirmedRepeats: [WalletAddress: (oldestFill: Timestamp, heardAt: Timestamp)] = [:]
 
     init(leaders: Set<WalletAddress>, dataAPI: DataAPI, stream: (any StreamTransport)?, url: String,
          clock: any AdapterClock, settings: LeaderFeedSettings, lag: any FeedLagRecorder, logger: Logger) {
@@ -158,6 +164,7 @@ actor LiveFeedSession {
                 self.polling = true
                 await self.poll(into: continuation)
             }
+            await self.confirmRepeats(now: tick, into: continuation)
             self.dropSilentConnection(now: tick)
             self.forget(before: tick - self.settings.deduplicationWindow)
             do { try await self.clock.sleep(until: tick + self.settings.pollInterval) } catch { return }
@@ -253,6 +260,28 @@ actor LiveFeedSession {
         self.connection = nil
     }
 
+    /// Polls the leaders with unconfirmed stream repeats from just before the oldest one: what
+    /// the Data API lists is yielded (by identity, so only what is new). A repeat it has not
+    /// listed within ``LeaderFeedSettings/pollOverlap`` is taken for a re-delivery and dropped.
+    private func confirmRepeats(now: Timestamp,
+                                into continuation: AsyncThrowingStream<ObservedFill, any Error>.Continuation) async {
+        for (leader, pending) in self.unconfirmedRepeats.sorted(by: { $0.key < $1.key }) {
+            do {
+                for observed in try await self.dataAPI.fills(of: leader, since: pending.oldestFill - .seconds(1)) {
+                    self.yieldOnce(observed, into: continuation)
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                self.logger.warning("confirming a repeated stream fill failed; retried next tick", metadata: [
+                    "leader.address": "\(leader)", "error": "\(String(describing: error))",
+                ])
+                continue
+            }
+            if now.since(pending.heardAt) >= self.settings.pollOverlap { self.unconfirmedRepeats[leader] = nil }
+        }
+    }
+
     private func receive(_ message: RTDSActivity.Message,
                          into continuation: AsyncThrowingStream<ObservedFill, any Error>.Continuation) {
         guard case .activity(let row) = message else { return }
@@ -261,6 +290,12 @@ actor LiveFeedSession {
         let tuple = fill.identityTuple
         let occurrence = self.streamCounts[tuple]?.count ?? 0
         self.streamCounts[tuple] = (occurrence + 1, fill.occurredAt)
+        guard occurrence == 0 else {
+            let known = self.unconfirmedRepeats[fill.leaderAddress]
+            self.unconfirmedRepeats[fill.leaderAddress] = (
+                min(known?.oldestFill ?? fill.occurredAt, fill.occurredAt), self.clock.now())
+            return
+        }
         let observed = ObservedFill(fill: fill, occurrence: occurrence)
         if self.heldStreamFills != nil {
             self.heldStreamFills?.append(observed)
