@@ -97,10 +97,18 @@ let package = Package(
             path: "Sources/Adapters/InMemory",
             swiftSettings: strictSettings
         ),
+        /// What the SQL stores share: reading one stored row, and the Kernel models' row decoders.
+        .target(
+            name: "StoreSupport",
+            dependencies: ["Kernel"],
+            path: "Sources/Adapters/StoreSupport",
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "SQLiteAdapter",
             dependencies: [
                 "Kernel",
+                "StoreSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -112,6 +120,7 @@ let package = Package(
             name: "PostgresAdapter",
             dependencies: [
                 "Kernel",
+                "StoreSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -2,6 +2,7 @@ import Foundation
 import Kernel
 import Logging
 import PostgresNIO
+import StoreSupport
 
 /// Something that runs one query: the pool (each query on any free connection) or one leased
 /// connection inside a transaction. The port implementations are written once against it.
@@ -158,10 +159,10 @@ extension SealedSecret {
     var pgBytes: ByteBuffer { ByteBuffer(bytes: self.ciphertext) }
 }
 
-/// Reads one row's columns into Kernel values. A value that does not decode — wrong type, an enum
-/// raw value this build does not know, a malformed decimal — throws
-/// ``StoreError/corruptRow(table:column:value:)``; it never traps.
-struct RowReader {
+/// Reads one PostgreSQL row's columns into Kernel values: the PostgreSQL primitives of ``StoredRow``.
+/// A value that does not decode — wrong type, an enum raw value this build does not know, a malformed
+/// decimal — throws ``StoreError/corruptRow(table:column:value:)``; it never traps.
+struct RowReader: StoredRow {
     let row: PostgresRandomAccessRow
     let table: String
 
@@ -200,12 +201,6 @@ struct RowReader {
         return number
     }
 
-    func int(_ column: String) throws(StoreError) -> Int {
-        let number = try self.integer(column)
-        guard let int = Int(exactly: number) else { throw self.corrupt(column, String(number)) }
-        return int
-    }
-
     func bool(_ column: String) throws(StoreError) -> Bool {
         guard let value = try self.decode(Bool.self, column) else { throw self.corrupt(column, "NULL") }
         return value
@@ -235,14 +230,6 @@ struct RowReader {
         return value
     }
 
-    func optionalID<Entity>(_ column: String) throws(StoreError) -> Identifier<Entity>? {
-        try self.optionalText(column).map { Identifier($0) }
-    }
-
-    func id<Entity>(_ column: String) throws(StoreError) -> Identifier<Entity> {
-        Identifier(try self.text(column))
-    }
-
     func optionalAddress(_ column: String) throws(StoreError) -> WalletAddress? {
         guard let text = try self.optionalText(column) else { return nil }
         do { return try WalletAddress(text) } catch { throw self.corrupt(column, text) }
@@ -258,44 +245,9 @@ struct RowReader {
         do { return try TokenID(text) } catch { throw self.corrupt(column, text) }
     }
 
-    /// A BIGINT column of millionths.
-    func optionalUnits<Quantity: SixDecimalQuantity>(_: Quantity.Type, _ column: String) throws(StoreError) -> Quantity? {
-        try self.optionalInteger(column).map(Quantity.init(baseUnits:))
-    }
-
-    func units<Quantity: SixDecimalQuantity>(_: Quantity.Type, _ column: String) throws(StoreError) -> Quantity {
-        Quantity(baseUnits: try self.integer(column))
-    }
-
     /// A NUMERIC column selected as text (`size::text AS size`): the canonical decimal.
     func decimal<Quantity: SixDecimalQuantity>(_: Quantity.Type, _ column: String) throws(StoreError) -> Quantity {
         let text = try self.text(column)
         do { return try Quantity(decimal: text) } catch { throw self.corrupt(column, text) }
-    }
-
-    /// A BIGINT column of milliseconds.
-    func milliseconds(_ column: String) throws(StoreError) -> Duration {
-        .milliseconds(try self.integer(column))
-    }
-
-    /// A sealed value from its bytea column and its key-version column; both or neither.
-    func optionalSealed(_ column: String, version versionColumn: String) throws(StoreError) -> SealedSecret? {
-        let bytes = try self.optionalBytes(column)
-        let version = try self.optionalInteger(versionColumn)
-        switch (bytes, version) {
-        case (nil, nil): return nil
-        case (let bytes?, let version?):
-            guard let keyVersion = Int(exactly: version) else { throw self.corrupt(versionColumn, String(version)) }
-            return SealedSecret(keyVersion: keyVersion, ciphertext: bytes)
-        case (nil, _?): throw self.corrupt(column, "NULL")
-        case (_?, nil): throw self.corrupt(versionColumn, "NULL")
-        }
-    }
-
-    func sealed(_ column: String, version versionColumn: String) throws(StoreError) -> SealedSecret {
-        guard let sealed = try self.optionalSealed(column, version: versionColumn) else {
-            throw self.corrupt(column, "NULL")
-        }
-        return sealed
     }
 }

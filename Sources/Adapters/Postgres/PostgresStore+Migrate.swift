@@ -1,6 +1,7 @@
 import Kernel
 import Logging
 import PostgresNIO
+import StoreSupport
 
 extension PostgresStore {
     /// Applies every migration the database lacks, in order, in ONE transaction whose first

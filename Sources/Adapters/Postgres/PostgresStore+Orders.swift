@@ -1,6 +1,7 @@
 public import Kernel
 import Logging
 import PostgresNIO
+import StoreSupport
 
 extension PostgresStore: OrderStore {
     public func insertOrder(_ order: Order) async throws {
@@ -126,46 +127,5 @@ extension PostgresStore: OrderStore {
                 cost_basis_units = excluded.cost_basis_units, realized_pnl_units = excluded.realized_pnl_units,
                 redeemable = excluded.redeemable, updated_at = excluded.updated_at
             """, logger: logger)
-    }
-}
-
-extension Order {
-    init(row: RowReader) throws {
-        self.init(
-            id: try row.id("id"),
-            attemptID: try row.id("attempt_id"),
-            profileID: try row.id("profile_id"),
-            walletID: try row.id("wallet_id"),
-            tokenID: try row.tokenID("token_id"),
-            side: try row.enumeration(Side.self, "side"),
-            type: try row.enumeration(OrderType.self, "type"),
-            limitPrice: try row.units(Price.self, "limit_price_units"),
-            shares: try row.units(Shares.self, "shares_units"),
-            makerAmount: try row.integer("maker_amount"),
-            takerAmount: try row.integer("taker_amount"),
-            status: try row.enumeration(Status.self, "status"),
-            signedPayload: try row.text("signed_payload"),
-            filledShares: try row.units(Shares.self, "filled_shares_units"),
-            filledNotional: try row.units(Collateral.self, "filled_notional_units"),
-            fee: try row.units(Collateral.self, "fee_units"),
-            paper: try row.bool("paper"),
-            note: try row.optionalText("note"),
-            submittedAt: try row.optionalTimestamp("submitted_at"),
-            createdAt: try row.timestamp("created_at"),
-            updatedAt: try row.timestamp("updated_at"))
-    }
-}
-
-extension Position {
-    init(row: RowReader) throws {
-        self.init(
-            profileID: try row.id("profile_id"),
-            tokenID: try row.tokenID("token_id"),
-            conditionID: try row.text("condition_id"),
-            shares: try row.units(Shares.self, "shares_units"),
-            costBasis: try row.units(Collateral.self, "cost_basis_units"),
-            realizedPnL: try row.units(Collateral.self, "realized_pnl_units"),
-            redeemable: try row.bool("redeemable"),
-            updatedAt: try row.timestamp("updated_at"))
     }
 }

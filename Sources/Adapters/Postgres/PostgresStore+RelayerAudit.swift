@@ -1,6 +1,7 @@
 public import Kernel
 import Logging
 import PostgresNIO
+import StoreSupport
 
 extension PostgresStore: RelayerTxStore {
     public func insertRelayerTx(_ tx: RelayerTx) async throws {
@@ -94,39 +95,5 @@ extension PostgresStore: AuditStore {
                 "SELECT * FROM audit_logs ORDER BY created_at DESC, id DESC LIMIT \(max(limit, 0))",
                 table: "audit_logs", logger: self.logger, AuditEntry.init(row:))
         }
-    }
-}
-
-extension RelayerTx {
-    init(row: RowReader) throws {
-        self.init(
-            id: try row.id("id"),
-            userID: try row.id("user_id"),
-            walletID: try row.id("wallet_id"),
-            kind: try row.enumeration(Kind.self, "kind"),
-            idempotencyKey: try row.text("idempotency_key"),
-            status: try row.enumeration(Status.self, "status"),
-            payload: try row.text("payload"),
-            relayerReference: try row.optionalText("relayer_reference"),
-            transactionHash: try row.optionalText("transaction_hash"),
-            amount: try row.optionalUnits(Collateral.self, "amount_units"),
-            destination: try row.optionalAddress("destination"),
-            submitCount: try row.int("submit_count"),
-            lastError: try row.optionalText("last_error"),
-            createdAt: try row.timestamp("created_at"),
-            updatedAt: try row.timestamp("updated_at"))
-    }
-}
-
-extension AuditEntry {
-    init(row: RowReader) throws {
-        self.init(
-            id: try row.id("id"),
-            actor: try row.text("actor"),
-            action: try row.text("action"),
-            subjectType: try row.optionalText("subject_type"),
-            subjectID: try row.optionalText("subject_id"),
-            details: try row.text("details"),
-            createdAt: try row.timestamp("created_at"))
     }
 }

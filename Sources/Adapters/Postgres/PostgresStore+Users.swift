@@ -1,5 +1,6 @@
 public import Kernel
 import PostgresNIO
+import StoreSupport
 
 extension PostgresStore: UserStore {
     public func insertUser(_ user: User) async throws {
@@ -129,33 +130,5 @@ extension PostgresStore: UserStore {
                 RETURNING 1
                 """, logger: self.logger) > 0
         }
-    }
-}
-
-extension User {
-    init(row: RowReader) throws {
-        self.init(
-            id: try row.id("id"),
-            externalID: try row.text("external_id"),
-            loginAddress: try row.optionalAddress("login_address"),
-            createdAt: try row.timestamp("created_at"))
-    }
-}
-
-extension TradingWallet {
-    init(row: RowReader) throws {
-        self.init(
-            id: try row.id("id"),
-            userID: try row.id("user_id"),
-            type: try row.enumeration(WalletType.self, "type"),
-            signerAddress: try row.address("signer_address"),
-            funderAddress: try row.address("funder_address"),
-            sealedKey: try row.sealed("trading_key_sealed", version: "trading_key_version"),
-            onboarding: try row.enumeration(WalletOnboarding.self, "onboarding"),
-            apiKey: try row.optionalText("api_key"),
-            sealedAPISecret: try row.optionalSealed("api_secret_sealed", version: "api_secret_key_version"),
-            sealedAPIPassphrase: try row.optionalSealed("api_passphrase_sealed", version: "api_passphrase_key_version"),
-            createdAt: try row.timestamp("created_at"),
-            updatedAt: try row.timestamp("updated_at"))
     }
 }

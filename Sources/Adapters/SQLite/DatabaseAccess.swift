@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Kernel
+import StoreSupport
 
 extension SQLiteStore {
     /// Runs `body` in one read transaction on a reader connection (a consistent snapshot).
@@ -61,10 +62,10 @@ extension Database {
     }
 }
 
-/// Reads one row's columns into Kernel values. A value that does not decode — wrong type, an enum
-/// raw value this build does not know, a malformed time — throws
-/// ``StoreError/corruptRow(table:column:value:)``; it never traps.
-struct RowReader {
+/// Reads one GRDB row's columns into Kernel values: the SQLite primitives of ``StoredRow``. A value
+/// that does not decode — wrong type, an enum raw value this build does not know, a malformed
+/// time — throws ``StoreError/corruptRow(table:column:value:)``; it never traps.
+struct RowReader: StoredRow {
     let row: Row
     let table: String
 
@@ -114,12 +115,6 @@ struct RowReader {
         return number
     }
 
-    func int(_ column: String) throws(StoreError) -> Int {
-        let number = try self.integer(column)
-        guard let int = Int(exactly: number) else { throw self.corrupt(column, number.databaseValue) }
-        return int
-    }
-
     func bool(_ column: String) throws(StoreError) -> Bool {
         switch try self.integer(column) {
         case 0: return false
@@ -158,10 +153,6 @@ struct RowReader {
         return value
     }
 
-    func id<Entity>(_ column: String) throws(StoreError) -> Identifier<Entity> {
-        Identifier(try self.text(column))
-    }
-
     func optionalAddress(_ column: String) throws(StoreError) -> WalletAddress? {
         guard let text = try self.optionalText(column) else { return nil }
         do { return try WalletAddress(text) } catch { throw self.corrupt(column, text.databaseValue) }
@@ -177,45 +168,10 @@ struct RowReader {
         do { return try TokenID(text) } catch { throw self.corrupt(column, text.databaseValue) }
     }
 
-    /// An INTEGER column of millionths.
-    func optionalUnits<Quantity: SixDecimalQuantity>(_: Quantity.Type, _ column: String) throws(StoreError) -> Quantity? {
-        try self.optionalInteger(column).map(Quantity.init(baseUnits:))
-    }
-
-    func units<Quantity: SixDecimalQuantity>(_: Quantity.Type, _ column: String) throws(StoreError) -> Quantity {
-        Quantity(baseUnits: try self.integer(column))
-    }
-
     /// A TEXT column holding a canonical decimal (`'0.53'`).
     func decimal<Quantity: SixDecimalQuantity>(_: Quantity.Type, _ column: String) throws(StoreError) -> Quantity {
         let text = try self.text(column)
         do { return try Quantity(decimal: text) } catch { throw self.corrupt(column, text.databaseValue) }
-    }
-
-    /// An INTEGER column of milliseconds.
-    func milliseconds(_ column: String) throws(StoreError) -> Duration {
-        .milliseconds(try self.integer(column))
-    }
-
-    /// A sealed value from its BLOB column and its key-version column; both or neither.
-    func optionalSealed(_ column: String, version versionColumn: String) throws(StoreError) -> SealedSecret? {
-        let bytes = try self.optionalBytes(column)
-        let version = try self.optionalInteger(versionColumn)
-        switch (bytes, version) {
-        case (nil, nil): return nil
-        case (let bytes?, let version?):
-            guard let keyVersion = Int(exactly: version) else { throw self.corrupt(versionColumn, version.databaseValue) }
-            return SealedSecret(keyVersion: keyVersion, ciphertext: bytes)
-        case (nil, _?): throw self.corrupt(column, .null)
-        case (_?, nil): throw self.corrupt(versionColumn, .null)
-        }
-    }
-
-    func sealed(_ column: String, version versionColumn: String) throws(StoreError) -> SealedSecret {
-        guard let sealed = try self.optionalSealed(column, version: versionColumn) else {
-            throw self.corrupt(column, .null)
-        }
-        return sealed
     }
 }
 

@@ -1,5 +1,6 @@
 import GRDB
 public import Kernel
+import StoreSupport
 
 extension SQLiteStore: CopyEventStore {
     /// One write transaction: the event insert (a taken identity inserts nothing and returns
@@ -219,57 +220,5 @@ extension SQLiteStore: CopyEventStore {
                     attempt.id.rawValue, expected.rawValue, attempt.fencingToken,
                 ])
         }
-    }
-}
-
-extension LeaderEvent {
-    init(row: RowReader) throws {
-        self.init(
-            id: try row.id("id"),
-            leaderID: try row.id("leader_id"),
-            identity: try row.text("identity"),
-            fill: LeaderFill(
-                leaderAddress: try row.address("leader_address"),
-                transactionHash: try row.text("transaction_hash"),
-                tokenID: try row.tokenID("token_id"),
-                conditionID: try row.text("condition_id"),
-                marketSlug: try row.text("market_slug"),
-                outcome: try row.text("outcome"),
-                side: try row.enumeration(Side.self, "side"),
-                size: try row.decimal(Shares.self, "size"),
-                price: try row.decimal(Price.self, "price"),
-                occurredAt: try row.timestamp("occurred_at"),
-                source: try row.enumeration(FeedSource.self, "source")),
-            leaderPositionBefore: try row.optionalUnits(Shares.self, "leader_position_before_units"),
-            detectedAt: try row.timestamp("detected_at"),
-            createdAt: try row.timestamp("created_at"))
-    }
-}
-
-extension CopyAttempt {
-    init(row: RowReader) throws {
-        self.init(
-            id: try row.id("id"),
-            profileID: try row.id("profile_id"),
-            userID: try row.id("user_id"),
-            leaderEventID: try row.optionalText("leader_event_id").map(LeaderEventID.init),
-            kind: try row.enumeration(Kind.self, "kind"),
-            tokenID: try row.tokenID("token_id"),
-            targetShares: try row.optionalUnits(Shares.self, "target_shares_units"),
-            status: try row.enumeration(Status.self, "status"),
-            skipReason: try row.optionalEnum(SkipReason.self, "skip_reason"),
-            note: try row.optionalText("note"),
-            dueAt: try row.timestamp("due_at"),
-            leaseOwner: try row.optionalText("lease_owner"),
-            leaseExpiresAt: try row.optionalTimestamp("lease_expires_at"),
-            fencingToken: try row.integer("fencing_token"),
-            detectedAt: try row.timestamp("detected_at"),
-            sentAt: try row.optionalTimestamp("sent_at"),
-            acceptedAt: try row.optionalTimestamp("accepted_at"),
-            filledShares: try row.units(Shares.self, "filled_shares_units"),
-            fillPrice: try row.optionalUnits(Price.self, "fill_price_units"),
-            leaderPrice: try row.optionalUnits(Price.self, "leader_price_units"),
-            createdAt: try row.timestamp("created_at"),
-            updatedAt: try row.timestamp("updated_at"))
     }
 }

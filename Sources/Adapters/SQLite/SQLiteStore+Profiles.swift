@@ -1,5 +1,6 @@
 import GRDB
 public import Kernel
+import StoreSupport
 
 extension SQLiteStore: ProfileStore {
     public func insertLeader(_ leader: Leader) async throws {
@@ -169,45 +170,5 @@ extension SQLiteStore: ProfileStore {
             return true
         }
         guard updated else { throw StoreError.notFound(entity: "copy_profiles", key: profile.id.rawValue) }
-    }
-}
-
-extension Leader {
-    init(row: RowReader) throws {
-        self.init(
-            id: try row.id("id"),
-            address: try row.address("address"),
-            label: try row.optionalText("label"),
-            positionsSeededAt: try row.optionalTimestamp("positions_seeded_at"),
-            createdAt: try row.timestamp("created_at"))
-    }
-}
-
-extension CopyProfile {
-    init(row: RowReader) throws {
-        self.init(
-            id: try row.id("id"),
-            userID: try row.id("user_id"),
-            leaderID: try row.id("leader_id"),
-            walletID: try row.id("wallet_id"),
-            status: try row.enumeration(ProfileStatus.self, "status"),
-            mode: try row.enumeration(TradingMode.self, "mode"),
-            sizing: Sizing(mode: try row.enumeration(Sizing.Mode.self, "sizing_mode"),
-                           baseUnits: try row.integer("sizing_units")),
-            limits: CopyLimits(
-                maxFillAge: try row.milliseconds("max_fill_age_ms"),
-                minPrice: try row.units(Price.self, "min_price_units"),
-                maxPrice: try row.units(Price.self, "max_price_units"),
-                maxSlippage: try row.units(Price.self, "max_slippage_units"),
-                maxSellSlippage: try row.units(Price.self, "max_sell_slippage_units"),
-                minTimeToResolution: try row.milliseconds("min_time_to_resolution_ms"),
-                minLeaderNotional: try row.units(Collateral.self, "min_leader_notional_units"),
-                maxPerTrade: try row.optionalUnits(Collateral.self, "max_per_trade_units"),
-                maxPerMarket: try row.optionalUnits(Collateral.self, "max_per_market_units"),
-                totalBudget: try row.optionalUnits(Collateral.self, "total_budget_units"),
-                dailySpend: try row.optionalUnits(Collateral.self, "daily_spend_units")),
-            stopBehavior: try row.enumeration(StopBehavior.self, "stop_behavior"),
-            createdAt: try row.timestamp("created_at"),
-            updatedAt: try row.timestamp("updated_at"))
     }
 }

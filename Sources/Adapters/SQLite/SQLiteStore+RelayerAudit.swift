@@ -1,5 +1,6 @@
 import GRDB
 public import Kernel
+import StoreSupport
 
 extension SQLiteStore: RelayerTxStore {
     public func insertRelayerTx(_ tx: RelayerTx) async throws {
@@ -100,39 +101,5 @@ extension SQLiteStore: AuditStore {
             try db.fetch("SELECT * FROM audit_logs ORDER BY created_at DESC, id DESC LIMIT ?", [max(limit, 0)],
                          table: "audit_logs", AuditEntry.init(row:))
         }
-    }
-}
-
-extension RelayerTx {
-    init(row: RowReader) throws {
-        self.init(
-            id: try row.id("id"),
-            userID: try row.id("user_id"),
-            walletID: try row.id("wallet_id"),
-            kind: try row.enumeration(Kind.self, "kind"),
-            idempotencyKey: try row.text("idempotency_key"),
-            status: try row.enumeration(Status.self, "status"),
-            payload: try row.text("payload"),
-            relayerReference: try row.optionalText("relayer_reference"),
-            transactionHash: try row.optionalText("transaction_hash"),
-            amount: try row.optionalUnits(Collateral.self, "amount_units"),
-            destination: try row.optionalAddress("destination"),
-            submitCount: try row.int("submit_count"),
-            lastError: try row.optionalText("last_error"),
-            createdAt: try row.timestamp("created_at"),
-            updatedAt: try row.timestamp("updated_at"))
-    }
-}
-
-extension AuditEntry {
-    init(row: RowReader) throws {
-        self.init(
-            id: try row.id("id"),
-            actor: try row.text("actor"),
-            action: try row.text("action"),
-            subjectType: try row.optionalText("subject_type"),
-            subjectID: try row.optionalText("subject_id"),
-            details: try row.text("details"),
-            createdAt: try row.timestamp("created_at"))
     }
 }
