@@ -10,23 +10,38 @@ public struct OrderDomain: Sendable, Hashable {
     public let version: String
     public let chainID: UInt64
     public let verifyingContract: Address
+    /// hashStruct of `EIP712Domain(string name,string version,uint256 chainId,address
+    /// verifyingContract)`, computed once: every digest of every order needs it.
+    public let separator: [UInt8]
 
     public init(version: String, chainID: UInt64, verifyingContract: Address) {
         self.version = version
         self.chainID = chainID
         self.verifyingContract = verifyingContract
+        self.separator = EIP712.Domain(name: Self.name, version: version, chainId: UInt256(chainID),
+                                       verifyingContract: verifyingContract).separator
     }
+
+    /// Polygon's live domains, built once (each order is signed in one of them).
+    private static let polygonV2 = OrderDomain(version: "2", chainID: Contracts.polygonChainID,
+                                               verifyingContract: Contracts.ctfExchangeV2)
+    private static let polygonNegRiskV2 = OrderDomain(version: "2", chainID: Contracts.polygonChainID,
+                                                      verifyingContract: Contracts.negRiskCtfExchangeV2)
+    private static let polygonV3 = OrderDomain(version: "3", chainID: Contracts.polygonChainID,
+                                               verifyingContract: Contracts.exchangeV3)
 
     /// The live exchanges (version "2"): Neg Risk CTF Exchange V2 when the market's neg-risk
     /// flag is set, else CTF Exchange V2.
     public static func exchangeV2(negRisk: Bool, chainID: UInt64 = Contracts.polygonChainID) -> OrderDomain {
-        OrderDomain(version: "2", chainID: chainID,
-                    verifyingContract: negRisk ? Contracts.negRiskCtfExchangeV2 : Contracts.ctfExchangeV2)
+        if chainID == Contracts.polygonChainID { return negRisk ? Self.polygonNegRiskV2 : Self.polygonV2 }
+        return OrderDomain(version: "2", chainID: chainID,
+                           verifyingContract: negRisk ? Contracts.negRiskCtfExchangeV2 : Contracts.ctfExchangeV2)
     }
 
     /// ExchangeV3 (version "3") for Protocol-V2 markets; the neg-risk flag does not apply.
     public static func exchangeV3(chainID: UInt64 = Contracts.polygonChainID) -> OrderDomain {
-        OrderDomain(version: "3", chainID: chainID, verifyingContract: Contracts.exchangeV3)
+        if chainID == Contracts.polygonChainID { return Self.polygonV3 }
+        return OrderDomain(version: "3", chainID: chainID, verifyingContract: Contracts.exchangeV3)
     }
 
     /// The V1 exchanges (version "1"), for reading orders made before 2026-04-28 only.
@@ -53,7 +68,4 @@ public struct OrderDomain: Sendable, Hashable {
         EIP712.Domain(name: Self.name, version: self.version, chainId: UInt256(self.chainID),
                       verifyingContract: self.verifyingContract)
     }
-
-    /// hashStruct of `EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)`.
-    public var separator: [UInt8] { self.eip712.separator }
 }

@@ -86,10 +86,13 @@ public enum DepositWalletSignature {
         }
     }
 
+    /// keccak-256 of ``typedDataSignTypeString``, hashed once.
+    static let typedDataSignTypeHash = EIP712.typeHash(Self.typedDataSignTypeString)
+
     /// hashStruct(TypedDataSign) over the order's struct hash and the wallet domain's fields.
     public static func typedDataSignStructHash(orderStructHash: [UInt8], wallet: Address, chainID: UInt64) -> [UInt8] {
         Order.hashValidFields(
-            typeHash: EIP712.typeHash(Self.typedDataSignTypeString),
+            typeHash: Self.typedDataSignTypeHash,
             [
                 .bytes32(orderStructHash), .string(Self.walletDomainName), .string(Self.walletDomainVersion),
                 .uint256(UInt256(chainID)), .address(wallet), .bytes32(Order.zeroBytes32),
