@@ -245,6 +245,12 @@ def _():
     wait_for(lambda: "All your copying is paused" in notice(), 10, "the kill-switch notice")
     statuses = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "main .status")]
     expect(statuses and all(s == "USER_PAUSED" for s in statuses), f"statuses after the kill switch: {statuses}")
+    # Resume them one by one, as the page says, so the demo copies on for the pages after.
+    for _ in range(len(statuses)):
+        driver.find_element(By.LINK_TEXT, "Resume").click()
+        driver.find_element(By.XPATH, "//button[normalize-space()='Resume']").click()
+        wait_for(lambda: "resumed" in notice(), 10, "a follow resuming")
+    expect("USER_PAUSED" not in driver.page_source, "a follow is still paused")
 
 
 @scenario("a withdrawal is requested, confirmed and reaches CONFIRMED (keyboard only)")

@@ -91,6 +91,22 @@ extension APIWorld {
         }
     }
 
+    @Test func mirrorWebServesThePagesButNotTheJSONAPI() async throws {
+        let world = try await APIWorld.make(["ADMIN_TOKEN": Self.adminToken])
+        let app = try await buildApplication(configuration: world.configuration, backends: world.backends, role: .web,
+                                             jwksFetcher: world.jwks, logger: world.logs.logger())
+        let bearer = try await APIWorld.token("dynamic|frank")
+        try await app.test(.router) { client in
+            #expect(try await client.page(.get, "/health").status == 200)
+            #expect(try await client.page(.get, "/app").location == "/sign-in")
+            let session = try await client.signInLocally()
+            #expect(try await client.page(.get, "/app/activity", cookies: [WebSessions.userCookie: session]).status == 200)
+            #expect(try await client.page(.get, "/me", bearer: bearer).status == 404)
+            #expect(try await client.page(.get, "/openapi.json").status == 404)
+        }
+        #expect(!ProcessRole.web.runsWorkers && !ProcessRole.web.runsAPI && ProcessRole.serve.runsWeb && !ProcessRole.api.runsWeb)
+    }
+
     @Test func theDevSignInOpensAnHttpOnlyLaxSessionKeptInTheCacheAndSignOutEndsIt() async throws {
         let world = try await APIWorld.make(["ADMIN_TOKEN": Self.adminToken])
         try await world.runServe { client in
@@ -230,6 +246,7 @@ extension APIWorld {
             let leader = try #require(try await world.backends.store.leaders().first { !followed.contains($0.id) })
             let form = try await client.page(.get, "/app/follows/new?leader=\(leader.id.rawValue)", cookies: cookies)
             #expect(form.status == 200)
+            #expect(!form.body.contains("has-error") && !form.body.contains("error-box"), "a fresh form shows no error")
             for label in ["How much to copy", "Amount", "Most per copy (USDC)", "Most per day (USDC)", "Oldest fill to copy (seconds)"] {
                 #expect(form.body.contains(">\(label)</label>"), "label \(label)")
             }
@@ -240,6 +257,7 @@ extension APIWorld {
             #expect(bad.status == 422)
             #expect(bad.body.contains(#"<p class="error" id="sizing-amount-error">sizing.amount must be a non-negative decimal number</p>"#))
             #expect(bad.body.contains(#"value="lots""#), "the entered value is kept")
+            #expect(bad.body.components(separatedBy: "has-error").count == 2, "only the amount is marked")
             #expect(try await world.backends.store.profiles(userID: demo.id).count == 1)
             let good = try await client.page(.post, "/app/follows", cookies: cookies, form: [
                 "_csrf": csrf, "leader": leader.id.rawValue, "preset": "BALANCED", "sizing.mode": "FIXED_USD", "sizing.amount": "3",

@@ -48,7 +48,7 @@ enum WebAssets {
         .address, code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .9em; overflow-wrap: anywhere; }
         .badge { border-radius: 999px; padding: .1rem .6rem; font-size: .8rem; font-weight: 700; }
         .badge-paper { background: #fff8c5; color: #3b2300; } .badge-live { background: #ffebe9; color: var(--bad); }
-        .badge-operator { background: #ddf4ff; color: #0a3069; }
+        .badge-operator, .badge-simulated { background: #ddf4ff; color: #0a3069; }
         .status { display: inline-block; border-radius: 4px; padding: 0 .4rem; font-size: .85rem; font-weight: 600; background: #eaeef2; }
         .status-ok { background: #dafbe1; color: var(--ok); } .status-warn { background: #fff8c5; color: var(--warn); }
         .status-bad { background: #ffebe9; color: var(--bad); }
@@ -58,6 +58,7 @@ enum WebAssets {
         .error-box { background: #ffebe9; border: 1px solid #ff8182; border-radius: 8px; padding: .75rem 1rem; }
         .stack { display: flex; flex-direction: column; gap: .75rem; align-items: flex-start; }
         .stack > * { max-width: 100%; }
+        .card form + form { margin-top: 1.25rem; }
         fieldset { border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem; margin: 0; width: 100%; min-width: 0; }
         legend { font-weight: 600; padding: 0 .25rem; }
         .field { display: flex; flex-direction: column; gap: .2rem; margin-bottom: .5rem; max-width: 32rem; }
@@ -80,6 +81,7 @@ enum WebAssets {
         .plain { list-style: none; padding: 0; margin: .25rem 0; }
         .plain li { padding: .15rem 0; }
         .table-scroll { overflow-x: auto; position: relative; }
+        .table-scroll + h2, .table-scroll + h3 { margin-top: 1.25rem; }
         table { border-collapse: collapse; width: 100%; background: var(--card); }
         caption { text-align: left; font-weight: 600; padding: .25rem 0; }
         th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }

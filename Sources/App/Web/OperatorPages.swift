@@ -76,7 +76,7 @@ extension Router where Context == AppRequestContext {
                                         error: error == nil ? nil : "Check the token and try again.", required: true,
                                         autocomplete: "current-password"),
         ]
-        if let error { context["error"] = error }
+        if let error { context["pageError"] = error }
         var response = WebPage.render(title: "Operator sign-in", template: "operatorSignIn", context: context,
                                       chrome: PageChrome(area: .signedOut, badge: "Operator"), status: status)
         response.setCookie(web.sessions.signInCookie(csrf))

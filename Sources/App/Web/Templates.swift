@@ -74,7 +74,7 @@ enum WebTemplates {
         """
 
     static let signIn = """
-        {{#error}}<p class="error-box" role="alert">{{error}}</p>{{/error}}
+        {{#pageError}}<p class="error-box" role="alert">{{pageError}}</p>{{/pageError}}
         {{#local}}
         <section class="card">
         <h2>Local mode</h2>
@@ -116,6 +116,7 @@ enum WebTemplates {
         """
 
     static let overview = """
+        <p>Copying mode: <span class="badge badge-{{modeClass}}">{{modeLabel}}</span>{{#simulated}} on the simulated exchange (local mode){{/simulated}}</p>
         {{#health}}<div class="banner banner-{{level}}" role="status"><strong>{{headline}}</strong> {{detail}}</div>{{/health}}
         <section class="tiles" aria-label="Account">
         <div class="tile"><h2>Balance</h2><p class="big">{{balance}} <abbr title="US dollar coin">USDC</abbr></p></div>
@@ -161,6 +162,7 @@ enum WebTemplates {
         <p><code class="address">{{address}}</code></p>
         {{#followID}}<p>You follow this leader: <a href="/app/follows/{{followID}}/edit">settings</a>.</p>{{/followID}}
         {{^followID}}<p><a class="button" href="/app/follows/new?leader={{id}}">Follow {{name}}</a></p>{{/followID}}
+        {{#hasAttempts}}
         <div class="table-scroll"><table>
         <caption>Your results copying this leader</caption>
         <thead><tr><th scope="col">Window</th><th scope="col">Copied</th><th scope="col">Skipped</th><th scope="col">USDC copied</th></tr></thead>
@@ -169,6 +171,8 @@ enum WebTemplates {
         <h3>Skip funnel</h3>
         <p>Of the last {{funnel.seen}} fills seen: {{funnel.copied}} copied, {{funnel.failed}} failed, {{funnel.open}} in progress, {{funnel.skipped}} skipped.</p>
         {{#funnel.hasReasons}}<ul class="plain">{{#funnel.reasons}}<li>{{count}} × {{reason}}</li>{{/funnel.reasons}}</ul>{{/funnel.hasReasons}}
+        {{/hasAttempts}}
+        {{^hasAttempts}}<p>No copies of this leader yet{{#followID}}: new fills are copied as they come{{/followID}}.</p>{{/hasAttempts}}
         <h3>Recent activity</h3>
         {{#hasRecent}}<ul class="plain">{{#recent}}<li>{{side}} {{size}} shares of {{market}} ({{outcome}}) at {{price}} — {{time}}</li>{{/recent}}</ul>{{/hasRecent}}
         {{^recent}}<p>No fills seen yet.</p>{{/recent}}
@@ -197,7 +201,7 @@ enum WebTemplates {
         """
 
     static let followForm = """
-        {{#error}}<p class="error-box" role="alert">Please fix the field marked below: {{error}}</p>{{/error}}
+        {{#pageError}}<p class="error-box" role="alert">Please fix the field marked below: {{pageError}}</p>{{/pageError}}
         <form method="post" action="{{action}}" class="stack" novalidate>
         <input type="hidden" name="_csrf" value="{{csrf}}">
         {{#leaderID}}<input type="hidden" name="leader" value="{{leaderID}}">{{/leaderID}}
@@ -301,9 +305,9 @@ enum WebTemplates {
         <h2>{{leaderName}}</h2>
         <div class="table-scroll"><table>
         <caption>Positions copying {{leaderName}}</caption>
-        <thead><tr><th scope="col">Token</th><th scope="col">Shares</th><th scope="col">Avg cost</th><th scope="col">Mid</th><th scope="col">Realized</th><th scope="col">Unrealized</th></tr></thead>
-        <tbody>{{#rows}}<tr><td><code>{{token}}</code>{{#redeemable}} <span class="status status-ok">resolved</span>{{/redeemable}}</td><td>{{shares}}</td><td>{{averageCost}}</td><td>{{mid}}</td><td>{{realized}}</td><td>{{unrealized}}</td></tr>{{/rows}}
-        {{^rows}}<tr><td colspan="6">No positions.</td></tr>{{/rows}}</tbody>
+        <thead><tr><th scope="col">Market</th><th scope="col" class="wide-only">Token</th><th scope="col">Shares</th><th scope="col">Avg cost</th><th scope="col">Mid</th><th scope="col">Realized</th><th scope="col">Unrealized</th></tr></thead>
+        <tbody>{{#rows}}<tr><td>{{market}}{{#redeemable}} <span class="status status-ok">resolved</span>{{/redeemable}}</td><td class="wide-only"><code>{{token}}</code></td><td>{{shares}}</td><td>{{averageCost}}</td><td>{{mid}}</td><td>{{realized}}</td><td>{{unrealized}}</td></tr>{{/rows}}
+        {{^rows}}<tr><td colspan="7">No positions.</td></tr>{{/rows}}</tbody>
         </table></div>
         </section>
         {{/groups}}
@@ -334,7 +338,7 @@ enum WebTemplates {
         <table>
         <caption>Your withdrawals</caption>
         <thead><tr><th scope="col">Requested</th><th scope="col">Amount</th><th scope="col">To</th><th scope="col">Status</th></tr></thead>
-        <tbody>{{#withdrawals}}<tr class="withdrawal"><td>{{time}}</td><td>{{amount}}</td><td><code class="address">{{destination}}</code></td><td><span class="status status-{{statusClass}}">{{status}}</span>{{#lastError}} {{lastError}}{{/lastError}}</td></tr>{{/withdrawals}}
+        <tbody>{{#withdrawals}}<tr class="withdrawal"><td>{{time}}</td><td>{{amount}}</td><td><code class="address" title="{{destination}}">{{shortDestination}}</code></td><td><span class="status status-{{statusClass}}">{{status}}</span>{{#lastError}} {{lastError}}{{/lastError}}</td></tr>{{/withdrawals}}
         {{^withdrawals}}<tr><td colspan="4">No withdrawals yet.</td></tr>{{/withdrawals}}</tbody>
         </table>
         </div>
@@ -355,7 +359,7 @@ enum WebTemplates {
         """
 
     static let operatorSignIn = """
-        {{#error}}<p class="error-box" role="alert">{{error}}</p>{{/error}}
+        {{#pageError}}<p class="error-box" role="alert">{{pageError}}</p>{{/pageError}}
         <section class="card">
         <p>Operator pages need the server's ADMIN_TOKEN. The session lasts 15 minutes and is audited.</p>
         <form method="post" action="/app/operator/sign-in" class="stack">

@@ -217,7 +217,7 @@ extension WebDependencies {
     func chrome(_ context: AppRequestContext, current: String, request: Request? = nil, live: Bool = false) -> PageChrome {
         PageChrome(area: .user, csrf: context.webSession?.csrfToken ?? "", current: current,
                    notice: request.flatMap { WebPage.notice($0.uri.queryParameters) }, live: live,
-                   badge: self.localMode ? "Paper" : nil)
+                   badge: self.localMode ? "Simulated" : nil)
     }
 
     func overview(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -264,15 +264,16 @@ extension WebDependencies {
         }
         let (realizedText, realizedClass) = WebPage.signed(realized)
         let (unrealizedText, unrealizedClass) = WebPage.signed(unrealized)
-        var chrome = self.chrome(context, current: "/app", request: request, live: true)
-        chrome.badge = profiles.contains { $0.mode == .live && $0.status != .stopped } && !self.localMode ? "Live" : "Paper"
+        let chrome = self.chrome(context, current: "/app", request: request, live: true)
+        let live = profiles.contains { $0.mode == .live && $0.status != .stopped }
         return WebPage.render(title: "Overview", template: "overview", context: [
             "health": health, "balance": wallet.balance ?? "unavailable", "copiesToday": today.filter { $0.status == .done }.count,
             "skipsToday": today.filter { $0.status == .skipped }.count, "realized": realizedText, "realizedClass": realizedClass,
             "unrealized": unrealizedText, "unrealizedClass": unrealizedClass, "depositAddress": wallet.depositAddress,
             "onboarding": wallet.onboarding, "ready": wallet.ready, "days": days,
             "chart": BarChart.svg(bars, title: "Copied volume per day, last 14 days"), "follows": follows,
-            "hasFollows": !follows.isEmpty,
+            "hasFollows": !follows.isEmpty, "modeLabel": live ? "Live" : "Paper", "modeClass": live ? "live" : "paper",
+            "simulated": self.localMode,
         ], chrome: chrome)
     }
 
@@ -314,7 +315,7 @@ extension WebDependencies {
             }
             var entry: [String: Any] = ["id": leader.id.rawValue, "name": Router<AppRequestContext>.name(of: leader),
                                         "address": leader.address.checksummed, "results": results, "funnel": funnel,
-                                        "recent": recent, "hasRecent": !recent.isEmpty]
+                                        "recent": recent, "hasRecent": !recent.isEmpty, "hasAttempts": !attempts.isEmpty]
             if let follow, follow.status != .stopped { entry["followID"] = follow.id.rawValue }
             leaders.append(entry)
         }
@@ -382,17 +383,15 @@ extension WebDependencies {
         if let field = error?.field, !field.hasPrefix("limits."), !["sizing.amount", "sizing.mode", "mode", "stopBehavior"].contains(field) {
             unknownField = error?.message
         }
-        let page: [String: Any] = [
+        var page: [String: Any] = [
             "csrf": session.csrfToken, "leaderName": Router<AppRequestContext>.name(of: leader),
             "leaderID": profile == nil ? (leader?.id.rawValue ?? "") : "",
             "action": profile.map { "/app/follows/\($0.id.rawValue)/edit" } ?? "/app/follows",
             "submit": profile == nil ? "Follow" : "Save settings",
-            "error": error?.message ?? unknownField ?? "",
             "hasPresets": profile == nil,
             "presets": ProfilePreset.allCases.map { ["value": $0.rawValue, "label": presetLabels[$0] ?? $0.rawValue,
                                                      "checked": $0.rawValue == chosenPreset] as [String: Any] },
             "sizingModes": WebPage.options(sizingModes, selected: value("sizing.mode", sizing?.mode)),
-            "sizingModeError": message("sizing.mode") ?? "",
             "sizingFields": [WebPage.field("sizing-amount", name: "sizing.amount", label: "Amount",
                                            value: value("sizing.amount", sizing?.amount),
                                            hint: "USDC for a fixed amount; a ratio such as 0.1 for the other two. Blank keeps the preset's.",
@@ -419,6 +418,8 @@ extension WebDependencies {
                       limits.map { String($0.minTimeToResolutionSeconds) }, hint: "0 copies until the end."),
             ],
         ]
+        if let message = error?.message ?? unknownField { page["pageError"] = message }
+        if let message = message("sizing.mode") { page["sizingModeError"] = message }
         return WebPage.render(title: profile == nil ? "Follow \(Router<AppRequestContext>.name(of: leader))" : "Edit follow",
                               template: "followForm", context: page,
                               chrome: self.chrome(context, current: "/app/follows"),
@@ -559,6 +560,11 @@ extension WebDependencies {
     func positionsPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let only = request.uri.queryParameters.get("follow")
+        // Market names come from the leader fills the user's copies followed.
+        let attempts = try await self.api.store.attempts(userID: user.id, limit: 500)
+        let events = try await self.api.store.leaderEvents(ids: Set(attempts.compactMap(\.leaderEventID)))
+        var markets: [String: String] = [:]
+        for event in events.values { markets[event.fill.tokenID.description] = "\(event.fill.marketSlug) (\(event.fill.outcome))" }
         var realized = Collateral.zero, unrealized = Collateral.zero
         var groups: [[String: Any]] = []
         for profile in try await self.api.store.profiles(userID: user.id) where only == nil || only == profile.id.rawValue {
@@ -567,7 +573,8 @@ extension WebDependencies {
             unrealized += (try? Collateral(decimal: view.unrealizedPnL)) ?? .zero
             groups.append(["leaderName": Router<AppRequestContext>.name(of: try await self.api.store.leader(id: profile.leaderID)),
                            "rows": view.positions.map { position -> [String: Any] in
-                               ["token": String(position.tokenId.prefix(10)) + "…", "shares": position.shares,
+                               ["token": String(position.tokenId.prefix(10)) + "…", "market": markets[position.tokenId] ?? "—",
+                                "shares": position.shares,
                                 "averageCost": position.averageCost ?? "—", "mid": position.mid ?? "—",
                                 "realized": position.realizedPnL, "unrealized": position.unrealizedPnL ?? "—",
                                 "redeemable": position.redeemable]
@@ -598,7 +605,10 @@ extension WebDependencies {
             ],
             "withdrawals": list.map { tx -> [String: Any] in
                 var row: [String: Any] = ["time": WebPage.time(tx.createdAt), "amount": tx.amount?.description ?? "",
-                                          "destination": tx.destination?.checksummed ?? "", "status": tx.status.rawValue,
+                                          "destination": tx.destination?.checksummed ?? "",
+                                          "shortDestination": tx.destination.map {
+                                              "\($0.checksummed.prefix(6))…\($0.checksummed.suffix(4))" } ?? "",
+                                          "status": tx.status.rawValue,
                                           "statusClass": WebPage.statusClass(tx.status.rawValue)]
                 if let lastError = tx.lastError { row["lastError"] = lastError }
                 return row

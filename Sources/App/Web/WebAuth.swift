@@ -129,7 +129,7 @@ extension Router where Context == AppRequestContext {
     static func signInPage(_ web: WebDependencies, error: String?, name: String?, status: HTTPResponse.Status) -> Response {
         let csrf = WebSessions.randomToken()
         var context: [String: Any] = ["csrf": csrf, "local": web.localSignIn != nil]
-        if let error { context["error"] = error }
+        if let error { context["pageError"] = error }
         if web.localSignIn != nil {
             context["nameField"] = WebPage.field("dev-name", name: "name", label: "Or sign in as another local user",
                                                  value: name, hint: "1 to 32 characters of a-z, 0-9 and -",
