@@ -146,7 +146,7 @@ enum WebAssets {
               event.preventDefault();
               say('Sending a code…');
               try {
-                verification = await sdk.sendEmailOTP({ email: event.target.email.value }, client);
+                verification = await sdk.sendEmailOTP({ email: event.target.email.value });
                 document.getElementById('dynamic-code').hidden = false;
                 document.getElementById('dynamic-code-value').focus();
                 say('We emailed you a code.');
@@ -156,9 +156,12 @@ enum WebAssets {
               event.preventDefault();
               say('Checking the code…');
               try {
-                await sdk.verifyOTP({ otpVerification: verification, verificationToken: event.target.code.value }, client);
+                const code = event.target.code.value;
+                await sdk.verifyOTP({ otpVerification: verification, otp: code, verificationToken: code });
+                const token = client.token || (typeof sdk.getJwt === 'function' ? await sdk.getJwt() : null);
+                if (!token) { throw new Error('no token'); }
                 const form = document.getElementById('dynamic-token');
-                form.token.value = client.token;
+                form.token.value = token;
                 form.submit();
               } catch (error) { say('That code did not work. Try again.'); }
             });

@@ -168,6 +168,7 @@ enum WebTemplates {
         <thead><tr><th scope="col">Window</th><th scope="col">Copied</th><th scope="col">Skipped</th><th scope="col">USDC copied</th></tr></thead>
         <tbody>{{#results}}<tr><td>{{window}}</td><td>{{copied}}</td><td>{{skipped}}</td><td>{{volume}}</td></tr>{{/results}}</tbody>
         </table></div>
+        <p>Profit and loss copying this leader so far: realized {{realized}}, unrealized {{unrealized}} USDC.</p>
         <h3>Skip funnel</h3>
         <p>Of the last {{funnel.seen}} fills seen: {{funnel.copied}} copied, {{funnel.failed}} failed, {{funnel.open}} in progress, {{funnel.skipped}} skipped.</p>
         {{#funnel.hasReasons}}<ul class="plain">{{#funnel.reasons}}<li>{{count}} × {{reason}}</li>{{/funnel.reasons}}</ul>{{/funnel.hasReasons}}

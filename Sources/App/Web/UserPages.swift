@@ -287,8 +287,12 @@ extension WebDependencies {
             let follow = profiles.first { $0.leaderID == leader.id && $0.status != .stopped }
                 ?? profiles.first { $0.leaderID == leader.id }
             var attempts: [CopyAttempt] = []
+            var realized = Collateral.zero, unrealized = Collateral.zero
             for profile in profiles where profile.leaderID == leader.id {
                 attempts += try await self.api.store.attempts(userID: user.id, matching: AttemptQuery(profileID: profile.id), limit: 200)
+                let positions = try await self.api.positions(of: profile)
+                realized += (try? Collateral(decimal: positions.realizedPnL)) ?? .zero
+                unrealized += (try? Collateral(decimal: positions.unrealizedPnL)) ?? .zero
             }
             let results = [7, 30].map { days -> [String: Any] in
                 let since = (now - .seconds(Int64(days) * 86_400)).epochMilliseconds
@@ -315,7 +319,8 @@ extension WebDependencies {
             }
             var entry: [String: Any] = ["id": leader.id.rawValue, "name": Router<AppRequestContext>.name(of: leader),
                                         "address": leader.address.checksummed, "results": results, "funnel": funnel,
-                                        "recent": recent, "hasRecent": !recent.isEmpty, "hasAttempts": !attempts.isEmpty]
+                                        "recent": recent, "hasRecent": !recent.isEmpty, "hasAttempts": !attempts.isEmpty,
+                                        "realized": WebPage.signed(realized).text, "unrealized": WebPage.signed(unrealized).text]
             if let follow, follow.status != .stopped { entry["followID"] = follow.id.rawValue }
             leaders.append(entry)
         }
