@@ -156,6 +156,23 @@ def _():
     wait_for(lambda: len(driver.find_elements(By.CSS_SELECTOR, "tr.attempt")) > before, 120,
              f"a copy attempt beyond the first {before} appearing")
     expect(driver.execute_script("return window.__mirrorNoReload === true;"), "the page was reloaded")
+    # A reconnect that sends Last-Event-ID gets the changes since at once.
+    resumed = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const controller = new AbortController();
+        fetch('/app/events', { headers: { 'Last-Event-ID': '1' }, signal: controller.signal }).then(async (response) => {
+            const reader = response.body.getReader();
+            let text = '';
+            while (!/\\nid: \\d+\\nevent: change/.test(text)) {
+                const { value, done: ended } = await reader.read();
+                if (ended) { break; }
+                text += new TextDecoder().decode(value);
+            }
+            controller.abort();
+            done([response.headers.get('content-type'), text]);
+        }).catch((error) => done(['error', String(error)]));
+    """)
+    expect(resumed[0].startswith("text/event-stream") and "event: change" in resumed[1], f"resume answered {resumed}")
     first = driver.find_element(By.CSS_SELECTOR, "tr.attempt a").get_attribute("href")
     driver.get(first)
     expect(h1() == "Copy receipt", "the receipt did not open")
