@@ -385,6 +385,8 @@ extension APIWorld {
         #expect(ErrorMapping.clientError(for: StoreError.duplicate(entity: "x", key: "1"), logger: logger)?.status == .conflict)
         #expect(ErrorMapping.clientError(for: ProfileCommands.Failure.contended(ProfileID("p")), logger: logger)?.status == .conflict)
         #expect(ErrorMapping.clientError(for: ProfileCommands.Failure.notFound(ProfileID("p")), logger: logger)?.status == .notFound)
+        #expect(ErrorMapping.clientError(for: Administration.Failure.notFound, logger: logger)?.status == .notFound)
+        #expect(ErrorMapping.clientError(for: Administration.Failure.notRetryable(status: .confirmed), logger: logger)?.status == .conflict)
         #expect(ErrorMapping.clientError(for: CancellationError(), logger: logger) == nil)
         #expect(ErrorMapping.clientError(for: APIError.csrfRefused, logger: logger)?.status == .forbidden)
     }

@@ -75,6 +75,12 @@ enum ErrorMapping {
             case .notAllowed(let from, let to): return .conflict("a \(from.rawValue) profile cannot become \(to.rawValue)")
             case .contended: return .conflict("the profile kept changing; try again")
             }
+        case let error as Administration.Failure:
+            switch error {
+            case .notFound: return .notFound("relayer transaction")
+            case .notRetryable(let status):
+                return .conflict("only a FAILED transaction can be retried; this one is \(status.rawValue)")
+            }
         case let error as VenueError:
             logger.warning("venue call failed", metadata: ["error.message": "\(error)"])
             return APIError(status: .serviceUnavailable, message: "the exchange is unavailable; try again")
