@@ -270,6 +270,61 @@ extension APIWorld {
         }
     }
 
+    @Test func perFollowControlsAskFirstThenExitOnlyEditAndStopWithSellNow() async throws {
+        let world = try await APIWorld.make(["ADMIN_TOKEN": Self.adminToken])
+        let store = world.backends.store
+        try await world.runServe { client in
+            let session = try await client.signInLocally()
+            let cookies = [WebSessions.userCookie: session]
+            let demo = try #require(try await store.user(externalID: Demo.externalID))
+            let profile = try #require(try await store.profiles(userID: demo.id).first)
+            let id = profile.id.rawValue
+            let confirm = try await client.page(.get, "/app/follows/\(id)/confirm/stop", cookies: cookies)
+            #expect(confirm.status == 200 && confirm.body.contains(#"value="SELL""#) && confirm.body.contains(#"value="HOLD""#))
+            #expect(try await store.profile(id: profile.id)?.status == .enabled, "asking changes nothing")
+            let csrf = try #require(confirm.csrf)
+            let exitOnly = try await client.page(.post, "/app/follows/\(id)/exit-only", cookies: cookies, form: ["_csrf": csrf])
+            #expect(exitOnly.status == 303 && exitOnly.location == "/app/follows?done=exit-only")
+            #expect(try await store.profile(id: profile.id)?.status == .exitOnly)
+
+            let edited = try await client.page(.post, "/app/follows/\(id)/edit", cookies: cookies, form: [
+                "_csrf": csrf, "sizing.mode": "PERCENT_OF_BALANCE", "sizing.amount": "0.02", "limits.maxPerMarket": "30",
+                "stopBehavior": "SELL",
+            ])
+            #expect(edited.status == 303 && edited.location == "/app/follows?done=saved")
+            let after = try #require(try await store.profile(id: profile.id))
+            #expect(after.sizing == .percentOfBalance(Ratio(baseUnits: 20_000)) && after.limits.maxPerMarket == .dollars(30))
+            #expect(try await store.recentAudit(limit: 10).contains { $0.action == "profile.settings_changed" && $0.subjectID == id })
+
+            let badStop = try await client.page(.post, "/app/follows/\(id)/stop", cookies: cookies, form: ["_csrf": csrf, "behavior": "LATER"])
+            #expect(badStop.status == 422 && badStop.body.contains("behavior must be one of"))
+            let stop = try await client.page(.post, "/app/follows/\(id)/stop", cookies: cookies, form: ["_csrf": csrf, "behavior": "SELL"])
+            #expect(stop.status == 303 && stop.location == "/app/follows?done=stop")
+            #expect(try await store.profile(id: profile.id)?.status == .stopped)
+            let resume = try await client.page(.post, "/app/follows/\(id)/resume", cookies: cookies, form: ["_csrf": csrf])
+            #expect(resume.status == 409, "a stopped follow cannot resume: \(resume.body)")
+        }
+    }
+
+    @Test func aWithdrawalFormShowsItsErrorsBesideTheFieldsAndAsksBeforeSending() async throws {
+        let world = try await APIWorld.make(["ADMIN_TOKEN": Self.adminToken])
+        try await world.runServe { client in
+            let session = try await client.signInLocally()
+            let cookies = [WebSessions.userCookie: session]
+            let page = try await client.page(.get, "/app/withdrawals", cookies: cookies)
+            let csrf = try #require(page.csrf)
+            let bad = try await client.page(.post, "/app/withdrawals/confirm", cookies: cookies,
+                                            form: ["_csrf": csrf, "amount": "5", "destination": "nowhere"])
+            #expect(bad.status == 422)
+            #expect(bad.body.contains(#"id="withdraw-destination-error">destination must be 0x followed by 40 hex digits</p>"#))
+            let review = try await client.page(.post, "/app/withdrawals/confirm", cookies: cookies,
+                                               form: ["_csrf": csrf, "amount": "5", "destination": "0x" + String(repeating: "d", count: 40)])
+            #expect(review.status == 200 && review.body.contains("Withdraw 5 USDC"))
+            let demo = try #require(try await world.backends.store.user(externalID: Demo.externalID))
+            #expect(try await world.backends.store.relayerTxs(userID: demo.id, limit: 10).isEmpty, "reviewing sends nothing")
+        }
+    }
+
     @Test func aLeaderLabelWithMarkupIsEscapedOnThePage() async throws {
         let world = try await APIWorld.make(["ADMIN_TOKEN": Self.adminToken])
         try await world.runServe { client in
