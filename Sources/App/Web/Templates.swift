@@ -130,6 +130,17 @@ enum WebTemplates {
         <p class="hint">Wallet {{onboarding}}{{^ready}} — being set up; copying starts when it is READY{{/ready}}.</p>
         </section>
         <section class="card chart-card">
+        <h2 id="equity-title">Equity, last 14 days</h2>
+        <p class="hint">Wallet collateral plus open positions at their order book's midpoint, recorded hourly by position sync.</p>
+        <div class="chart-wrap">
+        <figure aria-labelledby="equity-title">{{{equityChart}}}</figure>
+        <table class="chart-table"><caption>Equity at each day's last snapshot (USDC)</caption>
+        <thead><tr><th scope="col">Day</th><th scope="col">Equity</th><th scope="col">Collateral</th><th scope="col">Positions</th></tr></thead>
+        <tbody>{{#equityDays}}<tr><td>{{day}}</td><td>{{equity}}</td><td>{{collateral}}</td><td>{{positions}}</td></tr>{{/equityDays}}
+        {{^hasEquity}}<tr><td colspan="4">No snapshot yet: the first is taken at the next position sync.</td></tr>{{/hasEquity}}</tbody></table>
+        </div>
+        </section>
+        <section class="card chart-card">
         <h2 id="chart-title">Copied volume, last 14 days</h2>
         <div class="chart-wrap">
         <figure aria-labelledby="chart-title">{{{chart}}}</figure>

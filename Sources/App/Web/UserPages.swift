@@ -249,6 +249,8 @@ extension WebDependencies {
             bars.append(.init(label: label, value: volume))
             days.append(["day": label, "count": copies.count, "volume": volume.description])
         }
+        let equity = try await self.api.store.equitySnapshots(
+            walletID: WalletID(wallet.id), since: Timestamp(epochMilliseconds: startOfToday - 13 * dayMillis))
         let status = try await self.admin.systemStatus()
         let down = (status.health?.components.filter { !$0.up }.map(\.name) ?? [])
             + status.workers.filter { !$0.up }.map(\.name) + status.breakers.filter { $0.state != "closed" }.map(\.service)
@@ -272,6 +274,8 @@ extension WebDependencies {
             "unrealized": unrealizedText, "unrealizedClass": unrealizedClass, "depositAddress": wallet.depositAddress,
             "onboarding": wallet.onboarding, "ready": wallet.ready, "days": days,
             "chart": BarChart.svg(bars, title: "Copied volume per day, last 14 days"), "follows": follows,
+            "equityChart": EquityCurve.svg(equity, title: "Equity (collateral plus open positions at their mark), last 14 days"),
+            "equityDays": EquityCurve.dailyRows(equity), "hasEquity": !equity.isEmpty,
             "hasFollows": !follows.isEmpty, "modeLabel": live ? "Live" : "Paper", "modeClass": live ? "live" : "paper",
             "simulated": self.localMode,
         ], chrome: chrome)
