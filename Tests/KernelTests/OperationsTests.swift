@@ -321,6 +321,36 @@ struct OperationsWorld {
         #expect(ledger?.shares == .whole(12), "never silently overwritten")
     }
 
+    /// `.fixture` is 30 minutes into its hour: 20 minutes on is the same hour, 40 more the next.
+    @Test func theSweepRecordsTheWalletsEquityOncePerHourWithHoldingsAtTheirMark() async throws {
+        let world = try await OperationsWorld.make()
+        try await world.control.fund(wallet: world.wallet.funderAddress, amount: .dollars(50))
+        let collateral = try await world.control.collateral(of: world.wallet.funderAddress)
+        let token = try await world.hold(.whole(10), cost: .dollars(4))
+        try await world.control.setBook(OrderBook(
+            tokenID: token, bids: [BookLevel(price: try Price(decimal: "0.4"), size: .whole(100))],
+            asks: [BookLevel(price: try Price(decimal: "0.5"), size: .whole(100))],
+            tickSize: try Price(decimal: "0.01"), minOrderSize: .whole(5)))
+        let sync = world.positionSync(clock: VirtualClock())
+        _ = try await sync.sweep()
+        world.fixture.clock.advance(by: .seconds(20 * 60))
+        try await world.control.fund(wallet: world.wallet.funderAddress, amount: .dollars(1))
+        _ = try await sync.sweep()
+        let since = Timestamp.fixture - .seconds(3600)
+        let first = EquitySnapshot(walletID: world.wallet.id, collateral: collateral,
+                                   positionsValue: Collateral(baseUnits: 4_500_000), takenAt: .fixture)
+        #expect(try await world.store.equitySnapshots(walletID: world.wallet.id, since: since) == [first],
+                "10 shares at the 0.45 midpoint; the second sweep in the hour adds nothing")
+
+        world.fixture.clock.advance(by: .seconds(40 * 60))
+        try await world.control.resolve(conditionID: world.market.conditionID, winningToken: token)
+        _ = try await sync.sweep()
+        let points = try await world.store.equitySnapshots(walletID: world.wallet.id, since: since)
+        #expect(points.count == 2)
+        #expect(points.last?.collateral == collateral + .dollars(1))
+        #expect(points.last?.positionsValue == .dollars(10), "a resolved winner at what it pays out")
+    }
+
     @Test func aSecondWorkerProcessSkipsTheSweepWhileTheFirstHoldsItsLease() async throws {
         let store: any Store = InMemoryStore()
         let user = User.fixture(1)
