@@ -75,15 +75,30 @@ extension PositionSync {
             guard try await self.store.equitySnapshots(walletID: wallet.id, since: hourStart).isEmpty else { return }
             var marks: [TokenID: Price] = [:]
             for holding in holdings where holding.shares > .zero && !holding.redeemable {
-                marks[holding.tokenID] = try await self.exchange.orderBook(tokenID: holding.tokenID).midpoint
+                marks[holding.tokenID] = try await self.mark(holding.tokenID)
             }
             guard let value = EquitySnapshot.positionsValue(of: holdings, marks: marks) else { return }
             _ = try await self.store.recordEquitySnapshot(EquitySnapshot(
                 walletID: wallet.id, collateral: collateral, positionsValue: value, takenAt: now))
+        } catch is CancellationError {
+            return
         } catch {
             self.logger.warning("equity snapshot of a wallet failed; the next sweep retries", metadata: [
                 "wallet.id": "\(wallet.id)", "error": "\(String(describing: error))",
             ])
         }
+    }
+
+    /// A token's midpoint, shared through the cache for a few minutes: followers of one leader
+    /// hold the same tokens, so a sweep reads each book about once instead of once per wallet,
+    /// leaving the market-data rate budget to the copy engine. `nil`: the book has no midpoint.
+    private func mark(_ tokenID: TokenID) async throws -> Price? {
+        let key = "equity:mark:\(tokenID)"
+        if let cached = try? await self.cache.value(forKey: key) {
+            return cached.isEmpty ? nil : try Price(decimal: cached)
+        }
+        let midpoint = try await self.exchange.orderBook(tokenID: tokenID).midpoint
+        try? await self.cache.set(midpoint?.description ?? "", forKey: key, ttl: .seconds(300))
+        return midpoint
     }
 }
