@@ -33,4 +33,9 @@ import Testing
     func audit(_ check: AuditStoreContract) async throws {
         try await check.run(on: InMemoryStore())
     }
+
+    @Test(arguments: EquityStoreContract.cases)
+    func equity(_ check: EquityStoreContract) async throws {
+        try await check.run(on: InMemoryStore())
+    }
 }

@@ -321,6 +321,68 @@ struct OperationsWorld {
         #expect(ledger?.shares == .whole(12), "never silently overwritten")
     }
 
+    /// `.fixture` is 30 minutes into its hour: 20 minutes on is the same hour, 40 more the next.
+    @Test func theSweepRecordsTheWalletsEquityOncePerHourWithHoldingsAtTheirMark() async throws {
+        let world = try await OperationsWorld.make()
+        try await world.control.fund(wallet: world.wallet.funderAddress, amount: .dollars(50))
+        let collateral = try await world.control.collateral(of: world.wallet.funderAddress)
+        let token = try await world.hold(.whole(10), cost: .dollars(4))
+        try await world.control.setBook(OrderBook(
+            tokenID: token, bids: [BookLevel(price: try Price(decimal: "0.4"), size: .whole(100))],
+            asks: [BookLevel(price: try Price(decimal: "0.5"), size: .whole(100))],
+            tickSize: try Price(decimal: "0.01"), minOrderSize: .whole(5)))
+        let sync = world.positionSync(clock: VirtualClock())
+        _ = try await sync.sweep()
+        world.fixture.clock.advance(by: .seconds(20 * 60))
+        try await world.control.fund(wallet: world.wallet.funderAddress, amount: .dollars(1))
+        _ = try await sync.sweep()
+        let since = Timestamp.fixture - .seconds(3600)
+        let first = EquitySnapshot(walletID: world.wallet.id, collateral: collateral,
+                                   positionsValue: Collateral(baseUnits: 4_500_000), takenAt: .fixture)
+        #expect(try await world.store.equitySnapshots(walletID: world.wallet.id, since: since) == [first],
+                "10 shares at the 0.45 midpoint; the second sweep in the hour adds nothing")
+
+        world.fixture.clock.advance(by: .seconds(40 * 60))
+        try await world.control.resolve(conditionID: world.market.conditionID, winningToken: token)
+        _ = try await sync.sweep()
+        let points = try await world.store.equitySnapshots(walletID: world.wallet.id, since: since)
+        #expect(points.count == 2)
+        #expect(points.last?.collateral == collateral + .dollars(1))
+        #expect(points.last?.positionsValue == .dollars(10), "a resolved winner at what it pays out")
+    }
+
+    @Test func aTokensMarkIsReadOnceForEveryWalletHoldingItWithinFiveMinutes() async throws {
+        let world = try await OperationsWorld.make()
+        let token = try await world.hold(.whole(10), cost: .dollars(4))
+        func book(_ bid: String, _ ask: String) async throws {
+            try await world.control.setBook(OrderBook(
+                tokenID: token, bids: [BookLevel(price: try Price(decimal: bid), size: .whole(100))],
+                asks: [BookLevel(price: try Price(decimal: ask), size: .whole(100))],
+                tickSize: try Price(decimal: "0.01"), minOrderSize: .whole(5)))
+        }
+        try await book("0.4", "0.5")
+        let sync = world.positionSync(clock: VirtualClock())
+        _ = try await sync.sweep()
+        // A second wallet holding the same token, and a new book, a minute later in the same hour.
+        let account = try await FakeVenueFixture.openAccount(key: .testKey(42), type: .depositWallet, on: world.fixture.venue)
+        try await world.store.insertUser(.fixture(2))
+        try await world.store.insertWallet(TradingWallet(
+            id: account.walletID, userID: User.fixture(2).id, type: .depositWallet, signerAddress: account.signerAddress,
+            funderAddress: account.funderAddress, sealedKey: world.vault.adopt(.testKey(42)), onboarding: .ready,
+            createdAt: .fixture, updatedAt: .fixture))
+        try await world.control.grant(.whole(20), of: token, to: account.funderAddress)
+        try await book("0.7", "0.9")
+        world.fixture.clock.advance(by: .seconds(60))
+        _ = try await sync.sweep()
+        let since = Timestamp.fixture - .seconds(3600)
+        #expect(try await world.store.equitySnapshots(walletID: account.walletID, since: since).map(\.positionsValue)
+                == [.dollars(9)], "20 shares at the 0.45 read a minute ago, not a second book read")
+        world.fixture.clock.advance(by: .seconds(60 * 60))
+        _ = try await sync.sweep()
+        #expect(try await world.store.equitySnapshots(walletID: account.walletID, since: since).map(\.positionsValue)
+                == [.dollars(9), .dollars(16)], "the next hour reads the book again: 20 at 0.8")
+    }
+
     @Test func aSecondWorkerProcessSkipsTheSweepWhileTheFirstHoldsItsLease() async throws {
         let store: any Store = InMemoryStore()
         let user = User.fixture(1)

@@ -26,20 +26,21 @@ import Testing
 
             #expect(empty.isEmpty)
             #expect(first.applied == [MigrationOutcome.Step(version: 1, name: "initial_schema"),
-                                      MigrationOutcome.Step(version: 2, name: "exits_ledger")])
+                                      MigrationOutcome.Step(version: 2, name: "exits_ledger"),
+                                      MigrationOutcome.Step(version: 7, name: "equity_snapshots")])
             #expect(first.schemaVersion == SQLiteMigrations.latestVersion)
             #expect(!first.wasUpToDate)
             #expect(second.applied.isEmpty)
             #expect(second.wasUpToDate)
             #expect(second.schemaVersion == first.schemaVersion)
-            #expect(second.description == "schema up to date (version 2)")
+            #expect(second.description == "schema up to date (version 7)")
             #expect(afterSecond == afterFirst)
             let tables = Set(afterFirst.filter { $0["type"] == .text("table") }.compactMap { row -> String? in
                 if case .text(let name) = row["name"] { name } else { nil }
             })
             #expect(tables == [
                 "users", "trading_wallets", "leaders", "copy_profiles", "leader_events", "copy_attempts", "orders",
-                "positions", "relayer_txs", "audit_logs", "leader_positions",
+                "positions", "relayer_txs", "audit_logs", "leader_positions", "equity_snapshots",
             ])
             #expect(try self.userVersion(of: store) == .integer(Int64(SQLiteMigrations.latestVersion)))
         }
@@ -80,7 +81,7 @@ import Testing
             ]
             for statement in seed { _ = try store.execute(sql: statement) }
             let outcome = try store.migrate()
-            #expect(outcome.applied == [MigrationOutcome.Step(version: 2, name: "exits_ledger")])
+            #expect(outcome.applied.first == MigrationOutcome.Step(version: 2, name: "exits_ledger"))
             let columns = try store.rows(sql: "SELECT name FROM pragma_table_info('copy_attempts')").compactMap { row -> String? in
                 if case .text(let name) = row["name"] { name } else { nil }
             }
@@ -125,7 +126,7 @@ import Testing
                 for store in stores { group.addTask { try store.migrate() } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2])
+            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 7])
             #expect(outcomes.allSatisfy { $0.schemaVersion == SQLiteMigrations.latestVersion })
         }
     }

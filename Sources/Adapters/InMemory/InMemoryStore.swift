@@ -19,6 +19,8 @@ public actor InMemoryStore: Store {
     private var relayerTxsByID: [RelayerTxID: RelayerTx] = [:]
     private var relayerTxIDsByKey: [String: RelayerTxID] = [:]
     private var auditByID: [AuditID: AuditEntry] = [:]
+    /// Each wallet's equity points by hour (InMemoryStore+Equity).
+    var equityByWallet: [WalletID: [Int64: EquitySnapshot]] = [:]
 
     private struct PositionKey: Hashable {
         let profileID: ProfileID

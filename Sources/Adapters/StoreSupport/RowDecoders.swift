@@ -199,3 +199,13 @@ extension AuditEntry {
             createdAt: try row.timestamp("created_at"))
     }
 }
+
+extension EquitySnapshot {
+    package init(row: some StoredRow) throws {
+        self.init(
+            walletID: try row.id("wallet_id"),
+            collateral: try row.units(Collateral.self, "collateral_units"),
+            positionsValue: try row.units(Collateral.self, "positions_units"),
+            takenAt: try row.timestamp("taken_at"))
+    }
+}

@@ -155,5 +155,6 @@ public struct PositionSync<C: Clock<Duration>>: Sendable {
                 details: "token \(tokenID): ledger \(ledgerShares) shares, venue \(venueShares)",
                 createdAt: self.wallClock.now()))
         }
+        await self.recordEquity(of: wallet, collateral: report.collateral[wallet.id], holdings: venue)
     }
 }
