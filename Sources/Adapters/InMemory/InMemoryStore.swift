@@ -345,9 +345,35 @@ extension InMemoryStore {
         stored.filledShares = attempt.filledShares
         stored.fillPrice = attempt.fillPrice
         stored.targetShares = attempt.targetShares
+        stored.fanoutPlace = attempt.fanoutPlace
         stored.updatedAt = attempt.updatedAt
         self.attemptsByID[attempt.id] = stored
         return true
+    }
+
+    /// Checks every step's fence before writing any of it, so a losing step leaves no trace.
+    public func commitAttemptSteps(_ steps: [AttemptStep]) throws -> [Bool] {
+        var newIDs: Set<OrderID> = []
+        for order in steps.flatMap(\.newOrders) {
+            guard self.ordersByID[order.id] == nil, newIDs.insert(order.id).inserted else {
+                throw StoreError.duplicate(entity: "orders", key: order.id.rawValue)
+            }
+        }
+        return steps.map { step in
+            guard let stored = self.attemptsByID[step.attempt.id], stored.status == step.expected,
+                  stored.fencingToken == step.attempt.fencingToken,
+                  step.orderUpdates.allSatisfy({ self.ordersByID[$0.order.id]?.status == $0.from })
+            else { return false }
+            _ = self.updateAttempt(step.attempt, from: step.expected)
+            for order in step.newOrders { self.ordersByID[order.id] = order }
+            for update in step.orderUpdates {
+                _ = try? self.updateOrder(update.order, from: update.from, booking: nil, audit: nil)
+            }
+            for booking in step.bookings {
+                self.savePosition(booking.applied(to: self.position(profileID: booking.profileID, tokenID: booking.tokenID)))
+            }
+            return true
+        }
     }
 }
 

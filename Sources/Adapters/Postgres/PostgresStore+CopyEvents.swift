@@ -83,12 +83,14 @@ extension PostgresStore: CopyEventStore {
         try await db.execute(
             """
             INSERT INTO copy_attempts (
-                id, profile_id, user_id, leader_event_id, kind, token_id, target_shares_units, status, skip_reason,
+                id, profile_id, user_id, leader_event_id, kind, token_id, condition_id, fanout_place,
+                target_shares_units, status, skip_reason,
                 note, due_at, lease_owner, lease_expires_at, fencing_token, detected_at, sent_at, accepted_at,
                 filled_shares_units, fill_price_units, leader_price_units, created_at, updated_at)
             VALUES (
                 \(attempt.id.rawValue), \(attempt.profileID.rawValue), \(attempt.userID.rawValue),
                 \(attempt.leaderEventID?.rawValue), \(attempt.kind.rawValue), \(attempt.tokenID.decimal),
+                \(attempt.conditionID), \(attempt.fanoutPlace),
                 \(attempt.targetShares?.baseUnits), \(attempt.status.rawValue), \(attempt.skipReason?.rawValue),
                 \(attempt.note), \(attempt.dueAt.pg), \(attempt.leaseOwner), \(attempt.leaseExpiresAt.pg),
                 \(attempt.fencingToken), \(attempt.detectedAt.pg), \(attempt.sentAt.pg), \(attempt.acceptedAt.pg),
@@ -212,20 +214,52 @@ extension PostgresStore: CopyEventStore {
     }
 
     public func updateAttempt(_ attempt: CopyAttempt, from expected: CopyAttempt.Status) async throws -> Bool {
-        try await self.read { db in
-            try await db.execute(
-                """
-                UPDATE copy_attempts
-                SET status = \(attempt.status.rawValue), skip_reason = \(attempt.skipReason?.rawValue),
-                    note = \(attempt.note), target_shares_units = \(attempt.targetShares?.baseUnits),
-                    due_at = \(attempt.dueAt.pg), lease_owner = \(attempt.leaseOwner),
-                    lease_expires_at = \(attempt.leaseExpiresAt.pg), sent_at = \(attempt.sentAt.pg),
-                    accepted_at = \(attempt.acceptedAt.pg), filled_shares_units = \(attempt.filledShares.baseUnits),
-                    fill_price_units = \(attempt.fillPrice?.baseUnits), updated_at = \(attempt.updatedAt.pg)
-                WHERE id = \(attempt.id.rawValue) AND status = \(expected.rawValue)
-                  AND fencing_token = \(attempt.fencingToken)
-                RETURNING 1
-                """, logger: self.logger) > 0
+        try await self.read { db in try await Self.updateAttempt(attempt, from: expected, db, logger: self.logger) }
+    }
+
+    /// One transaction for the whole batch: each step's attempt compare-and-set first, then its
+    /// orders and bookings; a step with order updates runs inside a savepoint, rolled back if one
+    /// of them finds another status — so a step applies entirely or not at all.
+    public func commitAttemptSteps(_ steps: [AttemptStep]) async throws -> [Bool] {
+        guard !steps.isEmpty else { return [] }
+        return try await self.transaction { connection in
+            var applied: [Bool] = []
+            for step in steps {
+                let guarded = !step.orderUpdates.isEmpty
+                if guarded { _ = try await connection.execute("SAVEPOINT attempt_step", logger: self.logger) }
+                var won = try await Self.updateAttempt(step.attempt, from: step.expected, connection, logger: self.logger)
+                if won {
+                    for order in step.newOrders { try await Self.insertOrder(order, connection, logger: self.logger) }
+                    for update in step.orderUpdates where won {
+                        won = try await Self.updateOrder(update.order, from: update.from, connection, logger: self.logger)
+                    }
+                }
+                if won { for booking in step.bookings { try await Self.book(booking, connection, logger: self.logger) } }
+                if guarded {
+                    _ = try await connection.execute(
+                        won ? "RELEASE SAVEPOINT attempt_step" : "ROLLBACK TO SAVEPOINT attempt_step", logger: self.logger)
+                }
+                applied.append(won)
+            }
+            return applied
         }
+    }
+
+    static func updateAttempt(_ attempt: CopyAttempt, from expected: CopyAttempt.Status, _ db: some QueryRunner,
+                              logger: Logger) async throws -> Bool {
+        try await db.execute(
+            """
+            UPDATE copy_attempts
+            SET status = \(attempt.status.rawValue), skip_reason = \(attempt.skipReason?.rawValue),
+                note = \(attempt.note), target_shares_units = \(attempt.targetShares?.baseUnits),
+                due_at = \(attempt.dueAt.pg), lease_owner = \(attempt.leaseOwner),
+                lease_expires_at = \(attempt.leaseExpiresAt.pg), sent_at = \(attempt.sentAt.pg),
+                accepted_at = \(attempt.acceptedAt.pg), filled_shares_units = \(attempt.filledShares.baseUnits),
+                fill_price_units = \(attempt.fillPrice?.baseUnits), fanout_place = \(attempt.fanoutPlace),
+                updated_at = \(attempt.updatedAt.pg)
+            WHERE id = \(attempt.id.rawValue) AND status = \(expected.rawValue)
+              AND fencing_token = \(attempt.fencingToken)
+            RETURNING 1
+            """, logger: logger) > 0
     }
 }

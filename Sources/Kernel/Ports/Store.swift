@@ -164,6 +164,15 @@ public protocol CopyEventStore: Sendable {
     /// Writes every mutable field of `attempt` if the stored row still has `attempt.fencingToken`
     /// and status `expected`; `false` (changing nothing) otherwise — a stale worker's write is void.
     func updateAttempt(_ attempt: CopyAttempt, from expected: CopyAttempt.Status) async throws -> Bool
+    /// One durable step of the copy pipeline for a whole batch, in one atomic unit (one commit).
+    /// A step applies entirely, or — when its attempt's stored fencing token or status differs
+    /// from `attempt.fencingToken` / `expected`, or one of its order updates finds another status —
+    /// not at all; the other steps apply regardless. Writes every mutable field of the attempt
+    /// (as ``updateAttempt(_:from:)``, plus ``CopyAttempt/fanoutPlace``), inserts its new orders,
+    /// writes its order updates (as ``OrderStore/updateOrder(_:from:booking:audit:)``) and applies
+    /// its bookings to the stored positions. Returns, per step in order, whether it applied. A
+    /// new order whose id is taken throws ``StoreError/duplicate(entity:key:)`` and changes nothing.
+    func commitAttemptSteps(_ steps: [AttemptStep]) async throws -> [Bool]
 }
 
 /// Filters and a resume point for listing a user's attempts page by page; `nil` filters match all.

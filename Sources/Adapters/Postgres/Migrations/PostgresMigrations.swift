@@ -13,6 +13,7 @@ enum PostgresMigrations {
     static let all: [PostgresMigration] = [
         .initialSchema,
         .keyVersionsAsBigint,
+        .copyPipeline,
     ]
 
     /// The newest schema this build knows.

@@ -1,0 +1,70 @@
+/// One attempt's share of a durable step of the copy pipeline (``CopyEventStore/commitAttemptSteps(_:)``):
+/// the attempt's new row, the orders it inserts, the order changes it makes and the fills it books
+/// — all fenced by the attempt's claim, so a worker that lost its lease writes none of it.
+public struct AttemptStep: Hashable, Sendable {
+    /// The attempt as it should be stored; written only if the stored row still carries
+    /// `attempt.fencingToken` and status `expected`.
+    public var attempt: CopyAttempt
+    public var expected: CopyAttempt.Status
+    /// Orders to insert (a signed order persisted before its send, or a paper fill).
+    public var newOrders: [Order]
+    /// Order rows to write, each only if its stored status is still `from`.
+    public var orderUpdates: [OrderUpdate]
+    /// Fills to book into the profile's ledger, applied to the position as stored at commit.
+    public var bookings: [Booking]
+
+    public init(attempt: CopyAttempt, expected: CopyAttempt.Status, newOrders: [Order] = [],
+                orderUpdates: [OrderUpdate] = [], bookings: [Booking] = []) {
+        self.attempt = attempt
+        self.expected = expected
+        self.newOrders = newOrders
+        self.orderUpdates = orderUpdates
+        self.bookings = bookings
+    }
+}
+
+/// An order's new row and the status it must still have.
+public struct OrderUpdate: Hashable, Sendable {
+    public var order: Order
+    public var from: Order.Status
+
+    public init(order: Order, from: Order.Status) {
+        self.order = order
+        self.from = from
+    }
+}
+
+/// A fill booked into a position: what changed, not the resulting row, so two bookings of one
+/// position in one step (or a concurrent reconciliation) add up instead of overwriting each other.
+public struct Booking: Hashable, Sendable {
+    public var profileID: ProfileID
+    public var tokenID: TokenID
+    public var conditionID: String
+    public var side: Side
+    public var shares: Shares
+    public var notional: Collateral
+    public var fee: Collateral
+    public var at: Timestamp
+
+    public init(profileID: ProfileID, tokenID: TokenID, conditionID: String, side: Side, shares: Shares,
+                notional: Collateral, fee: Collateral, at: Timestamp) {
+        self.profileID = profileID
+        self.tokenID = tokenID
+        self.conditionID = conditionID
+        self.side = side
+        self.shares = shares
+        self.notional = notional
+        self.fee = fee
+        self.at = at
+    }
+
+    /// `position` (nil: none yet) after this fill.
+    public func applied(to position: Position?) -> Position {
+        let current = position
+            ?? Position(profileID: self.profileID, tokenID: self.tokenID, conditionID: self.conditionID, updatedAt: self.at)
+        return switch self.side {
+        case .buy: current.bought(self.shares, notional: self.notional, fee: self.fee, at: self.at)
+        case .sell: current.sold(self.shares, notional: self.notional, fee: self.fee, at: self.at)
+        }
+    }
+}
