@@ -156,8 +156,8 @@ extension Address {
 }
 
 extension CopyFlowContract {
-    /// Every flow: entries, then exits, modes and the ledger.
-    public static var cases: [CopyFlowContract] { Self.entryCases + Self.exitCases }
+    /// Every flow: entries, then exits, modes and the ledger, then the batch pipeline's.
+    public static var cases: [CopyFlowContract] { Self.entryCases + Self.exitCases + Self.batchCases }
 
     static let entryCases: [CopyFlowContract] = [
         .init("a leader fill becomes one attempt, one signed order, one fill, booked in the ledger") { harness async throws in

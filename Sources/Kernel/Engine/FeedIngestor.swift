@@ -26,8 +26,8 @@ public final class FeedIngestor: Sendable {
         self.ids = ids
         self.logger = logger
         self.overlap = overlap
-        self.recorded = Counter(label: "mirror.feed.recorded")
-        self.duplicates = Counter(label: "mirror.feed.duplicates")
+        self.recorded = Counter(label: "mirror_feed_recorded_total")
+        self.duplicates = Counter(label: "mirror_feed_duplicates_total")
     }
 
     /// Polls every leader once; returns how many new events were recorded. After downtime the
@@ -78,6 +78,7 @@ public final class FeedIngestor: Sendable {
         switch try await self.store.recordLeaderEvent(event, newAttemptID: { ids.next() }) {
         case .recorded(_, let attempts):
             self.recorded.increment()
+            CopyMetrics.latency(.detect, now.since(observed.fill.occurredAt))
             self.logger.info("leader fill recorded", metadata: [
                 "leader.address": "\(leader.address)", "fill.side": "\(observed.fill.side.rawValue)",
                 "fill.size": "\(observed.fill.size)", "fill.price": "\(observed.fill.price)",
