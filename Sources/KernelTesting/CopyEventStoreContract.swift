@@ -7,6 +7,24 @@ extension StoreContract where Port == CopyEventStorePort {
     public static var cases: [CopyEventStoreContract] { fanOut + events + claims + updates }
 
     static var fanOut: [CopyEventStoreContract] { [
+        .init("recording with a claim leases the new attempts to the recorder until it expires") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let follower = try await Seed.follower(1, of: leader, in: store)
+            let event = LeaderEvent.fixture(1, leader: leader, side: .buy, leaderPositionBefore: .zero)
+            let claim = AttemptClaim(owner: "recorder", expiresAt: event.detectedAt + .seconds(30))
+            let outcome = try await store.recordLeaderEvent(
+                event, newAttemptID: SequentialIDs(prefix: "attempt").attemptIDs, claim: claim)
+            let expected = CopyAttempt.fixture(1, profile: follower, event: event).claimed(by: claim)
+            #expect(expected.fencingToken == 1 && expected.leaseOwner == "recorder")
+            #expect(outcome == .recorded(event, attempts: [expected]))
+            #expect(try await store.attempt(id: expected.id) == expected)
+            // Held: nobody else claims it while the lease runs; after it expires anyone may.
+            #expect(try await store.claimAttempts(owner: "other", now: event.detectedAt + .seconds(29),
+                                                  leaseDuration: .seconds(30), limit: 10).isEmpty)
+            let later = try await store.claimAttempts(owner: "other", now: event.detectedAt + .seconds(30),
+                                                      leaseDuration: .seconds(30), limit: 10)
+            #expect(later.map(\.fencingToken) == [2])
+        },
         .init("recording a BUY inserts the event and one PENDING ENTRY per non-STOPPED follower") { store async throws in
             let leader = try await Seed.leader(1, in: store)
             let other = try await Seed.leader(2, in: store)

@@ -26,6 +26,19 @@ extension CopyFlowContract {
                 #expect(try await harness.store.orders(attemptID: attempt.id).map(\.status) == [.filled])
             }
         },
+        .init("a fill recorded by the copying worker is copied at once, claimed in the recording commit") { harness async throws in
+            let scenarios = try await FlowScenario.followers(3, harness)
+            _ = try await scenarios[0].leaderBuys(on: harness)
+            let engine = harness.engine()
+            #expect(try await harness.ingestor().handingOff(to: engine).poll() == 1)
+            for scenario in scenarios {
+                let attempt = try await scenario.onlyAttempt(harness)
+                #expect(attempt.status == .done)
+                #expect(attempt.fencingToken == 1, "no claim beyond the recording commit")
+                #expect(try await harness.store.orders(attemptID: attempt.id).map(\.status) == [.filled])
+            }
+            #expect(try await engine.runOnce() == 0, "nothing left for a claim")
+        },
         .init("a crash after a batch's signed orders are persisted sends each exactly once after restart") { harness async throws in
             try await Self.crashBatchThenRestart(at: .afterPersist, harness)
         },

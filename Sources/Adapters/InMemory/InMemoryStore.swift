@@ -255,13 +255,14 @@ extension InMemoryStore {
 // MARK: - CopyEventStore
 
 extension InMemoryStore {
-    public func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID) throws -> RecordOutcome {
+    public func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID,
+                                  claim: AttemptClaim?) throws -> RecordOutcome {
         guard self.eventIDsByIdentity[event.identity] == nil else { return .duplicate }
         guard self.eventsByID[event.id] == nil else {
             throw StoreError.duplicate(entity: "leader_events", key: event.id.rawValue)
         }
         let attempts = self.activeProfiles(followingLeader: event.leaderID).map { profile in
-            CopyAttempt.fannedOut(from: event, to: profile, id: newAttemptID())
+            CopyAttempt.fannedOut(from: event, to: profile, id: newAttemptID()).claimed(by: claim)
         }
         // Check every attempt id before writing anything, so a clash leaves no partial fan-out.
         try self.checkNewAttemptIDs(attempts)

@@ -16,7 +16,8 @@ extension PostgresStore: CopyEventStore {
     /// of one leader and token apply one after the other; a fill the seeding snapshot already
     /// counts moves nothing), then one PENDING attempt per active follower as read inside the
     /// same transaction.
-    public func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID) async throws
+    public func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID,
+                                  claim: AttemptClaim?) async throws
         -> RecordOutcome
     {
         try await self.transaction { connection in
@@ -70,7 +71,7 @@ extension PostgresStore: CopyEventStore {
 
             var attempts: [CopyAttempt] = []
             for profile in try await Self.activeProfiles(connection, followingLeader: event.leaderID, logger: self.logger) {
-                let attempt = CopyAttempt.fannedOut(from: recorded, to: profile, id: newAttemptID())
+                let attempt = CopyAttempt.fannedOut(from: recorded, to: profile, id: newAttemptID()).claimed(by: claim)
                 try await Self.insertAttempt(attempt, connection, logger: self.logger)
                 attempts.append(attempt)
             }

@@ -6,7 +6,8 @@ extension SQLiteStore: CopyEventStore {
     /// One write transaction: the event insert (a taken identity inserts nothing and returns
     /// `.duplicate`), then one PENDING attempt per active follower as read inside the same
     /// transaction — so a follower added concurrently is either fanned out to or not, never half.
-    public func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID) async throws
+    public func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID,
+                                  claim: AttemptClaim?) async throws
         -> RecordOutcome
     {
         try await self.write { db in
@@ -41,7 +42,7 @@ extension SQLiteStore: CopyEventStore {
 
             var attempts: [CopyAttempt] = []
             for profile in try Self.activeProfiles(db, followingLeader: event.leaderID) {
-                let attempt = CopyAttempt.fannedOut(from: event, to: profile, id: newAttemptID())
+                let attempt = CopyAttempt.fannedOut(from: event, to: profile, id: newAttemptID()).claimed(by: claim)
                 try Self.insertAttempt(attempt, db)
                 attempts.append(attempt)
             }

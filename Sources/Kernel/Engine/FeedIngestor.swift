@@ -14,12 +14,16 @@ public final class FeedIngestor: Sendable {
     /// How far back each poll reaches behind the newest fill already seen, so fills the source
     /// reports late are not missed (the Data API lags by a minute or more).
     let overlap: Duration
+    /// The engine the new attempts of a recorded fill are handed to at once: they are created
+    /// claimed for it in the recording commit and carried through its pipeline as one batch.
+    let handoff: CopyEngine?
     private let cursors = Mutex<[LeaderID: Timestamp]>([:])
     private let recorded: Counter
     private let duplicates: Counter
 
     public init(store: any Store, feed: any LeaderFeed, wallClock: WallClock, ids: IDGenerator, logger: Logger,
-                overlap: Duration = .seconds(120)) {
+                overlap: Duration = .seconds(120), handoff: CopyEngine? = nil) {
+        self.handoff = handoff
         self.store = store
         self.feed = feed
         self.wallClock = wallClock
@@ -28,6 +32,13 @@ public final class FeedIngestor: Sendable {
         self.overlap = overlap
         self.recorded = Counter(label: "mirror_feed_recorded_total")
         self.duplicates = Counter(label: "mirror_feed_duplicates_total")
+    }
+
+    /// This ingestor, handing every recorded fill's attempts to `engine` at once (claimed in the
+    /// recording commit), so a copy costs no claim commit and waits for no poll.
+    public func handingOff(to engine: CopyEngine) -> FeedIngestor {
+        FeedIngestor(store: self.store, feed: self.feed, wallClock: self.wallClock, ids: self.ids, logger: self.logger,
+                     overlap: self.overlap, handoff: engine)
     }
 
     /// Polls every leader once; returns how many new events were recorded. After downtime the
@@ -75,7 +86,8 @@ public final class FeedIngestor: Sendable {
         let event = LeaderEvent(id: self.ids.next(), leaderID: leader.id, identity: observed.identity,
                                 fill: observed.fill, detectedAt: now, createdAt: now)
         let ids = self.ids
-        switch try await self.store.recordLeaderEvent(event, newAttemptID: { ids.next() }) {
+        let claim = self.handoff.map { AttemptClaim(owner: $0.settings.owner, expiresAt: now + $0.settings.leaseDuration) }
+        switch try await self.store.recordLeaderEvent(event, newAttemptID: { ids.next() }, claim: claim) {
         case .recorded(_, let attempts):
             self.recorded.increment()
             CopyMetrics.latency(.detect, now.since(observed.fill.occurredAt))
@@ -85,6 +97,17 @@ public final class FeedIngestor: Sendable {
                 "market.slug": "\(observed.fill.marketSlug)", "attempts": "\(attempts.count)",
                 "fill.source": "\(observed.fill.source.rawValue)",
             ])
+            if let engine = self.handoff, !attempts.isEmpty {
+                do {
+                    try await engine.process(attempts)
+                } catch let crash as SimulatedCrash {
+                    throw crash
+                } catch {
+                    // Recorded and claimed: when the lease expires any worker resumes from what is durable.
+                    self.logger.error("copying a recorded fill failed; its attempts resume when their lease expires",
+                                      metadata: ["error": "\(String(describing: error))"])
+                }
+            }
             return true
         case .duplicate:
             self.duplicates.increment()

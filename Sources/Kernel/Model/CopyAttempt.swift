@@ -100,6 +100,17 @@ extension CopyAttempt {
             updatedAt: event.createdAt)
     }
 
+    /// This attempt leased to `claim`'s holder as it is created (fencing token 1), so the worker
+    /// that records a fill carries its fan-out on without a separate claim commit.
+    public func claimed(by claim: AttemptClaim?) -> CopyAttempt {
+        guard let claim else { return self }
+        var claimed = self
+        claimed.leaseOwner = claim.owner
+        claimed.leaseExpiresAt = claim.expiresAt
+        claimed.fencingToken += 1
+        return claimed
+    }
+
     /// The PENDING close-out that stopping `profile` with "sell now" creates for one held position:
     /// it sells every share of it.
     public static func closingOut(_ position: Position, of profile: CopyProfile, id: AttemptID,
@@ -127,4 +138,15 @@ public enum SkipReason: String, Hashable, Sendable, Codable, CaseIterable {
     case belowExchangeMinimum = "BELOW_EXCHANGE_MINIMUM"
     /// An exit for a token this profile holds no shares of.
     case nothingToSell = "NOTHING_TO_SELL"
+}
+
+/// A lease taken on attempts as they are created: who holds it, until when.
+public struct AttemptClaim: Hashable, Sendable {
+    public var owner: String
+    public var expiresAt: Timestamp
+
+    public init(owner: String, expiresAt: Timestamp) {
+        self.owner = owner
+        self.expiresAt = expiresAt
+    }
 }

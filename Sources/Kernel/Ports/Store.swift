@@ -137,7 +137,12 @@ public protocol CopyEventStore: Sendable {
     /// snapshot already counts. A duplicate
     /// identity changes nothing and returns `.duplicate`; a new identity whose event id (or a
     /// generated attempt id) is taken throws ``StoreError/duplicate(entity:key:)`` and changes nothing.
-    func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID) async throws -> RecordOutcome
+    ///
+    /// With a `claim`, the new attempts are created leased to it (``CopyAttempt/claimed(by:)``:
+    /// owner, expiry, fencing token 1) in the same step, so the recording worker carries them on
+    /// with no claim commit of its own.
+    func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID,
+                           claim: AttemptClaim?) async throws -> RecordOutcome
     func leaderEvent(id: LeaderEventID) async throws -> LeaderEvent?
     func leaderEvent(identity: String) async throws -> LeaderEvent?
     /// The events among `ids` that exist, in one read (a page of attempts shows its events
@@ -173,6 +178,15 @@ public protocol CopyEventStore: Sendable {
     /// its bookings to the stored positions. Returns, per step in order, whether it applied. A
     /// new order whose id is taken throws ``StoreError/duplicate(entity:key:)`` and changes nothing.
     func commitAttemptSteps(_ steps: [AttemptStep]) async throws -> [Bool]
+}
+
+extension CopyEventStore {
+    /// ``recordLeaderEvent(_:newAttemptID:claim:)`` leaving the new attempts unclaimed.
+    public func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID) async throws
+        -> RecordOutcome
+    {
+        try await self.recordLeaderEvent(event, newAttemptID: newAttemptID, claim: nil)
+    }
 }
 
 /// Filters and a resume point for listing a user's attempts page by page; `nil` filters match all.
