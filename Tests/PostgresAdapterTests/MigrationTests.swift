@@ -25,11 +25,11 @@ struct PostgresMigrationTests {
                 let afterSecond = try await self.schema(of: store)
 
                 #expect(empty.isEmpty)
-                #expect(first.applied.map(\.version) == [1, 2])
-                #expect(first.applied.map(\.name) == ["initial_schema", "key_versions_as_bigint"])
-                #expect(first.schemaVersion == 2)
+                #expect(first.applied.map(\.version) == [1, 2, 3])
+                #expect(first.applied.map(\.name) == ["initial_schema", "key_versions_as_bigint", "wallet_funds"])
+                #expect(first.schemaVersion == 3)
                 #expect(second.wasUpToDate)
-                #expect(second.description == "schema up to date (version 2)")
+                #expect(second.description == "schema up to date (version 3)")
                 #expect(afterSecond == afterFirst)
                 let tables = Set(afterFirst.filter { $0["kind"] == .text("table") }.compactMap { row -> String? in
                     if case .text(let name) = row["name"] { name } else { nil }
@@ -42,6 +42,7 @@ struct PostgresMigrationTests {
                 #expect(recorded == [
                     SQLRow(columns: ["version", "name"], values: [.integer(1), .text("initial_schema")]),
                     SQLRow(columns: ["version", "name"], values: [.integer(2), .text("key_versions_as_bigint")]),
+                    SQLRow(columns: ["version", "name"], values: [.integer(3), .text("wallet_funds")]),
                 ])
             }
         }
@@ -58,8 +59,8 @@ struct PostgresMigrationTests {
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2], "exactly one replica applied the steps")
-            #expect(outcomes.allSatisfy { $0.schemaVersion == 2 })
+            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 3], "exactly one replica applied the steps")
+            #expect(outcomes.allSatisfy { $0.schemaVersion == 3 })
             #expect(outcomes.filter(\.wasUpToDate).count == 3)
         }
     }
@@ -68,17 +69,17 @@ struct PostgresMigrationTests {
         try await TestDatabase.withEmptySchema { configuration in
             try await TestDatabase.withRunningStore(configuration) { store in
                 try await store.migrate()
-                try await store.execute(sql: "INSERT INTO schema_migrations (version, name) VALUES (3, 'from_the_future')")
+                try await store.execute(sql: "INSERT INTO schema_migrations (version, name) VALUES (99, 'from_the_future')")
                 try await store.execute(sql: "CREATE TABLE from_the_future (id TEXT)")
                 let before = try await self.schema(of: store)
 
-                await #expect(throws: StoreError.schemaTooNew(databaseVersion: 3, codeVersion: 2)) {
+                await #expect(throws: StoreError.schemaTooNew(databaseVersion: 99, codeVersion: 3)) {
                     try await store.migrate()
                 }
                 let after = try await self.schema(of: store)
                 let versions = try await store.rows(sql: "SELECT version FROM schema_migrations ORDER BY version")
                 #expect(after == before, "nothing was created or dropped")
-                #expect(versions.map { $0["version"] } == [.integer(1), .integer(2), .integer(3)])
+                #expect(versions.map { $0["version"] } == [.integer(1), .integer(2), .integer(3), .integer(99)])
             }
         }
     }

@@ -5,7 +5,7 @@ public import Kernel
 public actor InMemoryStore: Store {
     private var usersByID: [UserID: User] = [:]
     private var userIDsByExternalID: [String: UserID] = [:]
-    private var walletsByID: [WalletID: TradingWallet] = [:]
+    var walletsByID: [WalletID: TradingWallet] = [:]
     private var walletIDsBySigner: [WalletAddress: WalletID] = [:]
     private var leadersByID: [LeaderID: Leader] = [:]
     private var leaderIDsByAddress: [WalletAddress: LeaderID] = [:]
@@ -14,11 +14,15 @@ public actor InMemoryStore: Store {
     private var eventIDsByIdentity: [String: LeaderEventID] = [:]
     private var leaderPositions: [LeaderTokenKey: Shares] = [:]
     private var attemptsByID: [AttemptID: CopyAttempt] = [:]
-    private var ordersByID: [OrderID: Order] = [:]
+    var ordersByID: [OrderID: Order] = [:]
     private var positionsByKey: [PositionKey: Position] = [:]
-    private var relayerTxsByID: [RelayerTxID: RelayerTx] = [:]
+    var relayerTxsByID: [RelayerTxID: RelayerTx] = [:]
     private var relayerTxIDsByKey: [String: RelayerTxID] = [:]
     private var auditByID: [AuditID: AuditEntry] = [:]
+    /// Each wallet's venue balance as last synced, and when (`FundsStore`).
+    var syncedBalances: [WalletID: (collateral: Collateral, at: Timestamp)] = [:]
+    /// Withdrawals whose reservation a synced balance released.
+    var releasedWithdrawals: Set<RelayerTxID> = []
 
     private struct PositionKey: Hashable {
         let profileID: ProfileID

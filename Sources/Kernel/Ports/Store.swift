@@ -3,12 +3,13 @@
 ///
 /// Every conformer must pass the contracts in `KernelTesting` (`UserStoreContract`,
 /// `ProfileStoreContract`, `CopyEventStoreContract`, `OrderStoreContract`, `RelayerTxStoreContract`,
-/// `AuditStoreContract`); the contracts, not these comments, are the specification.
+/// `AuditStoreContract`, `FundsStoreContract`); the contracts, not these comments, are the specification.
 ///
 /// List order: "oldest first" is ascending by creation time, ties broken by id ascending;
 /// "newest first" is the exact reverse (both descending). Every CAS write that takes a time sets
 /// `updatedAt` to it.
 public typealias Store = UserStore & ProfileStore & CopyEventStore & OrderStore & RelayerTxStore & AuditStore
+    & FundsStore
 
 /// Users and their trading wallets.
 public protocol UserStore: Sendable {
