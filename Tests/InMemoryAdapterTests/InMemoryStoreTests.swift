@@ -33,4 +33,9 @@ import Testing
     func audit(_ check: AuditStoreContract) async throws {
         try await check.run(on: InMemoryStore())
     }
+
+    @Test(arguments: FundsStoreContract.cases)
+    func funds(_ check: FundsStoreContract) async throws {
+        try await check.run(on: InMemoryStore())
+    }
 }

@@ -205,6 +205,7 @@ struct CopyWorld {
                 funderAddress: account.funderAddress, sealedKey: vault.adopt(.testKey(100 + n)), onboarding: .ready,
                 apiKey: account.apiKey, createdAt: now, updatedAt: now)
             try await store.insertWallet(wallet)
+            try await store.recordSyncedBalance(walletID: wallet.id, collateral: .dollars(100), at: now)
             let profile = CopyProfile(
                 id: ProfileID("profile-\(n)"), userID: user.id, leaderID: leader.id, walletID: wallet.id,
                 sizing: .fixedUSD(.dollars(10)), createdAt: now + .milliseconds(Int64(n)),

@@ -25,8 +25,8 @@ struct PostgresMigrationTests {
                 let afterSecond = try await self.schema(of: store)
 
                 #expect(empty.isEmpty)
-                #expect(first.applied.map(\.version) == [1, 2, 4])
-                #expect(first.applied.map(\.name) == ["initial_schema", "key_versions_as_bigint", "copy_pipeline"])
+                #expect(first.applied.map(\.version) == [1, 2, 3, 4])
+                #expect(first.applied.map(\.name) == ["initial_schema", "key_versions_as_bigint", "wallet_funds", "copy_pipeline"])
                 #expect(first.schemaVersion == 4)
                 #expect(second.wasUpToDate)
                 #expect(second.description == "schema up to date (version 4)")
@@ -42,6 +42,7 @@ struct PostgresMigrationTests {
                 #expect(recorded == [
                     SQLRow(columns: ["version", "name"], values: [.integer(1), .text("initial_schema")]),
                     SQLRow(columns: ["version", "name"], values: [.integer(2), .text("key_versions_as_bigint")]),
+                    SQLRow(columns: ["version", "name"], values: [.integer(3), .text("wallet_funds")]),
                     SQLRow(columns: ["version", "name"], values: [.integer(4), .text("copy_pipeline")]),
                 ])
             }
@@ -59,7 +60,7 @@ struct PostgresMigrationTests {
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 4], "exactly one replica applied the steps")
+            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 3, 4], "exactly one replica applied the steps")
             #expect(outcomes.allSatisfy { $0.schemaVersion == 4 })
             #expect(outcomes.filter(\.wasUpToDate).count == 3)
         }
@@ -79,7 +80,7 @@ struct PostgresMigrationTests {
                 let after = try await self.schema(of: store)
                 let versions = try await store.rows(sql: "SELECT version FROM schema_migrations ORDER BY version")
                 #expect(after == before, "nothing was created or dropped")
-                #expect(versions.map { $0["version"] } == [.integer(1), .integer(2), .integer(4), .integer(99)])
+                #expect(versions.map { $0["version"] } == [.integer(1), .integer(2), .integer(3), .integer(4), .integer(99)])
             }
         }
     }

@@ -27,6 +27,7 @@ import Testing
             #expect(empty.isEmpty)
             #expect(first.applied == [MigrationOutcome.Step(version: 1, name: "initial_schema"),
                                       MigrationOutcome.Step(version: 2, name: "exits_ledger"),
+                                      MigrationOutcome.Step(version: 3, name: "wallet_funds"),
                                       MigrationOutcome.Step(version: 4, name: "copy_pipeline")])
             #expect(first.schemaVersion == SQLiteMigrations.latestVersion)
             #expect(!first.wasUpToDate)
@@ -82,6 +83,7 @@ import Testing
             for statement in seed { _ = try store.execute(sql: statement) }
             let outcome = try store.migrate()
             #expect(outcome.applied == [MigrationOutcome.Step(version: 2, name: "exits_ledger"),
+                                        MigrationOutcome.Step(version: 3, name: "wallet_funds"),
                                         MigrationOutcome.Step(version: 4, name: "copy_pipeline")])
             let columns = try store.rows(sql: "SELECT name FROM pragma_table_info('copy_attempts')").compactMap { row -> String? in
                 if case .text(let name) = row["name"] { name } else { nil }

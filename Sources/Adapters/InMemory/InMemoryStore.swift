@@ -5,7 +5,7 @@ public import Kernel
 public actor InMemoryStore: Store {
     private var usersByID: [UserID: User] = [:]
     private var userIDsByExternalID: [String: UserID] = [:]
-    private var walletsByID: [WalletID: TradingWallet] = [:]
+    var walletsByID: [WalletID: TradingWallet] = [:]
     private var walletIDsBySigner: [WalletAddress: WalletID] = [:]
     private var leadersByID: [LeaderID: Leader] = [:]
     private var leaderIDsByAddress: [WalletAddress: LeaderID] = [:]
@@ -14,11 +14,15 @@ public actor InMemoryStore: Store {
     private var eventIDsByIdentity: [String: LeaderEventID] = [:]
     private var leaderPositions: [LeaderTokenKey: Shares] = [:]
     private var attemptsByID: [AttemptID: CopyAttempt] = [:]
-    private var ordersByID: [OrderID: Order] = [:]
+    var ordersByID: [OrderID: Order] = [:]
     private var positionsByKey: [PositionKey: Position] = [:]
-    private var relayerTxsByID: [RelayerTxID: RelayerTx] = [:]
+    var relayerTxsByID: [RelayerTxID: RelayerTx] = [:]
     private var relayerTxIDsByKey: [String: RelayerTxID] = [:]
     private var auditByID: [AuditID: AuditEntry] = [:]
+    /// Each wallet's venue balance as last synced, and when (`FundsStore`).
+    var syncedBalances: [WalletID: (collateral: Collateral, at: Timestamp)] = [:]
+    /// Withdrawals whose reservation a synced balance released.
+    var releasedWithdrawals: Set<RelayerTxID> = []
 
     private struct PositionKey: Hashable {
         let profileID: ProfileID
@@ -352,19 +356,23 @@ extension InMemoryStore {
         return true
     }
 
-    /// Checks every step's fence before writing any of it, so a losing step leaves no trace.
-    public func commitAttemptSteps(_ steps: [AttemptStep]) throws -> [Bool] {
+    /// Checks every step's fence, and its funds under the actor (the wallet lock), before
+    /// writing any of it, so a step that does not apply leaves no trace.
+    public func commitAttemptSteps(_ steps: [AttemptStep]) throws -> [StepOutcome] {
         var newIDs: Set<OrderID> = []
         for order in steps.flatMap(\.newOrders) {
             guard self.ordersByID[order.id] == nil, newIDs.insert(order.id).inserted else {
                 throw StoreError.duplicate(entity: "orders", key: order.id.rawValue)
             }
         }
-        return steps.map { step in
+        return try steps.map { step in
             guard let stored = self.attemptsByID[step.attempt.id], stored.status == step.expected,
                   stored.fencingToken == step.attempt.fencingToken,
                   step.orderUpdates.allSatisfy({ self.ordersByID[$0.order.id]?.status == $0.from })
-            else { return false }
+            else { return .claimLost }
+            if let needed = step.fundsNeeded, !(try self.walletFunds(needed.walletID).covers(needed.amount)) {
+                return .insufficientFunds
+            }
             _ = self.updateAttempt(step.attempt, from: step.expected)
             for order in step.newOrders { self.ordersByID[order.id] = order }
             for update in step.orderUpdates {
@@ -372,8 +380,11 @@ extension InMemoryStore {
             }
             for booking in step.bookings {
                 self.savePosition(booking.applied(to: self.position(profileID: booking.profileID, tokenID: booking.tokenID)))
+                if let walletID = booking.walletID, let synced = self.syncedBalances[walletID] {
+                    self.syncedBalances[walletID] = (synced.collateral + booking.collateralChange, max(synced.at, booking.at))
+                }
             }
-            return true
+            return .applied
         }
     }
 }

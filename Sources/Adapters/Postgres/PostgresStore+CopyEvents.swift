@@ -218,14 +218,27 @@ extension PostgresStore: CopyEventStore {
         try await self.read { db in try await Self.updateAttempt(attempt, from: expected, db, logger: self.logger) }
     }
 
-    /// One transaction for the whole batch: each step's attempt compare-and-set first, then its
-    /// orders and bookings; a step with order updates runs inside a savepoint, rolled back if one
-    /// of them finds another status — so a step applies entirely or not at all.
-    public func commitAttemptSteps(_ steps: [AttemptStep]) async throws -> [Bool] {
+    /// One transaction for the whole batch: each step's funds checked under its wallet's row lock
+    /// (held to the commit, so the check and the orders it allows commit together), then its
+    /// attempt compare-and-set, then its orders and bookings; a step with order updates runs
+    /// inside a savepoint, rolled back if one of them finds another status.
+    public func commitAttemptSteps(_ steps: [AttemptStep]) async throws -> [StepOutcome] {
         guard !steps.isEmpty else { return [] }
+        // Every wallet the batch spends from, locked up front in one order, so two batches never
+        // wait on each other's wallets crosswise.
+        let wallets = Set(steps.compactMap { $0.fundsNeeded?.walletID.rawValue }).sorted()
         return try await self.transaction { connection in
-            var applied: [Bool] = []
+            if !wallets.isEmpty {
+                _ = try await connection.execute(
+                    "SELECT 1 FROM trading_wallets WHERE id = ANY(\(wallets)) ORDER BY id FOR UPDATE", logger: self.logger)
+            }
+            var outcomes: [StepOutcome] = []
             for step in steps {
+                if let needed = step.fundsNeeded,
+                   !(try await Self.walletFunds(needed.walletID, on: connection, logger: self.logger).covers(needed.amount)) {
+                    outcomes.append(.insufficientFunds)
+                    continue
+                }
                 let guarded = !step.orderUpdates.isEmpty
                 if guarded { _ = try await connection.execute("SAVEPOINT attempt_step", logger: self.logger) }
                 var won = try await Self.updateAttempt(step.attempt, from: step.expected, connection, logger: self.logger)
@@ -240,9 +253,9 @@ extension PostgresStore: CopyEventStore {
                     _ = try await connection.execute(
                         won ? "RELEASE SAVEPOINT attempt_step" : "ROLLBACK TO SAVEPOINT attempt_step", logger: self.logger)
                 }
-                applied.append(won)
+                outcomes.append(won ? .applied : .claimLost)
             }
-            return applied
+            return outcomes
         }
     }
 

@@ -93,6 +93,15 @@ extension PostgresStore: OrderStore {
               AND token_id = \(booking.tokenID.decimal) FOR UPDATE
             """, table: "positions", logger: logger, Position.init(row:))
         try await Self.savePosition(booking.applied(to: stored), db, logger: logger)
+        if let walletID = booking.walletID {
+            try await db.execute(
+                """
+                UPDATE trading_wallets
+                SET synced_collateral_units = synced_collateral_units + \(booking.collateralChange.baseUnits),
+                    balance_synced_at = GREATEST(balance_synced_at, \(booking.at.pg))
+                WHERE id = \(walletID.rawValue) AND synced_collateral_units IS NOT NULL
+                """, logger: logger)
+        }
     }
 
     public func position(profileID: ProfileID, tokenID: TokenID) async throws -> Position? {

@@ -209,15 +209,20 @@ extension SQLiteStore: CopyEventStore {
         try await self.write { db in try Self.updateAttempt(attempt, from: expected, db) }
     }
 
-    /// One IMMEDIATE transaction for the whole batch: each step's attempt compare-and-set first,
-    /// then its orders and bookings, inside a savepoint that is rolled back if one of its order
-    /// updates finds another status — so a step applies entirely or not at all.
-    public func commitAttemptSteps(_ steps: [AttemptStep]) async throws -> [Bool] {
+    /// One IMMEDIATE transaction for the whole batch — SQLite's one writer is also every wallet's
+    /// lock, so each step's funds check and its orders commit together: each step's funds, then
+    /// its attempt compare-and-set, then its orders and bookings, inside a savepoint that is
+    /// rolled back if one of its order updates finds another status.
+    public func commitAttemptSteps(_ steps: [AttemptStep]) async throws -> [StepOutcome] {
         guard !steps.isEmpty else { return [] }
         return try await self.write { db in
-            var applied: [Bool] = []
+            var outcomes: [StepOutcome] = []
             for step in steps {
-                var won = false
+                if let needed = step.fundsNeeded, !(try db.walletFunds(needed.walletID).covers(needed.amount)) {
+                    outcomes.append(.insufficientFunds)
+                    continue
+                }
+                var outcome = StepOutcome.claimLost
                 try db.inSavepoint {
                     guard try Self.updateAttempt(step.attempt, from: step.expected, db) else { return .rollback }
                     for order in step.newOrders { try Self.insertOrder(order, db) }
@@ -225,12 +230,12 @@ extension SQLiteStore: CopyEventStore {
                         guard try Self.updateOrder(update.order, from: update.from, db) else { return .rollback }
                     }
                     for booking in step.bookings { try Self.book(booking, db) }
-                    won = true
+                    outcome = .applied
                     return .commit
                 }
-                applied.append(won)
+                outcomes.append(outcome)
             }
-            return applied
+            return outcomes
         }
     }
 

@@ -91,6 +91,16 @@ extension SQLiteStore: OrderStore {
             "SELECT * FROM positions WHERE profile_id = ? AND token_id = ?",
             [booking.profileID.rawValue, booking.tokenID.decimal], table: "positions", Position.init(row:))
         try Self.savePosition(booking.applied(to: stored), db)
+        if let walletID = booking.walletID {
+            try db.execute(
+                sql: """
+                    UPDATE trading_wallets
+                    SET synced_collateral_units = synced_collateral_units + ?,
+                        balance_synced_at = max(balance_synced_at, ?)
+                    WHERE id = ? AND synced_collateral_units IS NOT NULL
+                    """,
+                arguments: [booking.collateralChange.baseUnits, booking.at.sql, walletID.rawValue])
+        }
     }
 
     public func position(profileID: ProfileID, tokenID: TokenID) async throws -> Position? {

@@ -34,6 +34,8 @@ struct AttemptWork: Sendable {
     var attempt: CopyAttempt
     /// The status as stored: what the next commit's compare-and-set expects.
     var expected: CopyAttempt.Status
+    /// The attempt and its orders as stored, to go back to when a step is refused.
+    private var stored: (attempt: CopyAttempt, orders: [Order])
     let profile: CopyProfile?
     let wallet: TradingWallet?
     let event: LeaderEvent?
@@ -114,8 +116,34 @@ struct AttemptWork: Sendable {
                     orderUpdates: self.orderUpdates, bookings: self.bookings)
     }
 
+    init(attempt: CopyAttempt, profile: CopyProfile?, wallet: TradingWallet?, event: LeaderEvent?, orders: [Order],
+         exposure: EntrySizing.Exposure, held: Shares, sellable: Shares) {
+        self.attempt = attempt
+        self.expected = attempt.status
+        self.stored = (attempt, orders)
+        self.profile = profile
+        self.wallet = wallet
+        self.event = event
+        self.orders = orders
+        self.exposure = exposure
+        self.held = held
+        self.sellable = sellable
+    }
+
+    /// Its step was refused: back to the attempt and orders as stored, nothing pending.
+    mutating func rollBack() {
+        self.attempt = self.stored.attempt
+        self.orders = self.stored.orders
+        self.newOrders = []
+        self.orderUpdates = []
+        self.bookings = []
+        self.need = .open
+        self.dirty = false
+    }
+
     /// After its step committed: the stored row is now `attempt`.
     mutating func committed() {
+        self.stored = (self.attempt, self.orders)
         self.expected = self.attempt.status
         self.newOrders = []
         self.orderUpdates = []

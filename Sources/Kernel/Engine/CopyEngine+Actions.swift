@@ -77,7 +77,7 @@ extension CopyEngine {
             work.insert(order)
             if order.filledShares.baseUnits > 0 {
                 work.bookings.append(Booking(
-                    profileID: order.profileID, tokenID: order.tokenID, conditionID: work.attempt.conditionID ?? "",
+                    walletID: nil, profileID: order.profileID, tokenID: order.tokenID, conditionID: work.attempt.conditionID ?? "",
                     side: order.side, shares: order.filledShares, notional: order.filledNotional, fee: order.fee, at: now))
             }
             work.need = .open

@@ -36,7 +36,7 @@ extension CopyEngine {
             }
             let orders = attempt.status == .placing ? try await self.store.orders(attemptID: attempt.id) : []
             works.append(AttemptWork(
-                attempt: attempt, expected: attempt.status, profile: profile,
+                attempt: attempt, profile: profile,
                 wallet: profile.flatMap { wallets[$0.walletID] }, event: event, orders: orders,
                 exposure: ledger.exposure(conditionID: attempt.conditionID, tokenID: attempt.tokenID),
                 held: ledger.held(attempt.tokenID), sellable: ledger.sellable(attempt.tokenID)))
@@ -62,12 +62,7 @@ extension CopyEngine {
         }
         for (token, fact) in marketFacts { batch.fanOut.setMarket(fact, for: token) }
 
-        let accounts = Dictionary(batch.works.compactMap { $0.wallet.map { ($0.id, TradingAccount($0)) } },
-                                  uniquingKeysWith: { first, _ in first })
-        let balanceFacts = try await self.bounded(balances.compactMap { accounts[$0] }) { account in
-            (account.walletID, await self.balanceFact(account))
-        }
-        for (walletID, fact) in balanceFacts { batch.balances[walletID] = fact }
+        for walletID in balances { batch.balances[walletID] = try await self.balanceFact(walletID) }
 
         let requests = lookups.compactMap { index, order in
             batch.works[index].wallet.map { (index, order, TradingAccount($0)) }
@@ -88,13 +83,11 @@ extension CopyEngine {
         }
     }
 
-    /// The wallet's available collateral.
-    func balanceFact(_ account: TradingAccount) async -> VenueFact<Collateral> {
-        do {
-            return .known(try await self.exchange.collateralBalance(account: account))
-        } catch {
-            return Self.fact(error)
-        }
+    /// The wallet's available collateral as the store keeps it (``WalletFunds``: the synced venue
+    /// balance less reserved withdrawals and open buys) — no venue call per order; the commit
+    /// that persists the orders checks it again under the wallet's lock.
+    func balanceFact(_ walletID: WalletID) async throws -> VenueFact<Collateral> {
+        .known(try await self.store.walletFunds(walletID: walletID).available)
     }
 
     func lookUpFact(_ order: Order, account: TradingAccount) async -> VenueFact<OrderSnapshot?> {
@@ -181,16 +174,22 @@ extension CopyEngine {
     func commit(_ batch: inout Batch) async throws {
         let indices = batch.works.indices.filter { batch.works[$0].dirty && !batch.works[$0].lost }
         guard !indices.isEmpty else { return }
-        let applied = try await self.store.commitAttemptSteps(indices.map { batch.works[$0].step })
-        for (index, won) in zip(indices, applied) {
-            if won {
+        let outcomes = try await self.store.commitAttemptSteps(indices.map { batch.works[$0].step })
+        for (index, outcome) in zip(indices, outcomes) {
+            switch outcome {
+            case .applied:
                 batch.works[index].committed()
                 if batch.works[index].attempt.status.isTerminal { CopyMetrics.finished(batch.works[index].attempt, self.logger) }
-            } else {
+            case .claimLost:
                 batch.works[index].lost = true
                 batch.works[index].need = .settled
                 self.logger.notice("attempt lease lost; another worker owns it",
                                    metadata: ["attempt.id": "\(batch.works[index].attempt.id)"])
+            case .insufficientFunds:
+                // The wallet's funds, checked under its lock, do not cover the signed buy: it is
+                // dropped unsent, and the attempt skipped in the next commit.
+                batch.works[index].rollBack()
+                try self.carryOut(.skip(.insufficientBalance), &batch, index, at: self.wallClock.now())
             }
         }
     }

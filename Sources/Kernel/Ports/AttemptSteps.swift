@@ -23,6 +23,26 @@ public struct AttemptStep: Hashable, Sendable {
     }
 }
 
+/// What became of one step of ``CopyEventStore/commitAttemptSteps(_:)``.
+public enum StepOutcome: Hashable, Sendable {
+    case applied
+    /// The attempt's stored fencing token or status (or an order's status) moved on: nothing written.
+    case claimLost
+    /// Its new live BUY orders do not fit in the wallet's available funds (``WalletFunds``),
+    /// checked under the wallet's lock: nothing written.
+    case insufficientFunds
+}
+
+extension AttemptStep {
+    /// The wallet the step's new live BUY orders spend from, and what they reserve (as
+    /// ``OpenBuy/reserved``); `nil` when it places none.
+    public var fundsNeeded: (walletID: WalletID, amount: Collateral)? {
+        let buys = self.newOrders.filter { $0.side == .buy && !$0.paper && $0.status.holdsReservation }
+        guard let walletID = buys.first?.walletID else { return nil }
+        return (walletID, buys.reduce(.zero) { $0 + OpenBuy($1).reserved })
+    }
+}
+
 /// An order's new row and the status it must still have.
 public struct OrderUpdate: Hashable, Sendable {
     public var order: Order
@@ -37,6 +57,9 @@ public struct OrderUpdate: Hashable, Sendable {
 /// A fill booked into a position: what changed, not the resulting row, so two bookings of one
 /// position in one step (or a concurrent reconciliation) add up instead of overwriting each other.
 public struct Booking: Hashable, Sendable {
+    /// The live wallet whose synced balance the fill moves (``collateralChange``), so what is
+    /// available is right before the next balance sync; `nil` for paper.
+    public var walletID: WalletID?
     public var profileID: ProfileID
     public var tokenID: TokenID
     public var conditionID: String
@@ -46,8 +69,9 @@ public struct Booking: Hashable, Sendable {
     public var fee: Collateral
     public var at: Timestamp
 
-    public init(profileID: ProfileID, tokenID: TokenID, conditionID: String, side: Side, shares: Shares,
-                notional: Collateral, fee: Collateral, at: Timestamp) {
+    public init(walletID: WalletID?, profileID: ProfileID, tokenID: TokenID, conditionID: String, side: Side,
+                shares: Shares, notional: Collateral, fee: Collateral, at: Timestamp) {
+        self.walletID = walletID
         self.profileID = profileID
         self.tokenID = tokenID
         self.conditionID = conditionID
@@ -56,6 +80,15 @@ public struct Booking: Hashable, Sendable {
         self.notional = notional
         self.fee = fee
         self.at = at
+    }
+
+    /// What the fill did to the wallet's collateral: a buy paid its notional and fee, a sell
+    /// received its notional less the fee.
+    public var collateralChange: Collateral {
+        switch self.side {
+        case .buy: Collateral.zero - self.notional - self.fee
+        case .sell: self.notional - self.fee
+        }
     }
 
     /// `position` (nil: none yet) after this fill.

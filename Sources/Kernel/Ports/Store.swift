@@ -3,12 +3,13 @@
 ///
 /// Every conformer must pass the contracts in `KernelTesting` (`UserStoreContract`,
 /// `ProfileStoreContract`, `CopyEventStoreContract`, `OrderStoreContract`, `RelayerTxStoreContract`,
-/// `AuditStoreContract`); the contracts, not these comments, are the specification.
+/// `AuditStoreContract`, `FundsStoreContract`); the contracts, not these comments, are the specification.
 ///
 /// List order: "oldest first" is ascending by creation time, ties broken by id ascending;
 /// "newest first" is the exact reverse (both descending). Every CAS write that takes a time sets
 /// `updatedAt` to it.
 public typealias Store = UserStore & ProfileStore & CopyEventStore & OrderStore & RelayerTxStore & AuditStore
+    & FundsStore
 
 /// Users and their trading wallets.
 public protocol UserStore: Sendable {
@@ -170,14 +171,19 @@ public protocol CopyEventStore: Sendable {
     /// and status `expected`; `false` (changing nothing) otherwise — a stale worker's write is void.
     func updateAttempt(_ attempt: CopyAttempt, from expected: CopyAttempt.Status) async throws -> Bool
     /// One durable step of the copy pipeline for a whole batch, in one atomic unit (one commit).
-    /// A step applies entirely, or — when its attempt's stored fencing token or status differs
-    /// from `attempt.fencingToken` / `expected`, or one of its order updates finds another status —
-    /// not at all; the other steps apply regardless. Writes every mutable field of the attempt
-    /// (as ``updateAttempt(_:from:)``, plus ``CopyAttempt/fanoutPlace``), inserts its new orders,
-    /// writes its order updates (as ``OrderStore/updateOrder(_:from:booking:audit:)``) and applies
-    /// its bookings to the stored positions. Returns, per step in order, whether it applied. A
-    /// new order whose id is taken throws ``StoreError/duplicate(entity:key:)`` and changes nothing.
-    func commitAttemptSteps(_ steps: [AttemptStep]) async throws -> [Bool]
+    /// A step applies entirely, or not at all: `claimLost` when its attempt's stored fencing
+    /// token or status differs from `attempt.fencingToken` / `expected`, or one of its order
+    /// updates finds another status; `insufficientFunds` when its new live BUY orders
+    /// (``AttemptStep/fundsNeeded``) exceed the wallet's ``WalletFunds/available`` — checked and
+    /// written under the wallet's lock (``FundsStore``), so two workers never both spend it. The
+    /// other steps apply regardless. A step writes every mutable field of the attempt (as
+    /// ``updateAttempt(_:from:)``, plus ``CopyAttempt/fanoutPlace``), inserts its new orders,
+    /// writes its order updates (as ``OrderStore/updateOrder(_:from:booking:audit:)``), applies its
+    /// bookings to the stored positions and moves a live wallet's synced balance by each
+    /// booking's ``Booking/collateralChange`` (its sync time kept no older than the fill, so an
+    /// earlier reading cannot undo it). Returns each step's outcome, in order. A new order whose
+    /// id is taken throws ``StoreError/duplicate(entity:key:)`` and changes nothing.
+    func commitAttemptSteps(_ steps: [AttemptStep]) async throws -> [StepOutcome]
 }
 
 extension CopyEventStore {

@@ -13,6 +13,7 @@ enum PostgresMigrations {
     static let all: [PostgresMigration] = [
         .initialSchema,
         .keyVersionsAsBigint,
+        .walletFunds,
         .copyPipeline,
     ]
 

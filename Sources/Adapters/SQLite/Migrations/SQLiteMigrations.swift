@@ -18,6 +18,7 @@ enum SQLiteMigrations {
     static let all: [SQLiteMigration] = [
         .initialSchema,
         .exitsLedger,
+        .walletFunds,
         .copyPipeline,
     ]
 

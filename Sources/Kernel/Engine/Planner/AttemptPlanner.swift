@@ -265,7 +265,7 @@ public enum AttemptPlanner {
         updated.updatedAt = time
         let shares = updated.filledShares - order.filledShares
         let booking = shares.baseUnits > 0
-            ? Booking(profileID: order.profileID, tokenID: order.tokenID, conditionID: conditionID, side: order.side,
+            ? Booking(walletID: order.paper ? nil : order.walletID, profileID: order.profileID, tokenID: order.tokenID, conditionID: conditionID, side: order.side,
                       shares: shares, notional: updated.filledNotional - order.filledNotional,
                       fee: updated.fee - order.fee, at: time)
             : nil
