@@ -499,6 +499,52 @@ extension StoreContract where Port == CopyEventStorePort {
     ] }
 
     static var updates: [CopyEventStoreContract] { [
+        .init("commitAttemptSteps writes a step whole, or not at all when its claim is gone or its wallet cannot pay") { store async throws in
+            let (pending, profile, event) = try await Seed.attempt(in: store)
+            let now = event.detectedAt
+            var claimed = try #require(try await store.claimAttempts(
+                owner: "worker", now: now, leaseDuration: .seconds(30), limit: 1).first)
+            claimed.status = .placing
+            claimed.fanoutPlace = 3
+            claimed.sentAt = now
+            // 17.85 shares at 0.56 reserve $9.996 plus at most 17.85 × 0.56 × 0.44 of fee: $14.39.
+            let order = Order.fixture(1, attemptID: pending.id, profileID: profile.id, walletID: profile.walletID,
+                                      status: .submitted, submittedAt: now, createdAt: now, updatedAt: now)
+            let step = AttemptStep(attempt: claimed, expected: .pending, newOrders: [order])
+            try await store.recordSyncedBalance(walletID: profile.walletID, collateral: .dollars(14), at: now)
+            #expect(try await store.commitAttemptSteps([step]) == [.insufficientFunds])
+            #expect(try await store.order(id: order.id) == nil)
+            #expect(try await store.attempt(id: pending.id)?.status == .pending)
+
+            try await store.recordSyncedBalance(walletID: profile.walletID, collateral: .dollars(15), at: now)
+            var stale = step
+            stale.attempt.fencingToken -= 1
+            #expect(try await store.commitAttemptSteps([stale, step]) == [.claimLost, .applied])
+            #expect(try await store.order(id: order.id) == order)
+            #expect(try await store.attempt(id: pending.id) == claimed)
+            // Its buy holds $14.39 of the $15: a second one does not fit.
+            #expect(try await store.walletFunds(walletID: profile.walletID).available < .dollars(1))
+
+            // The answer: the order fills, the fill is booked and the synced balance pays for it.
+            var filled = order
+            filled.status = .filled
+            filled.filledShares = order.shares
+            filled.filledNotional = Collateral(baseUnits: 9_996_000)
+            var done = claimed
+            done.status = .done
+            let booking = Booking(walletID: profile.walletID, profileID: profile.id, tokenID: order.tokenID,
+                                  conditionID: event.fill.conditionID, side: .buy, shares: order.shares,
+                                  notional: filled.filledNotional, fee: .zero, at: now)
+            let answer = AttemptStep(attempt: done, expected: .placing,
+                                     orderUpdates: [OrderUpdate(order: filled, from: .submitted)], bookings: [booking])
+            #expect(try await store.commitAttemptSteps([answer]) == [.applied])
+            #expect(try await store.order(id: order.id)?.status == .filled)
+            #expect(try await store.position(profileID: profile.id, tokenID: order.tokenID)?.shares == order.shares)
+            #expect(try await store.walletFunds(walletID: profile.walletID).available == Collateral(baseUnits: 5_004_000))
+            // Replayed, the order's status no longer matches: nothing is booked twice.
+            #expect(try await store.commitAttemptSteps([answer]) == [.claimLost])
+            #expect(try await store.position(profileID: profile.id, tokenID: order.tokenID)?.shares == order.shares)
+        },
         .init("updateAttempt writes every mutable field when token and status match") { store async throws in
             let (attempt, _, _) = try await Seed.attempt(in: store)
             let claimed = try #require(try await store.claimAttempts(

@@ -130,7 +130,7 @@ import Testing
                 for store in stores { group.addTask { try store.migrate() } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(outcomes.flatMap(\.applied).map(\.version) == SQLiteMigrations.all.map(\.version))
+            #expect(outcomes.flatMap(\.applied).map(\.version).sorted() == SQLiteMigrations.all.map(\.version))
             #expect(outcomes.allSatisfy { $0.schemaVersion == SQLiteMigrations.latestVersion })
         }
     }

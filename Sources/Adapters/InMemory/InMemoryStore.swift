@@ -359,11 +359,8 @@ extension InMemoryStore {
     /// Checks every step's fence, and its funds under the actor (the wallet lock), before
     /// writing any of it, so a step that does not apply leaves no trace.
     public func commitAttemptSteps(_ steps: [AttemptStep]) throws -> [StepOutcome] {
-        var newIDs: Set<OrderID> = []
-        for order in steps.flatMap(\.newOrders) {
-            guard self.ordersByID[order.id] == nil, newIDs.insert(order.id).inserted else {
-                throw StoreError.duplicate(entity: "orders", key: order.id.rawValue)
-            }
+        for order in steps.flatMap(\.newOrders) where self.ordersByID[order.id] != nil {
+            throw StoreError.duplicate(entity: "orders", key: order.id.rawValue)
         }
         return try steps.map { step in
             guard let stored = self.attemptsByID[step.attempt.id], stored.status == step.expected,
