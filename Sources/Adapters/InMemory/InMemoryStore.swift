@@ -386,6 +386,23 @@ extension InMemoryStore {
     }
 }
 
+extension InMemoryStore {
+    public func followerFacts(profileIDs: Set<ProfileID>, ordersSince: Timestamp) throws -> FollowerFacts {
+        var facts = FollowerFacts()
+        for id in profileIDs {
+            guard let profile = self.profilesByID[id] else { continue }
+            facts.profiles[id] = profile
+            facts.positions[id] = self.positions(profileID: id)
+            facts.recentOrders[id] = self.orders(profileID: id, createdSince: ordersSince)
+            if let wallet = self.walletsByID[profile.walletID] {
+                facts.wallets[wallet.id] = wallet
+                facts.funds[wallet.id] = try self.walletFunds(wallet.id)
+            }
+        }
+        return facts
+    }
+}
+
 // MARK: - OrderStore
 
 extension InMemoryStore {

@@ -5,7 +5,9 @@ struct Batch: Sendable {
     /// Indices into `works` in decision order (fan-outs shuffled, see ``FanOut``).
     var order: [Int]
     var fanOut: FanOut
-    /// Each wallet's available balance, read once per batch.
+    /// Each wallet's funds as loaded with the batch.
+    var funds: [WalletID: WalletFunds] = [:]
+    /// Each wallet's available balance, once the planner asked for it.
     var balances: [WalletID: VenueFact<Collateral>] = [:]
 
     /// What the planner is given about `work` now: the shared facts less what the attempts

@@ -5,24 +5,21 @@ import Logging
 extension CopyEngine {
     // MARK: Reads
 
-    /// Reads what every claimed attempt needs, once per profile, wallet and event, and orders the
-    /// batch for deciding (fan-outs shuffled, each attempt's place recorded on it).
+    /// Reads what every claimed attempt needs in two store reads (its followers' facts, its
+    /// events), and orders the batch for deciding (fan-outs shuffled, each attempt's place recorded on it).
     func load(_ claimed: [CopyAttempt]) async throws -> Batch {
         let now = self.wallClock.now()
-        var profiles: [ProfileID: CopyProfile] = [:]
-        for id in Set(claimed.map(\.profileID)) { profiles[id] = try await self.store.profile(id: id) }
-        var wallets: [WalletID: TradingWallet] = [:]
-        for walletID in Set(profiles.values.map(\.walletID)) { wallets[walletID] = try await self.store.wallet(id: walletID) }
-        let events = try await self.store.leaderEvents(ids: Set(claimed.compactMap(\.leaderEventID)))
-        let active = claimed.filter { !$0.status.isTerminal }
-        var ledgers: [ProfileID: ProfileLedger] = [:]
         let dayStart = Timestamp(epochMilliseconds: now.epochMilliseconds - now.epochMilliseconds % 86_400_000)
-        for id in Set(active.map(\.profileID)) where profiles[id] != nil {
-            // Open orders are short-lived (FOK entries, FAK exits); a day's window covers them and today's spend.
-            ledgers[id] = ProfileLedger(
-                positions: try await self.store.positions(profileID: id),
-                recentOrders: try await self.store.orders(profileID: id, createdSince: dayStart - .seconds(86_400)),
-                dayStart: dayStart)
+        // Open orders are short-lived (FOK entries, FAK exits); a day's window covers them and today's spend.
+        let followers = try await self.store.followerFacts(profileIDs: Set(claimed.map(\.profileID)),
+                                                           ordersSince: dayStart - .seconds(86_400))
+        let events = try await self.store.leaderEvents(ids: Set(claimed.compactMap(\.leaderEventID)))
+        let profiles = followers.profiles
+        let wallets = followers.wallets
+        var ledgers: [ProfileID: ProfileLedger] = [:]
+        for id in profiles.keys {
+            ledgers[id] = ProfileLedger(positions: followers.positions[id] ?? [],
+                                        recentOrders: followers.recentOrders[id] ?? [], dayStart: dayStart)
         }
         var works: [AttemptWork] = []
         for var attempt in claimed {
@@ -51,7 +48,7 @@ extension CopyEngine {
             }
             order.append(position)
         }
-        return Batch(works: works, order: order, fanOut: fanOut)
+        return Batch(works: works, order: order, fanOut: fanOut, funds: followers.funds)
     }
 
     /// Reads the facts one planning round asked for: each market and book, balance and order
@@ -62,7 +59,7 @@ extension CopyEngine {
         }
         for (token, fact) in marketFacts { batch.fanOut.setMarket(fact, for: token) }
 
-        for walletID in balances { batch.balances[walletID] = try await self.balanceFact(walletID) }
+        for walletID in balances { batch.balances[walletID] = try await self.balanceFact(walletID, batch.funds[walletID]) }
 
         let requests = lookups.compactMap { index, order in
             batch.works[index].wallet.map { (index, order, TradingAccount($0)) }
@@ -86,8 +83,9 @@ extension CopyEngine {
     /// The wallet's available collateral as the store keeps it (``WalletFunds``: the synced venue
     /// balance less reserved withdrawals and open buys) — no venue call per order; the commit
     /// that persists the orders checks it again under the wallet's lock.
-    func balanceFact(_ walletID: WalletID) async throws -> VenueFact<Collateral> {
-        .known(try await self.store.walletFunds(walletID: walletID).available)
+    func balanceFact(_ walletID: WalletID, _ loaded: WalletFunds?) async throws -> VenueFact<Collateral> {
+        if let loaded { return .known(loaded.available) }
+        return .known(try await self.store.walletFunds(walletID: walletID).available)
     }
 
     func lookUpFact(_ order: Order, account: TradingAccount) async -> VenueFact<OrderSnapshot?> {
@@ -152,11 +150,12 @@ extension CopyEngine {
             if case .send = batch.works[$0].need { return true }
             return false
         }
-        var statuses: [ProfileID: ProfileStatus] = [:]
-        for id in Set(sending.map { batch.works[$0].attempt.profileID }) {
-            statuses[id] = try await self.store.profile(id: id)?.status
-        }
+        guard !sending.isEmpty else { return }
         let now = self.wallClock.now()
+        // One read for every profile of the batch (no order is that new: none are read).
+        let current = try await self.store.followerFacts(
+            profileIDs: Set(sending.map { batch.works[$0].attempt.profileID }), ordersSince: now + .seconds(86_400))
+        let statuses = current.profiles.mapValues(\.status)
         for index in sending {
             let work = batch.works[index]
             guard case .send(let order) = work.need else { continue }

@@ -101,3 +101,26 @@ public struct Booking: Hashable, Sendable {
         }
     }
 }
+
+/// What the copy pipeline reads about a batch's followers, in one store read
+/// (``CopyEventStore/followerFacts(profileIDs:ordersSince:)``) instead of several per follower.
+public struct FollowerFacts: Hashable, Sendable {
+    public var profiles: [ProfileID: CopyProfile]
+    /// The profiles' wallets, by wallet id.
+    public var wallets: [WalletID: TradingWallet]
+    public var positions: [ProfileID: [Position]]
+    /// Each profile's orders created at or after the `ordersSince` asked for, oldest first.
+    public var recentOrders: [ProfileID: [Order]]
+    /// Each wallet's funds (``WalletFunds``), read in the same snapshot.
+    public var funds: [WalletID: WalletFunds]
+
+    public init(profiles: [ProfileID: CopyProfile] = [:], wallets: [WalletID: TradingWallet] = [:],
+                positions: [ProfileID: [Position]] = [:], recentOrders: [ProfileID: [Order]] = [:],
+                funds: [WalletID: WalletFunds] = [:]) {
+        self.profiles = profiles
+        self.wallets = wallets
+        self.positions = positions
+        self.recentOrders = recentOrders
+        self.funds = funds
+    }
+}

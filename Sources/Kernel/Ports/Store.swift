@@ -184,6 +184,11 @@ public protocol CopyEventStore: Sendable {
     /// earlier reading cannot undo it). Returns each step's outcome, in order. A new order whose
     /// id is taken throws ``StoreError/duplicate(entity:key:)`` and changes nothing.
     func commitAttemptSteps(_ steps: [AttemptStep]) async throws -> [StepOutcome]
+    /// The profiles among `profileIDs` that exist, their wallets, positions (by token id, as
+    /// ``OrderStore/positions(profileID:)``), orders created at or after `ordersSince` (oldest
+    /// first) and their wallets' funds (as ``FundsStore/walletFunds(walletID:)``), read in one
+    /// consistent snapshot.
+    func followerFacts(profileIDs: Set<ProfileID>, ordersSince: Timestamp) async throws -> FollowerFacts
 }
 
 extension CopyEventStore {
