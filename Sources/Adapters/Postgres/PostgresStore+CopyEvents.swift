@@ -228,14 +228,16 @@ extension PostgresStore: CopyEventStore {
         // wait on each other's wallets crosswise.
         let wallets = Set(steps.compactMap { $0.fundsNeeded?.walletID.rawValue }).sorted()
         return try await self.transaction { connection in
+            // With the wallets locked, their funds are read once and kept here as steps reserve them.
+            var funds: [WalletID: WalletFunds] = [:]
             if !wallets.isEmpty {
                 _ = try await connection.execute(
                     "SELECT 1 FROM trading_wallets WHERE id = ANY(\(wallets)) ORDER BY id FOR UPDATE", logger: self.logger)
+                funds = try await Self.walletFunds(Set(wallets.map { WalletID($0) }), on: connection, logger: self.logger)
             }
             var outcomes: [StepOutcome] = []
             for step in steps {
-                if let needed = step.fundsNeeded,
-                   !(try await Self.walletFunds(needed.walletID, on: connection, logger: self.logger).covers(needed.amount)) {
+                if let needed = step.fundsNeeded, !(funds[needed.walletID]?.covers(needed.amount) ?? false) {
                     outcomes.append(.insufficientFunds)
                     continue
                 }
@@ -252,6 +254,9 @@ extension PostgresStore: CopyEventStore {
                 if guarded {
                     _ = try await connection.execute(
                         won ? "RELEASE SAVEPOINT attempt_step" : "ROLLBACK TO SAVEPOINT attempt_step", logger: self.logger)
+                }
+                if won, let needed = step.fundsNeeded {
+                    funds[needed.walletID]?.openBuys += step.newOrders.filter { $0.side == .buy && !$0.paper }.map(OpenBuy.init)
                 }
                 outcomes.append(won ? .applied : .claimLost)
             }
