@@ -69,12 +69,10 @@ extension PostgresStore: CopyEventStore {
             var recorded = event
             recorded.leaderPositionBefore = before
 
-            var attempts: [CopyAttempt] = []
-            for profile in try await Self.activeProfiles(connection, followingLeader: event.leaderID, logger: self.logger) {
-                let attempt = CopyAttempt.fannedOut(from: recorded, to: profile, id: newAttemptID()).claimed(by: claim)
-                try await Self.insertAttempt(attempt, connection, logger: self.logger)
-                attempts.append(attempt)
-            }
+            let attempts = try await Self.activeProfiles(connection, followingLeader: event.leaderID, logger: self.logger)
+                .map { CopyAttempt.fannedOut(from: recorded, to: $0, id: newAttemptID()).claimed(by: claim) }
+            // The whole fan-out in a few multi-row statements, not one round trip per follower.
+            try await Self.insertAttempts(attempts, connection, logger: self.logger)
             return RecordOutcome.recorded(recorded, attempts: attempts)
         }
     }
@@ -216,52 +214,6 @@ extension PostgresStore: CopyEventStore {
 
     public func updateAttempt(_ attempt: CopyAttempt, from expected: CopyAttempt.Status) async throws -> Bool {
         try await self.read { db in try await Self.updateAttempt(attempt, from: expected, db, logger: self.logger) }
-    }
-
-    /// One transaction for the whole batch: each step's funds checked under its wallet's row lock
-    /// (held to the commit, so the check and the orders it allows commit together), then its
-    /// attempt compare-and-set, then its orders and bookings; a step with order updates runs
-    /// inside a savepoint, rolled back if one of them finds another status.
-    public func commitAttemptSteps(_ steps: [AttemptStep]) async throws -> [StepOutcome] {
-        guard !steps.isEmpty else { return [] }
-        // Every wallet the batch spends from, locked up front in one order, so two batches never
-        // wait on each other's wallets crosswise.
-        let wallets = Set(steps.compactMap { $0.fundsNeeded?.walletID.rawValue }).sorted()
-        return try await self.transaction { connection in
-            // With the wallets locked, their funds are read once and kept here as steps reserve them.
-            var funds: [WalletID: WalletFunds] = [:]
-            if !wallets.isEmpty {
-                _ = try await connection.execute(
-                    "SELECT 1 FROM trading_wallets WHERE id = ANY(\(wallets)) ORDER BY id FOR UPDATE", logger: self.logger)
-                funds = try await Self.walletFunds(Set(wallets.map { WalletID($0) }), on: connection, logger: self.logger)
-            }
-            var outcomes: [StepOutcome] = []
-            for step in steps {
-                if let needed = step.fundsNeeded, !(funds[needed.walletID]?.covers(needed.amount) ?? false) {
-                    outcomes.append(.insufficientFunds)
-                    continue
-                }
-                let guarded = !step.orderUpdates.isEmpty
-                if guarded { _ = try await connection.execute("SAVEPOINT attempt_step", logger: self.logger) }
-                var won = try await Self.updateAttempt(step.attempt, from: step.expected, connection, logger: self.logger)
-                if won {
-                    for order in step.newOrders { try await Self.insertOrder(order, connection, logger: self.logger) }
-                    for update in step.orderUpdates where won {
-                        won = try await Self.updateOrder(update.order, from: update.from, connection, logger: self.logger)
-                    }
-                }
-                if won { for booking in step.bookings { try await Self.book(booking, connection, logger: self.logger) } }
-                if guarded {
-                    _ = try await connection.execute(
-                        won ? "RELEASE SAVEPOINT attempt_step" : "ROLLBACK TO SAVEPOINT attempt_step", logger: self.logger)
-                }
-                if won, let needed = step.fundsNeeded {
-                    funds[needed.walletID]?.openBuys += step.newOrders.filter { $0.side == .buy && !$0.paper }.map(OpenBuy.init)
-                }
-                outcomes.append(won ? .applied : .claimLost)
-            }
-            return outcomes
-        }
     }
 
     static func updateAttempt(_ attempt: CopyAttempt, from expected: CopyAttempt.Status, _ db: some QueryRunner,

@@ -85,25 +85,6 @@ extension PostgresStore: OrderStore {
             """, logger: logger) > 0
     }
 
-    /// Applies a fill to the position as stored now (locked), inside the caller's transaction.
-    static func book(_ booking: Booking, _ db: some QueryRunner, logger: Logger) async throws {
-        let stored = try await db.fetchOne(
-            """
-            SELECT * FROM positions WHERE profile_id = \(booking.profileID.rawValue)
-              AND token_id = \(booking.tokenID.decimal) FOR UPDATE
-            """, table: "positions", logger: logger, Position.init(row:))
-        try await Self.savePosition(booking.applied(to: stored), db, logger: logger)
-        if let walletID = booking.walletID {
-            try await db.execute(
-                """
-                UPDATE trading_wallets
-                SET synced_collateral_units = synced_collateral_units + \(booking.collateralChange.baseUnits),
-                    balance_synced_at = GREATEST(balance_synced_at, \(booking.at.pg))
-                WHERE id = \(walletID.rawValue) AND synced_collateral_units IS NOT NULL
-                """, logger: logger)
-        }
-    }
-
     public func position(profileID: ProfileID, tokenID: TokenID) async throws -> Position? {
         try await self.read { db in
             try await db.fetchOne(
