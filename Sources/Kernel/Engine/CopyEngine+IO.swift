@@ -48,7 +48,11 @@ extension CopyEngine {
             }
             order.append(position)
         }
-        return Batch(works: works, order: order, fanOut: fanOut, funds: followers.funds)
+        var batch = Batch(works: works, order: order, fanOut: fanOut, funds: followers.funds)
+        // Every wallet's available balance is in hand from the start, so the fan-out is decided in
+        // one pass in its shuffled order, no follower waiting for a read while later ones are sized.
+        for (walletID, funds) in followers.funds { batch.balances[walletID] = .known(funds.available) }
+        return batch
     }
 
     /// Reads the facts one planning round asked for: each market and book, balance and order
