@@ -499,6 +499,36 @@ extension StoreContract where Port == CopyEventStorePort {
     ] }
 
     static var updates: [CopyEventStoreContract] { [
+        .init("followerFacts reads a batch's profiles, wallets, positions, recent orders and funds at once") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let first = try await Seed.follower(1, of: leader, in: store)
+            let second = try await Seed.follower(2, of: leader, in: store)
+            let event = LeaderEvent.fixture(1, leader: leader)
+            let attempts = try await Seed.record(event, in: store, ids: SequentialIDs(prefix: "attempt"))
+            let attemptID = try #require(attempts.first { $0.profileID == first.id }).id
+            let position = Position(profileID: first.id, tokenID: event.fill.tokenID, conditionID: event.fill.conditionID,
+                                    shares: .whole(3), costBasis: .dollars(1), updatedAt: event.createdAt)
+            try await store.savePosition(position)
+            let old = Order.fixture(1, attemptID: attemptID, profileID: first.id, walletID: first.walletID, status: .filled,
+                                    createdAt: event.createdAt - .seconds(3_600))
+            let open = Order.fixture(2, attemptID: attemptID, profileID: first.id, walletID: first.walletID, status: .submitted,
+                                     createdAt: event.createdAt)
+            try await store.insertOrder(old)
+            try await store.insertOrder(open)
+            try await store.recordSyncedBalance(walletID: first.walletID, collateral: .dollars(50), at: event.createdAt)
+
+            let facts = try await store.followerFacts(profileIDs: [first.id, second.id, ProfileID("missing")],
+                                                      ordersSince: event.createdAt - .seconds(60))
+            #expect(facts.profiles == [first.id: first, second.id: second])
+            #expect(Set(facts.wallets.keys) == [first.walletID, second.walletID])
+            #expect(facts.positions[first.id] == [position])
+            #expect(facts.positions[second.id, default: []].isEmpty)
+            #expect(facts.recentOrders[first.id] == [open], "only orders created since the time asked")
+            for walletID in [first.walletID, second.walletID] {
+                #expect(facts.funds[walletID] == (try await store.walletFunds(walletID: walletID)))
+            }
+            #expect(facts.funds[first.walletID]?.openBuys.map(\.orderID) == [open.id])
+        },
         .init("commitAttemptSteps writes a step whole, or not at all when its claim is gone or its wallet cannot pay") { store async throws in
             let (pending, profile, event) = try await Seed.attempt(in: store)
             let now = event.detectedAt
