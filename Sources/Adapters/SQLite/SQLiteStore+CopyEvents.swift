@@ -216,11 +216,17 @@ extension SQLiteStore: CopyEventStore {
     public func commitAttemptSteps(_ steps: [AttemptStep]) async throws -> [StepOutcome] {
         guard !steps.isEmpty else { return [] }
         return try await self.write { db in
+            // Each wallet's funds read once, then kept here as the batch's steps reserve them.
+            var funds: [WalletID: WalletFunds] = [:]
             var outcomes: [StepOutcome] = []
             for step in steps {
-                if let needed = step.fundsNeeded, !(try db.walletFunds(needed.walletID).covers(needed.amount)) {
-                    outcomes.append(.insufficientFunds)
-                    continue
+                if let needed = step.fundsNeeded {
+                    let available = try funds[needed.walletID] ?? db.walletFunds(needed.walletID)
+                    funds[needed.walletID] = available
+                    guard available.covers(needed.amount) else {
+                        outcomes.append(.insufficientFunds)
+                        continue
+                    }
                 }
                 var outcome = StepOutcome.claimLost
                 try db.inSavepoint {
@@ -232,6 +238,9 @@ extension SQLiteStore: CopyEventStore {
                     for booking in step.bookings { try Self.book(booking, db) }
                     outcome = .applied
                     return .commit
+                }
+                if outcome == .applied, let needed = step.fundsNeeded {
+                    funds[needed.walletID]?.openBuys += step.newOrders.filter { $0.side == .buy && !$0.paper }.map(OpenBuy.init)
                 }
                 outcomes.append(outcome)
             }
