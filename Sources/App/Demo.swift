@@ -47,6 +47,8 @@ enum Demo {
         // The simulated venue starts empty every run: tell it whose wallet this is and fund it.
         await venue.register(funder: wallet.funderAddress, owner: wallet.signerAddress)
         await venue.fund(wallet: wallet.funderAddress, amount: Self.funding)
+        // The copy engine spends from the synced balance; record the funding as position sync would.
+        try await store.recordSyncedBalance(walletID: wallet.id, collateral: Self.funding, at: now)
         if try await store.profiles(userID: user.id).isEmpty, let leader = leaders.first {
             // Copies markets up to a minute before they resolve, so the venue's three-minute quick
             // rounds are copied and, once resolved, claimed: the demo shows the whole money path.

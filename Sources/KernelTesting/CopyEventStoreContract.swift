@@ -7,6 +7,24 @@ extension StoreContract where Port == CopyEventStorePort {
     public static var cases: [CopyEventStoreContract] { fanOut + events + claims + updates }
 
     static var fanOut: [CopyEventStoreContract] { [
+        .init("recording with a claim leases the new attempts to the recorder until it expires") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let follower = try await Seed.follower(1, of: leader, in: store)
+            let event = LeaderEvent.fixture(1, leader: leader, side: .buy, leaderPositionBefore: .zero)
+            let claim = AttemptClaim(owner: "recorder", expiresAt: event.detectedAt + .seconds(30))
+            let outcome = try await store.recordLeaderEvent(
+                event, newAttemptID: SequentialIDs(prefix: "attempt").attemptIDs, claim: claim)
+            let expected = CopyAttempt.fixture(1, profile: follower, event: event).claimed(by: claim)
+            #expect(expected.fencingToken == 1 && expected.leaseOwner == "recorder")
+            #expect(outcome == .recorded(event, attempts: [expected]))
+            #expect(try await store.attempt(id: expected.id) == expected)
+            // Held: nobody else claims it while the lease runs; after it expires anyone may.
+            #expect(try await store.claimAttempts(owner: "other", now: event.detectedAt + .seconds(29),
+                                                  leaseDuration: .seconds(30), limit: 10).isEmpty)
+            let later = try await store.claimAttempts(owner: "other", now: event.detectedAt + .seconds(30),
+                                                      leaseDuration: .seconds(30), limit: 10)
+            #expect(later.map(\.fencingToken) == [2])
+        },
         .init("recording a BUY inserts the event and one PENDING ENTRY per non-STOPPED follower") { store async throws in
             let leader = try await Seed.leader(1, in: store)
             let other = try await Seed.leader(2, in: store)
@@ -481,6 +499,82 @@ extension StoreContract where Port == CopyEventStorePort {
     ] }
 
     static var updates: [CopyEventStoreContract] { [
+        .init("followerFacts reads a batch's profiles, wallets, positions, recent orders and funds at once") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let first = try await Seed.follower(1, of: leader, in: store)
+            let second = try await Seed.follower(2, of: leader, in: store)
+            let event = LeaderEvent.fixture(1, leader: leader)
+            let attempts = try await Seed.record(event, in: store, ids: SequentialIDs(prefix: "attempt"))
+            let attemptID = try #require(attempts.first { $0.profileID == first.id }).id
+            let position = Position(profileID: first.id, tokenID: event.fill.tokenID, conditionID: event.fill.conditionID,
+                                    shares: .whole(3), costBasis: .dollars(1), updatedAt: event.createdAt)
+            try await store.savePosition(position)
+            let old = Order.fixture(1, attemptID: attemptID, profileID: first.id, walletID: first.walletID, status: .filled,
+                                    createdAt: event.createdAt - .seconds(3_600))
+            let open = Order.fixture(2, attemptID: attemptID, profileID: first.id, walletID: first.walletID, status: .submitted,
+                                     createdAt: event.createdAt)
+            try await store.insertOrder(old)
+            try await store.insertOrder(open)
+            try await store.recordSyncedBalance(walletID: first.walletID, collateral: .dollars(50), at: event.createdAt)
+
+            let facts = try await store.followerFacts(profileIDs: [first.id, second.id, ProfileID("missing")],
+                                                      ordersSince: event.createdAt - .seconds(60))
+            #expect(facts.profiles == [first.id: first, second.id: second])
+            #expect(Set(facts.wallets.keys) == [first.walletID, second.walletID])
+            #expect(facts.positions[first.id] == [position])
+            #expect(facts.positions[second.id, default: []].isEmpty)
+            #expect(facts.recentOrders[first.id] == [open], "only orders created since the time asked")
+            for walletID in [first.walletID, second.walletID] {
+                #expect(facts.funds[walletID] == (try await store.walletFunds(walletID: walletID)))
+            }
+            #expect(facts.funds[first.walletID]?.openBuys.map(\.orderID) == [open.id])
+        },
+        .init("commitAttemptSteps writes a step whole, or not at all when its claim is gone or its wallet cannot pay") { store async throws in
+            let (pending, profile, event) = try await Seed.attempt(in: store)
+            let now = event.detectedAt
+            var claimed = try #require(try await store.claimAttempts(
+                owner: "worker", now: now, leaseDuration: .seconds(30), limit: 1).first)
+            claimed.status = .placing
+            claimed.fanoutPlace = 3
+            claimed.sentAt = now
+            // 17.85 shares at 0.56 reserve $9.996 plus at most 17.85 × 0.56 × 0.44 of fee: $14.39.
+            let order = Order.fixture(1, attemptID: pending.id, profileID: profile.id, walletID: profile.walletID,
+                                      status: .submitted, submittedAt: now, createdAt: now, updatedAt: now)
+            let step = AttemptStep(attempt: claimed, expected: .pending, newOrders: [order])
+            try await store.recordSyncedBalance(walletID: profile.walletID, collateral: .dollars(14), at: now)
+            #expect(try await store.commitAttemptSteps([step]) == [.insufficientFunds])
+            #expect(try await store.order(id: order.id) == nil)
+            #expect(try await store.attempt(id: pending.id)?.status == .pending)
+
+            try await store.recordSyncedBalance(walletID: profile.walletID, collateral: .dollars(15), at: now)
+            var stale = step
+            stale.attempt.fencingToken -= 1
+            #expect(try await store.commitAttemptSteps([stale, step]) == [.claimLost, .applied])
+            #expect(try await store.order(id: order.id) == order)
+            #expect(try await store.attempt(id: pending.id) == claimed)
+            // Its buy holds $14.39 of the $15: a second one does not fit.
+            #expect(try await store.walletFunds(walletID: profile.walletID).available < .dollars(1))
+
+            // The answer: the order fills, the fill is booked and the synced balance pays for it.
+            var filled = order
+            filled.status = .filled
+            filled.filledShares = order.shares
+            filled.filledNotional = Collateral(baseUnits: 9_996_000)
+            var done = claimed
+            done.status = .done
+            let booking = Booking(walletID: profile.walletID, profileID: profile.id, tokenID: order.tokenID,
+                                  conditionID: event.fill.conditionID, side: .buy, shares: order.shares,
+                                  notional: filled.filledNotional, fee: .zero, at: now)
+            let answer = AttemptStep(attempt: done, expected: .placing,
+                                     orderUpdates: [OrderUpdate(order: filled, from: .submitted)], bookings: [booking])
+            #expect(try await store.commitAttemptSteps([answer]) == [.applied])
+            #expect(try await store.order(id: order.id)?.status == .filled)
+            #expect(try await store.position(profileID: profile.id, tokenID: order.tokenID)?.shares == order.shares)
+            #expect(try await store.walletFunds(walletID: profile.walletID).available == Collateral(baseUnits: 5_004_000))
+            // Replayed, the order's status no longer matches: nothing is booked twice.
+            #expect(try await store.commitAttemptSteps([answer]) == [.claimLost])
+            #expect(try await store.position(profileID: profile.id, tokenID: order.tokenID)?.shares == order.shares)
+        },
         .init("updateAttempt writes every mutable field when token and status match") { store async throws in
             let (attempt, _, _) = try await Seed.attempt(in: store)
             let claimed = try #require(try await store.claimAttempts(

@@ -93,6 +93,8 @@ struct FlowScenario {
                                    sealedKey: harness.vault.adopt(key), onboarding: .ready, apiKey: account.apiKey,
                                    createdAt: now, updatedAt: now)
         try await store.insertWallet(wallet)
+        // What position sync would record: the engine spends from the synced balance, never a venue call.
+        try await store.recordSyncedBalance(walletID: wallet.id, collateral: funds, at: now)
         let profile = CopyProfile(id: ProfileID("profile-\(n)"), userID: user.id, leaderID: leader.id, walletID: wallet.id,
                                   status: status, mode: mode, sizing: sizing, limits: limits, createdAt: now, updatedAt: now)
         try await store.insertProfile(profile)
@@ -156,8 +158,8 @@ extension Address {
 }
 
 extension CopyFlowContract {
-    /// Every flow: entries, then exits, modes and the ledger.
-    public static var cases: [CopyFlowContract] { Self.entryCases + Self.exitCases }
+    /// Every flow: entries, then exits, modes and the ledger, then the batch pipeline's.
+    public static var cases: [CopyFlowContract] { Self.entryCases + Self.exitCases + Self.batchCases }
 
     static let entryCases: [CopyFlowContract] = [
         .init("a leader fill becomes one attempt, one signed order, one fill, booked in the ledger") { harness async throws in

@@ -238,6 +238,7 @@ extension CopyAttempt {
             leaderEventID: event.id,
             kind: event.fill.side == .buy ? .entry : .exit,
             tokenID: event.fill.tokenID,
+            conditionID: event.fill.conditionID,
             status: status,
             dueAt: dueAt ?? event.detectedAt,
             detectedAt: event.detectedAt,

@@ -27,6 +27,7 @@ public enum CopyEventStorePort {}
 public enum OrderStorePort {}
 public enum RelayerTxStorePort {}
 public enum AuditStorePort {}
+public enum FundsStorePort {}
 
 /// The specification of ``UserStore``.
 public typealias UserStoreContract = StoreContract<UserStorePort>
@@ -40,3 +41,5 @@ public typealias OrderStoreContract = StoreContract<OrderStorePort>
 public typealias RelayerTxStoreContract = StoreContract<RelayerTxStorePort>
 /// The specification of ``AuditStore``.
 public typealias AuditStoreContract = StoreContract<AuditStorePort>
+/// The specification of ``FundsStore``.
+public typealias FundsStoreContract = StoreContract<FundsStorePort>

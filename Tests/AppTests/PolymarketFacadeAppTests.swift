@@ -66,6 +66,7 @@ import Testing
         wallet.sealedAPIPassphrase = issued.sealedPassphrase
         try await store.insertWallet(wallet)
         try await control.fund(wallet: funder, amount: .dollars(100))
+        try await store.recordSyncedBalance(walletID: wallet.id, collateral: .dollars(100), at: now)
         let leader = Leader(id: "leader-app", address: try WalletAddress(PrivateKey.testKey(950).address.lowercased),
                             createdAt: now)
         try await store.insertLeader(leader)

@@ -123,6 +123,7 @@ import Testing
             id: "wallet-1", userID: "user-1", type: account.type, signerAddress: account.signerAddress,
             funderAddress: account.funderAddress, sealedKey: flow.vault.adopt(key), onboarding: .ready,
             apiKey: account.apiKey, createdAt: now, updatedAt: now))
+        try await flow.store.recordSyncedBalance(walletID: "wallet-1", collateral: funds, at: now)
         try await flow.store.insertProfile(CopyProfile(
             id: "profile-1", userID: "user-1", leaderID: leader.id, walletID: "wallet-1", status: .enabled, mode: .live,
             sizing: .fixedUSD(.dollars(10)), limits: CopyLimits(), createdAt: now, updatedAt: now))

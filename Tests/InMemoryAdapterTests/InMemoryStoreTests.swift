@@ -34,6 +34,11 @@ import Testing
         try await check.run(on: InMemoryStore())
     }
 
+    @Test(arguments: FundsStoreContract.cases)
+    func funds(_ check: FundsStoreContract) async throws {
+        try await check.run(on: InMemoryStore())
+    }
+
     @Test(arguments: EquityStoreContract.cases)
     func equity(_ check: EquityStoreContract) async throws {
         try await check.run(on: InMemoryStore())

@@ -102,6 +102,9 @@ struct OperationsWorld {
         let sync = try await world.positionSync(clock: VirtualClock()).sweep()
         #expect(sync.markedRedeemable == 1)
         #expect(sync.mismatches == 0)
+        let synced = try await world.store.walletFunds(walletID: world.wallet.id)
+        #expect(synced.syncedBalance == before, "the sweep records the venue balance it read")
+        #expect(synced.syncedAt == world.wallClock.now())
         let marked = try await world.store.position(profileID: world.profile.id, tokenID: token)
         #expect(marked?.redeemable == true)
 

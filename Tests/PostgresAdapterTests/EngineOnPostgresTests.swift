@@ -154,7 +154,9 @@ struct EngineOnPostgresTests {
 
             let orders = try await world.allOrders(in: store)
             let attempt = try #require(try await store.attempts(userID: follower.userID, limit: 10).first)
-            #expect(signed.map(\.status) == [.signed])
+            // Persisted SUBMITTED in the batch's first commit, before any byte left: the resume
+            // looks its hash up, finds nothing and sends the same bytes.
+            #expect(signed.map(\.status) == [.submitted])
             #expect(whileLeased == 0)
             #expect(afterExpiry == 1)
             #expect(orders.map(\.id) == signed.map(\.id), "the persisted order was sent, no second one signed")
@@ -203,6 +205,7 @@ struct CopyWorld {
                 funderAddress: account.funderAddress, sealedKey: vault.adopt(.testKey(100 + n)), onboarding: .ready,
                 apiKey: account.apiKey, createdAt: now, updatedAt: now)
             try await store.insertWallet(wallet)
+            try await store.recordSyncedBalance(walletID: wallet.id, collateral: .dollars(100), at: now)
             let profile = CopyProfile(
                 id: ProfileID("profile-\(n)"), userID: user.id, leaderID: leader.id, walletID: wallet.id,
                 sizing: .fixedUSD(.dollars(10)), createdAt: now + .milliseconds(Int64(n)),

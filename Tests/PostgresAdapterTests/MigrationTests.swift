@@ -25,11 +25,11 @@ struct PostgresMigrationTests {
                 let afterSecond = try await self.schema(of: store)
 
                 #expect(empty.isEmpty)
-                #expect(first.applied.map(\.version) == [1, 2, 7])
-                #expect(first.applied.map(\.name) == ["initial_schema", "key_versions_as_bigint", "equity_snapshots"])
-                #expect(first.schemaVersion == 7)
+                #expect(first.applied.map(\.version) == [1, 2, 3, 4, 6])
+                #expect(first.applied.map(\.name) == ["initial_schema", "key_versions_as_bigint", "wallet_funds", "copy_pipeline", "equity_snapshots"])
+                #expect(first.schemaVersion == 6)
                 #expect(second.wasUpToDate)
-                #expect(second.description == "schema up to date (version 7)")
+                #expect(second.description == "schema up to date (version 6)")
                 #expect(afterSecond == afterFirst)
                 let tables = Set(afterFirst.filter { $0["kind"] == .text("table") }.compactMap { row -> String? in
                     if case .text(let name) = row["name"] { name } else { nil }
@@ -43,7 +43,9 @@ struct PostgresMigrationTests {
                 #expect(recorded == [
                     SQLRow(columns: ["version", "name"], values: [.integer(1), .text("initial_schema")]),
                     SQLRow(columns: ["version", "name"], values: [.integer(2), .text("key_versions_as_bigint")]),
-                    SQLRow(columns: ["version", "name"], values: [.integer(7), .text("equity_snapshots")]),
+                    SQLRow(columns: ["version", "name"], values: [.integer(3), .text("wallet_funds")]),
+                    SQLRow(columns: ["version", "name"], values: [.integer(4), .text("copy_pipeline")]),
+                    SQLRow(columns: ["version", "name"], values: [.integer(6), .text("equity_snapshots")]),
                 ])
             }
         }
@@ -60,8 +62,8 @@ struct PostgresMigrationTests {
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 7], "exactly one replica applied the steps")
-            #expect(outcomes.allSatisfy { $0.schemaVersion == 7 })
+            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 3, 4, 6], "exactly one replica applied the steps")
+            #expect(outcomes.allSatisfy { $0.schemaVersion == 6 })
             #expect(outcomes.filter(\.wasUpToDate).count == 3)
         }
     }
@@ -70,17 +72,17 @@ struct PostgresMigrationTests {
         try await TestDatabase.withEmptySchema { configuration in
             try await TestDatabase.withRunningStore(configuration) { store in
                 try await store.migrate()
-                try await store.execute(sql: "INSERT INTO schema_migrations (version, name) VALUES (8, 'from_the_future')")
+                try await store.execute(sql: "INSERT INTO schema_migrations (version, name) VALUES (99, 'from_the_future')")
                 try await store.execute(sql: "CREATE TABLE from_the_future (id TEXT)")
                 let before = try await self.schema(of: store)
 
-                await #expect(throws: StoreError.schemaTooNew(databaseVersion: 8, codeVersion: 7)) {
+                await #expect(throws: StoreError.schemaTooNew(databaseVersion: 99, codeVersion: 6)) {
                     try await store.migrate()
                 }
                 let after = try await self.schema(of: store)
                 let versions = try await store.rows(sql: "SELECT version FROM schema_migrations ORDER BY version")
                 #expect(after == before, "nothing was created or dropped")
-                #expect(versions.map { $0["version"] } == [.integer(1), .integer(2), .integer(7), .integer(8)])
+                #expect(versions.map { $0["version"] } == [.integer(1), .integer(2), .integer(3), .integer(4), .integer(6), .integer(99)])
             }
         }
     }

@@ -36,6 +36,11 @@ struct PostgresContractTests {
         try await TestDatabase.withStore { store in try await check.run(on: store) }
     }
 
+    @Test(arguments: FundsStoreContract.cases)
+    func funds(_ check: FundsStoreContract) async throws {
+        try await TestDatabase.withStore { store in try await check.run(on: store) }
+    }
+
     @Test(arguments: EquityStoreContract.cases)
     func equity(_ check: EquityStoreContract) async throws {
         try await TestDatabase.withStore { store in try await check.run(on: store) }

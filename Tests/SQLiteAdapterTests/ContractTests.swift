@@ -34,6 +34,11 @@ import Testing
         try await withTemporaryStore { store in try await check.run(on: store) }
     }
 
+    @Test(arguments: FundsStoreContract.cases)
+    func funds(_ check: FundsStoreContract) async throws {
+        try await withTemporaryStore { store in try await check.run(on: store) }
+    }
+
     @Test(arguments: EquityStoreContract.cases)
     func equity(_ check: EquityStoreContract) async throws {
         try await withTemporaryStore { store in try await check.run(on: store) }

@@ -27,13 +27,15 @@ import Testing
             #expect(empty.isEmpty)
             #expect(first.applied == [MigrationOutcome.Step(version: 1, name: "initial_schema"),
                                       MigrationOutcome.Step(version: 2, name: "exits_ledger"),
-                                      MigrationOutcome.Step(version: 7, name: "equity_snapshots")])
+                                      MigrationOutcome.Step(version: 3, name: "wallet_funds"),
+                                      MigrationOutcome.Step(version: 4, name: "copy_pipeline"),
+                                      MigrationOutcome.Step(version: 6, name: "equity_snapshots")])
             #expect(first.schemaVersion == SQLiteMigrations.latestVersion)
             #expect(!first.wasUpToDate)
             #expect(second.applied.isEmpty)
             #expect(second.wasUpToDate)
             #expect(second.schemaVersion == first.schemaVersion)
-            #expect(second.description == "schema up to date (version 7)")
+            #expect(second.description == "schema up to date (version \(SQLiteMigrations.latestVersion))")
             #expect(afterSecond == afterFirst)
             let tables = Set(afterFirst.filter { $0["type"] == .text("table") }.compactMap { row -> String? in
                 if case .text(let name) = row["name"] { name } else { nil }
@@ -81,7 +83,10 @@ import Testing
             ]
             for statement in seed { _ = try store.execute(sql: statement) }
             let outcome = try store.migrate()
-            #expect(outcome.applied.first == MigrationOutcome.Step(version: 2, name: "exits_ledger"))
+            #expect(outcome.applied == [MigrationOutcome.Step(version: 2, name: "exits_ledger"),
+                                        MigrationOutcome.Step(version: 3, name: "wallet_funds"),
+                                        MigrationOutcome.Step(version: 4, name: "copy_pipeline"),
+                                      MigrationOutcome.Step(version: 6, name: "equity_snapshots")])
             let columns = try store.rows(sql: "SELECT name FROM pragma_table_info('copy_attempts')").compactMap { row -> String? in
                 if case .text(let name) = row["name"] { name } else { nil }
             }
@@ -89,6 +94,7 @@ import Testing
             #expect(try store.rows(sql: "PRAGMA foreign_key_check").isEmpty)
             let attempt = try #require(try await store.attempt(id: AttemptID("a1")))
             #expect(attempt.tokenID == (try TokenID("12345678901234567890")))
+            #expect(attempt.conditionID == "0xc0", "migration 4 records the market from the event")
             #expect(attempt.leaderEventID == LeaderEventID("e1"))
             #expect(attempt.targetShares == nil)
             #expect(attempt.filledShares == Shares(baseUnits: 18_860_000))
@@ -126,7 +132,7 @@ import Testing
                 for store in stores { group.addTask { try store.migrate() } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 7])
+            #expect(outcomes.flatMap(\.applied).map(\.version).sorted() == SQLiteMigrations.all.map(\.version))
             #expect(outcomes.allSatisfy { $0.schemaVersion == SQLiteMigrations.latestVersion })
         }
     }

@@ -22,7 +22,7 @@ let benchmarks: @Sendable () -> Void = {
                            open: openPostgres)
     CopyBenchmarks.fanOut("(b) Postgres fan-out: one fill → 1,000 followers' orders accepted and booked",
                           open: openPostgres)
-    CopyBenchmarks.sustained("(e) Postgres sustained copying for 60 s: 10 leaders × 10 followers, durable commits",
+    CopyBenchmarks.sustained("(e) Postgres sustained copying for 60 s: 10 leaders × 100 followers, durable commits",
                              open: openPostgres)
 
     // (c) The server's own pace: one single-row INSERT in autocommit (one durable commit with the

@@ -23,7 +23,7 @@ public final class CopyBench: Sendable {
     let vault: AESKeyVault
     let ingestor: FeedIngestor
     let engine: CopyEngine
-    /// Production's defaults (batches of 20, 30 s leases) under a process-unique owner.
+    /// Production's defaults (30 s leases; a fill's whole fan-out is one batch) under a process-unique owner.
     let engineSettings: CopyEngine.Settings
     let market: FakeMarket
     let token: TokenID
@@ -47,10 +47,14 @@ public final class CopyBench: Sendable {
         self.market = market
         self.token = token
         self.wallClock = wallClock
-        self.ingestor = FeedIngestor(store: store, feed: venue.leaderFeed, wallClock: wallClock, ids: ids, logger: logger)
         self.engineSettings = CopyEngine.Settings(owner: "benchmark-\(ids.next(String.self).rawValue.prefix(8))")
-        self.engine = CopyEngine(store: store, exchange: exchange, vault: vault, wallClock: wallClock, ids: ids,
-                                 settings: self.engineSettings, logger: logger)
+        let engine = CopyEngine(store: store, exchange: exchange, vault: vault, wallClock: wallClock, ids: ids,
+                                settings: self.engineSettings, logger: logger)
+        self.engine = engine
+        // As the copy-trading worker wires it: a recorded fill's attempts are claimed in the
+        // recording commit and carried through the pipeline at once.
+        self.ingestor = FeedIngestor(store: store, feed: venue.leaderFeed, wallClock: wallClock, ids: ids, logger: logger)
+            .handingOff(to: engine)
     }
 
     /// A venue with one market on `store` (already migrated and empty of followers).
@@ -93,16 +97,22 @@ public final class CopyBench: Sendable {
                                            funderAddress: account.funderAddress, sealedKey: sealed, onboarding: .ready,
                                            createdAt: now)
         try await self.store.insertWallet(wallet)
+        // What position sync records: the engine spends from the synced balance.
+        try await self.store.recordSyncedBalance(walletID: wallet.id, collateral: funds, at: now)
         let profile = CopyProfile.fixture(n, userID: user.id, leaderID: leader.id, walletID: wallet.id, createdAt: now)
         try await self.store.insertProfile(profile)
         return profile
     }
 
-    /// Restocks the book: asks at 0.51 deep enough for 5,000 copies, so a copy never lacks depth.
+    /// Restocks the book with finite depth: 5,000 shares at 0.51, 7,000 at 0.52 and 10,000 at
+    /// 0.53 — a fan-out of 1,000 $10 copies (18.86 shares each) walks up all three levels within
+    /// the followers' 0.53 limit, so their slippage is real and spread.
     public func refillBook() async throws {
         try await self.venue.setBook(OrderBook(
             tokenID: self.token, bids: [BookLevel(price: Price(baseUnits: 490_000), size: .whole(100_000))],
-            asks: [BookLevel(price: Price(baseUnits: 510_000), size: .whole(100_000))],
+            asks: [BookLevel(price: Price(baseUnits: 510_000), size: .whole(5_000)),
+                   BookLevel(price: Price(baseUnits: 520_000), size: .whole(7_000)),
+                   BookLevel(price: Price(baseUnits: 530_000), size: .whole(10_000))],
             tickSize: Self.cent, minOrderSize: .whole(5)))
     }
 
@@ -117,22 +127,24 @@ public final class CopyBench: Sendable {
 
     // MARK: Measured
 
-    /// Hands `fill` to the engine (recorded and fanned out as the ingestor does) and drains due
-    /// attempts as the copy-trading worker does, until none is left. Returns how long after the
+    /// Hands `fill` to the ingestor (recorded, fanned out and claimed in one commit, then copied
+    /// at once, as the copy-trading worker does) and drains anything still due, until none is left. Returns how long after the
     /// hand-over the venue accepted each follower's order, in submission order.
     @discardableResult
     public func copy(_ fill: ObservedFill, of leader: Leader) async throws -> [Duration] {
         let start = ContinuousClock.now
         self.exchange.startRecording()
         try await self.ingestor.record(fill, leader: leader)
-        while try await self.engine.runOnce() >= self.engineSettings.batchSize {}
+        while try await self.engine.runOnce() > 0 {}
         return self.exchange.stopRecording().map { $0 - start }
     }
 
     // MARK: Checks, outside the measured region
 
-    /// Throws unless `fill` became exactly `followers` attempts, each DONE with a filled order.
-    public func expectCopied(_ fill: ObservedFill, followers: Int) async throws {
+    /// Throws unless `fill` became exactly `followers` attempts, each DONE with a filled order;
+    /// returns each attempt's slippage against the leader's price, in basis points.
+    @discardableResult
+    public func expectCopied(_ fill: ObservedFill, followers: Int) async throws -> [Int64] {
         guard let event = try await self.store.leaderEvent(identity: fill.identity) else {
             throw BenchmarkSetupError("the fill was not recorded")
         }
@@ -141,6 +153,9 @@ public final class CopyBench: Sendable {
         guard attempts.count == followers, done.count == followers else {
             let statuses = Dictionary(grouping: attempts, by: \.status).mapValues(\.count)
             throw BenchmarkSetupError("expected \(followers) filled attempts, found \(done.count) of \(attempts.count): \(statuses)")
+        }
+        return done.compactMap { attempt in
+            attempt.fillPrice.map { ($0.baseUnits - Self.leaderPrice.baseUnits) * 10_000 / Self.leaderPrice.baseUnits }
         }
     }
 }

@@ -14,6 +14,8 @@ public struct BenchStore: Sendable {
 
 /// When the venue accepted a follower's order, counted from the fill's hand-over to the engine.
 public let acceptedAfter = BenchmarkMetric.custom("fill → order accepted (μs)", polarity: .prefersSmaller, useScalingFactor: false)
+/// A follower's fill price against the leader's, in basis points (worse is larger).
+public let slippage = BenchmarkMetric.custom("slippage vs leader (bps)", polarity: .prefersSmaller, useScalingFactor: false)
 /// Orders the venue accepted per second of engine work.
 public let ordersPerSecond = BenchmarkMetric.custom("orders accepted per second", polarity: .prefersLarger, useScalingFactor: false)
 
@@ -53,7 +55,7 @@ public enum CopyBenchmarks {
     public static func fanOut(_ name: String, followers: Int = 1_000, open: @escaping () async throws -> BenchStore) {
         measure(
             name,
-            configuration: .init(metrics: [.wallClock, ordersPerSecond, acceptedAfter], timeUnits: .milliseconds,
+            configuration: .init(metrics: [.wallClock, ordersPerSecond, acceptedAfter, slippage], timeUnits: .milliseconds,
                                  warmupIterations: 1, maxDuration: .seconds(120), maxIterations: 5)
         ) { () async throws -> (BenchStore, CopyBench, Leader) in
             let opened = try await open()
@@ -74,9 +76,10 @@ public enum CopyBenchmarks {
             benchmark.stopMeasurement()
             let elapsed = ContinuousClock.now - start
 
-            try await bench.expectCopied(fill, followers: followers)
+            let slippages = try await bench.expectCopied(fill, followers: followers)
             benchmark.measurement(ordersPerSecond, Int((Double(accepted.count) / elapsed.inSeconds).rounded()))
             for latency in accepted { benchmark.measurement(acceptedAfter, latency.wholeMicroseconds) }
+            for bps in slippages { benchmark.measurement(slippage, Int(bps)) }
         }
     }
 
@@ -85,7 +88,7 @@ public enum CopyBenchmarks {
     /// commits all the way) before the next. Reports orders accepted per second of engine time
     /// (the venue-side leader trades and book refills in between are not counted).
     public static func sustained(_ name: String, duration: Duration = .seconds(60), leaders: Int = 10,
-                                 followersPerLeader: Int = 10, open: @escaping () async throws -> BenchStore) {
+                                 followersPerLeader: Int = 100, open: @escaping () async throws -> BenchStore) {
         measure(
             name,
             configuration: .init(metrics: [.wallClock, ordersPerSecond], timeUnits: .seconds,

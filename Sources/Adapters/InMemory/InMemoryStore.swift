@@ -5,7 +5,7 @@ public import Kernel
 public actor InMemoryStore: Store {
     private var usersByID: [UserID: User] = [:]
     private var userIDsByExternalID: [String: UserID] = [:]
-    private var walletsByID: [WalletID: TradingWallet] = [:]
+    var walletsByID: [WalletID: TradingWallet] = [:]
     private var walletIDsBySigner: [WalletAddress: WalletID] = [:]
     private var leadersByID: [LeaderID: Leader] = [:]
     private var leaderIDsByAddress: [WalletAddress: LeaderID] = [:]
@@ -14,11 +14,15 @@ public actor InMemoryStore: Store {
     private var eventIDsByIdentity: [String: LeaderEventID] = [:]
     private var leaderPositions: [LeaderTokenKey: Shares] = [:]
     private var attemptsByID: [AttemptID: CopyAttempt] = [:]
-    private var ordersByID: [OrderID: Order] = [:]
+    var ordersByID: [OrderID: Order] = [:]
     private var positionsByKey: [PositionKey: Position] = [:]
-    private var relayerTxsByID: [RelayerTxID: RelayerTx] = [:]
+    var relayerTxsByID: [RelayerTxID: RelayerTx] = [:]
     private var relayerTxIDsByKey: [String: RelayerTxID] = [:]
     private var auditByID: [AuditID: AuditEntry] = [:]
+    /// Each wallet's venue balance as last synced, and when (`FundsStore`).
+    var syncedBalances: [WalletID: (collateral: Collateral, at: Timestamp)] = [:]
+    /// Withdrawals whose reservation a synced balance released.
+    var releasedWithdrawals: Set<RelayerTxID> = []
     /// Each wallet's equity points by hour (InMemoryStore+Equity).
     var equityByWallet: [WalletID: [Int64: EquitySnapshot]] = [:]
 
@@ -257,13 +261,14 @@ extension InMemoryStore {
 // MARK: - CopyEventStore
 
 extension InMemoryStore {
-    public func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID) throws -> RecordOutcome {
+    public func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID,
+                                  claim: AttemptClaim?) throws -> RecordOutcome {
         guard self.eventIDsByIdentity[event.identity] == nil else { return .duplicate }
         guard self.eventsByID[event.id] == nil else {
             throw StoreError.duplicate(entity: "leader_events", key: event.id.rawValue)
         }
         let attempts = self.activeProfiles(followingLeader: event.leaderID).map { profile in
-            CopyAttempt.fannedOut(from: event, to: profile, id: newAttemptID())
+            CopyAttempt.fannedOut(from: event, to: profile, id: newAttemptID()).claimed(by: claim)
         }
         // Check every attempt id before writing anything, so a clash leaves no partial fan-out.
         try self.checkNewAttemptIDs(attempts)
@@ -347,9 +352,56 @@ extension InMemoryStore {
         stored.filledShares = attempt.filledShares
         stored.fillPrice = attempt.fillPrice
         stored.targetShares = attempt.targetShares
+        stored.fanoutPlace = attempt.fanoutPlace
         stored.updatedAt = attempt.updatedAt
         self.attemptsByID[attempt.id] = stored
         return true
+    }
+
+    /// Checks every step's fence, and its funds under the actor (the wallet lock), before
+    /// writing any of it, so a step that does not apply leaves no trace.
+    public func commitAttemptSteps(_ steps: [AttemptStep]) throws -> [StepOutcome] {
+        for order in steps.flatMap(\.newOrders) where self.ordersByID[order.id] != nil {
+            throw StoreError.duplicate(entity: "orders", key: order.id.rawValue)
+        }
+        return try steps.map { step in
+            guard let stored = self.attemptsByID[step.attempt.id], stored.status == step.expected,
+                  stored.fencingToken == step.attempt.fencingToken,
+                  step.orderUpdates.allSatisfy({ self.ordersByID[$0.order.id]?.status == $0.from })
+            else { return .claimLost }
+            if let needed = step.fundsNeeded, !(try self.walletFunds(needed.walletID).covers(needed.amount)) {
+                return .insufficientFunds
+            }
+            _ = self.updateAttempt(step.attempt, from: step.expected)
+            for order in step.newOrders { self.ordersByID[order.id] = order }
+            for update in step.orderUpdates {
+                _ = try? self.updateOrder(update.order, from: update.from, booking: nil, audit: nil)
+            }
+            for booking in step.bookings {
+                self.savePosition(booking.applied(to: self.position(profileID: booking.profileID, tokenID: booking.tokenID)))
+                if let walletID = booking.walletID, let synced = self.syncedBalances[walletID] {
+                    self.syncedBalances[walletID] = (synced.collateral + booking.collateralChange, max(synced.at, booking.at))
+                }
+            }
+            return .applied
+        }
+    }
+}
+
+extension InMemoryStore {
+    public func followerFacts(profileIDs: Set<ProfileID>, ordersSince: Timestamp) throws -> FollowerFacts {
+        var facts = FollowerFacts()
+        for id in profileIDs {
+            guard let profile = self.profilesByID[id] else { continue }
+            facts.profiles[id] = profile
+            facts.positions[id] = self.positions(profileID: id)
+            facts.recentOrders[id] = self.orders(profileID: id, createdSince: ordersSince)
+            if let wallet = self.walletsByID[profile.walletID] {
+                facts.wallets[wallet.id] = wallet
+                facts.funds[wallet.id] = try self.walletFunds(wallet.id)
+            }
+        }
+        return facts
     }
 }
 

@@ -16,7 +16,8 @@ extension PostgresStore: CopyEventStore {
     /// of one leader and token apply one after the other; a fill the seeding snapshot already
     /// counts moves nothing), then one PENDING attempt per active follower as read inside the
     /// same transaction.
-    public func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID) async throws
+    public func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID,
+                                  claim: AttemptClaim?) async throws
         -> RecordOutcome
     {
         try await self.transaction { connection in
@@ -68,12 +69,10 @@ extension PostgresStore: CopyEventStore {
             var recorded = event
             recorded.leaderPositionBefore = before
 
-            var attempts: [CopyAttempt] = []
-            for profile in try await Self.activeProfiles(connection, followingLeader: event.leaderID, logger: self.logger) {
-                let attempt = CopyAttempt.fannedOut(from: recorded, to: profile, id: newAttemptID())
-                try await Self.insertAttempt(attempt, connection, logger: self.logger)
-                attempts.append(attempt)
-            }
+            let attempts = try await Self.activeProfiles(connection, followingLeader: event.leaderID, logger: self.logger)
+                .map { CopyAttempt.fannedOut(from: recorded, to: $0, id: newAttemptID()).claimed(by: claim) }
+            // The whole fan-out in a few multi-row statements, not one round trip per follower.
+            try await Self.insertAttempts(attempts, connection, logger: self.logger)
             return RecordOutcome.recorded(recorded, attempts: attempts)
         }
     }
@@ -83,12 +82,14 @@ extension PostgresStore: CopyEventStore {
         try await db.execute(
             """
             INSERT INTO copy_attempts (
-                id, profile_id, user_id, leader_event_id, kind, token_id, target_shares_units, status, skip_reason,
+                id, profile_id, user_id, leader_event_id, kind, token_id, condition_id, fanout_place,
+                target_shares_units, status, skip_reason,
                 note, due_at, lease_owner, lease_expires_at, fencing_token, detected_at, sent_at, accepted_at,
                 filled_shares_units, fill_price_units, leader_price_units, created_at, updated_at)
             VALUES (
                 \(attempt.id.rawValue), \(attempt.profileID.rawValue), \(attempt.userID.rawValue),
                 \(attempt.leaderEventID?.rawValue), \(attempt.kind.rawValue), \(attempt.tokenID.decimal),
+                \(attempt.conditionID), \(attempt.fanoutPlace),
                 \(attempt.targetShares?.baseUnits), \(attempt.status.rawValue), \(attempt.skipReason?.rawValue),
                 \(attempt.note), \(attempt.dueAt.pg), \(attempt.leaseOwner), \(attempt.leaseExpiresAt.pg),
                 \(attempt.fencingToken), \(attempt.detectedAt.pg), \(attempt.sentAt.pg), \(attempt.acceptedAt.pg),
@@ -212,20 +213,24 @@ extension PostgresStore: CopyEventStore {
     }
 
     public func updateAttempt(_ attempt: CopyAttempt, from expected: CopyAttempt.Status) async throws -> Bool {
-        try await self.read { db in
-            try await db.execute(
-                """
-                UPDATE copy_attempts
-                SET status = \(attempt.status.rawValue), skip_reason = \(attempt.skipReason?.rawValue),
-                    note = \(attempt.note), target_shares_units = \(attempt.targetShares?.baseUnits),
-                    due_at = \(attempt.dueAt.pg), lease_owner = \(attempt.leaseOwner),
-                    lease_expires_at = \(attempt.leaseExpiresAt.pg), sent_at = \(attempt.sentAt.pg),
-                    accepted_at = \(attempt.acceptedAt.pg), filled_shares_units = \(attempt.filledShares.baseUnits),
-                    fill_price_units = \(attempt.fillPrice?.baseUnits), updated_at = \(attempt.updatedAt.pg)
-                WHERE id = \(attempt.id.rawValue) AND status = \(expected.rawValue)
-                  AND fencing_token = \(attempt.fencingToken)
-                RETURNING 1
-                """, logger: self.logger) > 0
-        }
+        try await self.read { db in try await Self.updateAttempt(attempt, from: expected, db, logger: self.logger) }
+    }
+
+    static func updateAttempt(_ attempt: CopyAttempt, from expected: CopyAttempt.Status, _ db: some QueryRunner,
+                              logger: Logger) async throws -> Bool {
+        try await db.execute(
+            """
+            UPDATE copy_attempts
+            SET status = \(attempt.status.rawValue), skip_reason = \(attempt.skipReason?.rawValue),
+                note = \(attempt.note), target_shares_units = \(attempt.targetShares?.baseUnits),
+                due_at = \(attempt.dueAt.pg), lease_owner = \(attempt.leaseOwner),
+                lease_expires_at = \(attempt.leaseExpiresAt.pg), sent_at = \(attempt.sentAt.pg),
+                accepted_at = \(attempt.acceptedAt.pg), filled_shares_units = \(attempt.filledShares.baseUnits),
+                fill_price_units = \(attempt.fillPrice?.baseUnits), fanout_place = \(attempt.fanoutPlace),
+                updated_at = \(attempt.updatedAt.pg)
+            WHERE id = \(attempt.id.rawValue) AND status = \(expected.rawValue)
+              AND fencing_token = \(attempt.fencingToken)
+            RETURNING 1
+            """, logger: logger) > 0
     }
 }

@@ -5,22 +5,24 @@ import StoreSupport
 
 extension PostgresStore: OrderStore {
     public func insertOrder(_ order: Order) async throws {
-        try await self.read { db in
-            try await db.execute(
-                """
-                INSERT INTO orders (
-                    id, attempt_id, profile_id, wallet_id, token_id, side, type, limit_price_units, shares_units,
-                    maker_amount, taker_amount, status, signed_payload, filled_shares_units, filled_notional_units,
-                    fee_units, paper, note, submitted_at, created_at, updated_at)
-                VALUES (
-                    \(order.id.rawValue), \(order.attemptID.rawValue), \(order.profileID.rawValue),
-                    \(order.walletID.rawValue), \(order.tokenID.decimal), \(order.side.rawValue), \(order.type.rawValue),
-                    \(order.limitPrice.baseUnits), \(order.shares.baseUnits), \(order.makerAmount), \(order.takerAmount),
-                    \(order.status.rawValue), \(order.signedPayload), \(order.filledShares.baseUnits),
-                    \(order.filledNotional.baseUnits), \(order.fee.baseUnits), \(order.paper), \(order.note),
-                    \(order.submittedAt.pg), \(order.createdAt.pg), \(order.updatedAt.pg))
-                """, logger: self.logger)
-        }
+        try await self.read { db in try await Self.insertOrder(order, db, logger: self.logger) }
+    }
+
+    static func insertOrder(_ order: Order, _ db: some QueryRunner, logger: Logger) async throws {
+        try await db.execute(
+            """
+            INSERT INTO orders (
+                id, attempt_id, profile_id, wallet_id, token_id, side, type, limit_price_units, shares_units,
+                maker_amount, taker_amount, status, signed_payload, filled_shares_units, filled_notional_units,
+                fee_units, paper, note, submitted_at, created_at, updated_at)
+            VALUES (
+                \(order.id.rawValue), \(order.attemptID.rawValue), \(order.profileID.rawValue),
+                \(order.walletID.rawValue), \(order.tokenID.decimal), \(order.side.rawValue), \(order.type.rawValue),
+                \(order.limitPrice.baseUnits), \(order.shares.baseUnits), \(order.makerAmount), \(order.takerAmount),
+                \(order.status.rawValue), \(order.signedPayload), \(order.filledShares.baseUnits),
+                \(order.filledNotional.baseUnits), \(order.fee.baseUnits), \(order.paper), \(order.note),
+                \(order.submittedAt.pg), \(order.createdAt.pg), \(order.updatedAt.pg))
+            """, logger: logger)
     }
 
     public func order(id: OrderID) async throws -> Order? {
@@ -63,20 +65,24 @@ extension PostgresStore: OrderStore {
     public func updateOrder(_ order: Order, from expected: Order.Status, booking position: Position?,
                             audit: AuditEntry?) async throws -> Bool {
         try await self.transaction { connection in
-            let updated = try await connection.execute(
-                """
-                UPDATE orders
-                SET status = \(order.status.rawValue), filled_shares_units = \(order.filledShares.baseUnits),
-                    filled_notional_units = \(order.filledNotional.baseUnits), fee_units = \(order.fee.baseUnits),
-                    note = \(order.note), submitted_at = \(order.submittedAt.pg), updated_at = \(order.updatedAt.pg)
-                WHERE id = \(order.id.rawValue) AND status = \(expected.rawValue)
-                RETURNING 1
-                """, logger: self.logger) > 0
-            guard updated else { return false }
+            guard try await Self.updateOrder(order, from: expected, connection, logger: self.logger) else { return false }
             if let position { try await Self.savePosition(position, connection, logger: self.logger) }
             try await Self.insertAudit(audit, connection, logger: self.logger)
             return true
         }
+    }
+
+    static func updateOrder(_ order: Order, from expected: Order.Status, _ db: some QueryRunner,
+                            logger: Logger) async throws -> Bool {
+        try await db.execute(
+            """
+            UPDATE orders
+            SET status = \(order.status.rawValue), filled_shares_units = \(order.filledShares.baseUnits),
+                filled_notional_units = \(order.filledNotional.baseUnits), fee_units = \(order.fee.baseUnits),
+                note = \(order.note), submitted_at = \(order.submittedAt.pg), updated_at = \(order.updatedAt.pg)
+            WHERE id = \(order.id.rawValue) AND status = \(expected.rawValue)
+            RETURNING 1
+            """, logger: logger) > 0
     }
 
     public func position(profileID: ProfileID, tokenID: TokenID) async throws -> Position? {

@@ -6,7 +6,8 @@ extension SQLiteStore: CopyEventStore {
     /// One write transaction: the event insert (a taken identity inserts nothing and returns
     /// `.duplicate`), then one PENDING attempt per active follower as read inside the same
     /// transaction — so a follower added concurrently is either fanned out to or not, never half.
-    public func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID) async throws
+    public func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID,
+                                  claim: AttemptClaim?) async throws
         -> RecordOutcome
     {
         try await self.write { db in
@@ -41,7 +42,7 @@ extension SQLiteStore: CopyEventStore {
 
             var attempts: [CopyAttempt] = []
             for profile in try Self.activeProfiles(db, followingLeader: event.leaderID) {
-                let attempt = CopyAttempt.fannedOut(from: event, to: profile, id: newAttemptID())
+                let attempt = CopyAttempt.fannedOut(from: event, to: profile, id: newAttemptID()).claimed(by: claim)
                 try Self.insertAttempt(attempt, db)
                 attempts.append(attempt)
             }
@@ -73,14 +74,16 @@ extension SQLiteStore: CopyEventStore {
             into: "copy_attempts",
             sql: """
                 INSERT INTO copy_attempts (
-                    id, profile_id, user_id, leader_event_id, kind, token_id, target_shares_units, status, skip_reason,
+                    id, profile_id, user_id, leader_event_id, kind, token_id, condition_id, fanout_place,
+                    target_shares_units, status, skip_reason,
                     note, due_at, lease_owner, lease_expires_at, fencing_token, detected_at, sent_at, accepted_at,
                     filled_shares_units, fill_price_units, leader_price_units, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 attempt.id.rawValue, attempt.profileID.rawValue, attempt.userID.rawValue, attempt.leaderEventID?.rawValue,
-                attempt.kind.rawValue, attempt.tokenID.decimal, attempt.targetShares?.baseUnits, attempt.status.rawValue, attempt.skipReason?.rawValue, attempt.note,
+                attempt.kind.rawValue, attempt.tokenID.decimal, attempt.conditionID, attempt.fanoutPlace,
+                attempt.targetShares?.baseUnits, attempt.status.rawValue, attempt.skipReason?.rawValue, attempt.note,
                 attempt.dueAt.sql, attempt.leaseOwner, attempt.leaseExpiresAt.sql, attempt.fencingToken,
                 attempt.detectedAt.sql, attempt.sentAt.sql, attempt.acceptedAt.sql, attempt.filledShares.baseUnits,
                 attempt.fillPrice?.baseUnits, attempt.leaderPrice?.baseUnits, attempt.createdAt.sql,
@@ -203,22 +206,63 @@ extension SQLiteStore: CopyEventStore {
     }
 
     public func updateAttempt(_ attempt: CopyAttempt, from expected: CopyAttempt.Status) async throws -> Bool {
-        try await self.write { db in
-            try db.update(
-                sql: """
-                    UPDATE copy_attempts
-                    SET status = ?, skip_reason = ?, note = ?, due_at = ?, lease_owner = ?, lease_expires_at = ?,
-                        sent_at = ?, accepted_at = ?, filled_shares_units = ?, fill_price_units = ?,
-                        target_shares_units = ?, updated_at = ?
-                    WHERE id = ? AND status = ? AND fencing_token = ?
-                    """,
-                arguments: [
-                    attempt.status.rawValue, attempt.skipReason?.rawValue, attempt.note, attempt.dueAt.sql,
-                    attempt.leaseOwner, attempt.leaseExpiresAt.sql, attempt.sentAt.sql, attempt.acceptedAt.sql,
-                    attempt.filledShares.baseUnits, attempt.fillPrice?.baseUnits, attempt.targetShares?.baseUnits,
-                    attempt.updatedAt.sql,
-                    attempt.id.rawValue, expected.rawValue, attempt.fencingToken,
-                ])
+        try await self.write { db in try Self.updateAttempt(attempt, from: expected, db) }
+    }
+
+    /// One IMMEDIATE transaction for the whole batch — SQLite's one writer is also every wallet's
+    /// lock, so each step's funds check and its orders commit together: each step's funds, then
+    /// its attempt compare-and-set, then its orders and bookings, inside a savepoint that is
+    /// rolled back if one of its order updates finds another status.
+    public func commitAttemptSteps(_ steps: [AttemptStep]) async throws -> [StepOutcome] {
+        guard !steps.isEmpty else { return [] }
+        return try await self.write { db in
+            // Each wallet's funds read once, then kept here as the batch's steps reserve them.
+            var funds: [WalletID: WalletFunds] = [:]
+            var outcomes: [StepOutcome] = []
+            for step in steps {
+                if let needed = step.fundsNeeded {
+                    let available = try funds[needed.walletID] ?? db.walletFunds(needed.walletID)
+                    funds[needed.walletID] = available
+                    guard available.covers(needed.amount) else {
+                        outcomes.append(.insufficientFunds)
+                        continue
+                    }
+                }
+                var outcome = StepOutcome.claimLost
+                try db.inSavepoint {
+                    guard try Self.updateAttempt(step.attempt, from: step.expected, db) else { return .rollback }
+                    for order in step.newOrders { try Self.insertOrder(order, db) }
+                    for update in step.orderUpdates {
+                        guard try Self.updateOrder(update.order, from: update.from, db) else { return .rollback }
+                    }
+                    for booking in step.bookings { try Self.book(booking, db) }
+                    outcome = .applied
+                    return .commit
+                }
+                if outcome == .applied, let needed = step.fundsNeeded {
+                    funds[needed.walletID]?.openBuys += step.newOrders.filter { $0.side == .buy && !$0.paper }.map(OpenBuy.init)
+                }
+                outcomes.append(outcome)
+            }
+            return outcomes
         }
+    }
+
+    static func updateAttempt(_ attempt: CopyAttempt, from expected: CopyAttempt.Status, _ db: Database) throws -> Bool {
+        try db.update(
+            sql: """
+                UPDATE copy_attempts
+                SET status = ?, skip_reason = ?, note = ?, due_at = ?, lease_owner = ?, lease_expires_at = ?,
+                    sent_at = ?, accepted_at = ?, filled_shares_units = ?, fill_price_units = ?,
+                    target_shares_units = ?, fanout_place = ?, updated_at = ?
+                WHERE id = ? AND status = ? AND fencing_token = ?
+                """,
+            arguments: [
+                attempt.status.rawValue, attempt.skipReason?.rawValue, attempt.note, attempt.dueAt.sql,
+                attempt.leaseOwner, attempt.leaseExpiresAt.sql, attempt.sentAt.sql, attempt.acceptedAt.sql,
+                attempt.filledShares.baseUnits, attempt.fillPrice?.baseUnits, attempt.targetShares?.baseUnits,
+                attempt.fanoutPlace, attempt.updatedAt.sql,
+                attempt.id.rawValue, expected.rawValue, attempt.fencingToken,
+            ])
     }
 }

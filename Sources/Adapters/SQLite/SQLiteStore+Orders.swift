@@ -4,26 +4,28 @@ import StoreSupport
 
 extension SQLiteStore: OrderStore {
     public func insertOrder(_ order: Order) async throws {
-        try await self.write { db in
-            try db.insert(
-                into: "orders",
-                sql: """
-                    INSERT INTO orders (
-                        id, attempt_id, profile_id, wallet_id, token_id, side, type, limit_price_units, shares_units,
-                        maker_amount, taker_amount, status, signed_payload, filled_shares_units, filled_notional_units,
-                        fee_units, paper, note, submitted_at, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    order.id.rawValue, order.attemptID.rawValue, order.profileID.rawValue, order.walletID.rawValue,
-                    order.tokenID.decimal, order.side.rawValue, order.type.rawValue, order.limitPrice.baseUnits,
-                    order.shares.baseUnits, order.makerAmount, order.takerAmount, order.status.rawValue,
-                    order.signedPayload, order.filledShares.baseUnits, order.filledNotional.baseUnits,
-                    order.fee.baseUnits, order.paper, order.note, order.submittedAt.sql, order.createdAt.sql,
-                    order.updatedAt.sql,
-                ],
-                keys: ["id": order.id.rawValue])
-        }
+        try await self.write { db in try Self.insertOrder(order, db) }
+    }
+
+    static func insertOrder(_ order: Order, _ db: Database) throws {
+        try db.insert(
+            into: "orders",
+            sql: """
+                INSERT INTO orders (
+                    id, attempt_id, profile_id, wallet_id, token_id, side, type, limit_price_units, shares_units,
+                    maker_amount, taker_amount, status, signed_payload, filled_shares_units, filled_notional_units,
+                    fee_units, paper, note, submitted_at, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                order.id.rawValue, order.attemptID.rawValue, order.profileID.rawValue, order.walletID.rawValue,
+                order.tokenID.decimal, order.side.rawValue, order.type.rawValue, order.limitPrice.baseUnits,
+                order.shares.baseUnits, order.makerAmount, order.takerAmount, order.status.rawValue,
+                order.signedPayload, order.filledShares.baseUnits, order.filledNotional.baseUnits,
+                order.fee.baseUnits, order.paper, order.note, order.submittedAt.sql, order.createdAt.sql,
+                order.updatedAt.sql,
+            ],
+            keys: ["id": order.id.rawValue])
     }
 
     public func order(id: OrderID) async throws -> Order? {
@@ -61,22 +63,43 @@ extension SQLiteStore: OrderStore {
     public func updateOrder(_ order: Order, from expected: Order.Status, booking position: Position?,
                             audit: AuditEntry?) async throws -> Bool {
         try await self.write { db in
-            let updated = try db.update(
-                sql: """
-                    UPDATE orders
-                    SET status = ?, filled_shares_units = ?, filled_notional_units = ?, fee_units = ?, note = ?,
-                        submitted_at = ?, updated_at = ?
-                    WHERE id = ? AND status = ?
-                    """,
-                arguments: [
-                    order.status.rawValue, order.filledShares.baseUnits, order.filledNotional.baseUnits,
-                    order.fee.baseUnits, order.note, order.submittedAt.sql, order.updatedAt.sql, order.id.rawValue,
-                    expected.rawValue,
-                ])
-            guard updated else { return false }
+            guard try Self.updateOrder(order, from: expected, db) else { return false }
             if let position { try Self.savePosition(position, db) }
             try Self.insertAudit(audit, db)
             return true
+        }
+    }
+
+    static func updateOrder(_ order: Order, from expected: Order.Status, _ db: Database) throws -> Bool {
+        try db.update(
+            sql: """
+                UPDATE orders
+                SET status = ?, filled_shares_units = ?, filled_notional_units = ?, fee_units = ?, note = ?,
+                    submitted_at = ?, updated_at = ?
+                WHERE id = ? AND status = ?
+                """,
+            arguments: [
+                order.status.rawValue, order.filledShares.baseUnits, order.filledNotional.baseUnits,
+                order.fee.baseUnits, order.note, order.submittedAt.sql, order.updatedAt.sql, order.id.rawValue,
+                expected.rawValue,
+            ])
+    }
+
+    /// Applies a fill to the position as stored now, inside the caller's transaction.
+    static func book(_ booking: Booking, _ db: Database) throws {
+        let stored = try db.fetchOne(
+            "SELECT * FROM positions WHERE profile_id = ? AND token_id = ?",
+            [booking.profileID.rawValue, booking.tokenID.decimal], table: "positions", Position.init(row:))
+        try Self.savePosition(booking.applied(to: stored), db)
+        if let walletID = booking.walletID {
+            try db.execute(
+                sql: """
+                    UPDATE trading_wallets
+                    SET synced_collateral_units = synced_collateral_units + ?,
+                        balance_synced_at = max(balance_synced_at, ?)
+                    WHERE id = ? AND synced_collateral_units IS NOT NULL
+                    """,
+                arguments: [booking.collateralChange.baseUnits, booking.at.sql, walletID.rawValue])
         }
     }
 

@@ -106,6 +106,8 @@ extension CopyAttempt {
             leaderEventID: try row.optionalID("leader_event_id"),
             kind: try row.enumeration(Kind.self, "kind"),
             tokenID: try row.tokenID("token_id"),
+            conditionID: try row.optionalText("condition_id"),
+            fanoutPlace: try row.optionalInteger("fanout_place").map { Int($0) },
             targetShares: try row.optionalUnits(Shares.self, "target_shares_units"),
             status: try row.enumeration(Status.self, "status"),
             skipReason: try row.optionalEnum(SkipReason.self, "skip_reason"),

@@ -9,12 +9,21 @@ extension CopyEngine {
         guard !order.status.isTerminal, let wallet = try await self.store.wallet(id: order.walletID) else { return order }
         guard let snapshot = try await self.exchange.order(id: order.id, account: TradingAccount(wallet)) else { return order }
         let conditionID: String
-        if let position = try await self.store.position(profileID: order.profileID, tokenID: order.tokenID) {
+        if let known = try await self.store.attempt(id: order.attemptID)?.conditionID {
+            conditionID = known
+        } else if let position = try await self.store.position(profileID: order.profileID, tokenID: order.tokenID) {
             conditionID = position.conditionID
         } else {
             conditionID = try await self.exchange.market(tokenID: order.tokenID).conditionID
         }
-        try await self.apply(snapshot, to: order, conditionID: conditionID, audit: audit)
+        guard let settlement = AttemptPlanner.settlement(of: order, snapshot: snapshot, conditionID: conditionID,
+                                                         at: self.wallClock.now())
+        else { return order }
+        let position = try await settlement.booking.asyncMap { booking in
+            booking.applied(to: try await self.store.position(profileID: order.profileID, tokenID: order.tokenID))
+        }
+        _ = try await self.store.updateOrder(settlement.order, from: order.status, booking: position,
+                                             audit: audit?(settlement.order))
         return try await self.store.order(id: order.id) ?? order
     }
 }

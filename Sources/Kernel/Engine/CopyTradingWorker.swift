@@ -2,7 +2,7 @@ public import Logging
 public import ServiceLifecycle
 
 /// The `copy-trading` worker: every `interval` it polls the feed (backstop and backfill),
-/// processes due attempts until none are left, and beats `worker:copy-trading:last-ping`; beside
+/// processes due attempts (retries, reconciliation, anything a dead worker left) until none are left, and beats `worker:copy-trading:last-ping`; beside
 /// it, the live stream records fills as they happen and is restarted when it ends.
 public struct CopyTradingWorker<C: Clock<Duration>>: Service {
     let ingestor: FeedIngestor
@@ -15,7 +15,8 @@ public struct CopyTradingWorker<C: Clock<Duration>>: Service {
 
     public init(ingestor: FeedIngestor, engine: CopyEngine, cache: any Cache, interval: Duration, clock: C,
                 wallClock: WallClock, logger: Logger) {
-        self.ingestor = ingestor
+        // Fills the worker records are copied at once, claimed in the recording commit.
+        self.ingestor = ingestor.handingOff(to: engine)
         self.engine = engine
         self.cache = cache
         self.interval = interval

@@ -14,20 +14,31 @@ public final class FeedIngestor: Sendable {
     /// How far back each poll reaches behind the newest fill already seen, so fills the source
     /// reports late are not missed (the Data API lags by a minute or more).
     let overlap: Duration
+    /// The engine the new attempts of a recorded fill are handed to at once: they are created
+    /// claimed for it in the recording commit and carried through its pipeline as one batch.
+    let handoff: CopyEngine?
     private let cursors = Mutex<[LeaderID: Timestamp]>([:])
     private let recorded: Counter
     private let duplicates: Counter
 
     public init(store: any Store, feed: any LeaderFeed, wallClock: WallClock, ids: IDGenerator, logger: Logger,
-                overlap: Duration = .seconds(120)) {
+                overlap: Duration = .seconds(120), handoff: CopyEngine? = nil) {
+        self.handoff = handoff
         self.store = store
         self.feed = feed
         self.wallClock = wallClock
         self.ids = ids
         self.logger = logger
         self.overlap = overlap
-        self.recorded = Counter(label: "mirror.feed.recorded")
-        self.duplicates = Counter(label: "mirror.feed.duplicates")
+        self.recorded = Counter(label: "mirror_feed_recorded_total")
+        self.duplicates = Counter(label: "mirror_feed_duplicates_total")
+    }
+
+    /// This ingestor, handing every recorded fill's attempts to `engine` at once (claimed in the
+    /// recording commit), so a copy costs no claim commit and waits for no poll.
+    public func handingOff(to engine: CopyEngine) -> FeedIngestor {
+        FeedIngestor(store: self.store, feed: self.feed, wallClock: self.wallClock, ids: self.ids, logger: self.logger,
+                     overlap: self.overlap, handoff: engine)
     }
 
     /// Polls every leader once; returns how many new events were recorded. After downtime the
@@ -75,15 +86,28 @@ public final class FeedIngestor: Sendable {
         let event = LeaderEvent(id: self.ids.next(), leaderID: leader.id, identity: observed.identity,
                                 fill: observed.fill, detectedAt: now, createdAt: now)
         let ids = self.ids
-        switch try await self.store.recordLeaderEvent(event, newAttemptID: { ids.next() }) {
+        let claim = self.handoff.map { AttemptClaim(owner: $0.settings.owner, expiresAt: now + $0.settings.leaseDuration) }
+        switch try await self.store.recordLeaderEvent(event, newAttemptID: { ids.next() }, claim: claim) {
         case .recorded(_, let attempts):
             self.recorded.increment()
+            CopyMetrics.latency(.detect, now.since(observed.fill.occurredAt))
             self.logger.info("leader fill recorded", metadata: [
                 "leader.address": "\(leader.address)", "fill.side": "\(observed.fill.side.rawValue)",
                 "fill.size": "\(observed.fill.size)", "fill.price": "\(observed.fill.price)",
                 "market.slug": "\(observed.fill.marketSlug)", "attempts": "\(attempts.count)",
                 "fill.source": "\(observed.fill.source.rawValue)",
             ])
+            if let engine = self.handoff, !attempts.isEmpty {
+                do {
+                    try await engine.process(attempts)
+                } catch let crash as SimulatedCrash {
+                    throw crash
+                } catch {
+                    // Recorded and claimed: when the lease expires any worker resumes from what is durable.
+                    self.logger.error("copying a recorded fill failed; its attempts resume when their lease expires",
+                                      metadata: ["error": "\(String(describing: error))"])
+                }
+            }
             return true
         case .duplicate:
             self.duplicates.increment()

@@ -9,6 +9,13 @@ public struct CopyAttempt: Hashable, Sendable, Codable {
     public var kind: Kind
     /// The token traded (the event's, or the position's for a close-out).
     public var tokenID: TokenID
+    /// The market (condition id) of `tokenID`, recorded once when the attempt is created (the
+    /// event's, or the position's for a close-out), so no later step works it out again. `nil`
+    /// only on rows written before migration 0004 that had no way to know it.
+    public var conditionID: String?
+    /// This attempt's place (0-based) in its fan-out's shuffled order: who was sized first
+    /// against the shared book. `nil` until decided, and for attempts decided alone.
+    public var fanoutPlace: Int?
     /// For exits and close-outs: the shares this attempt sells in total, fixed when it is decided
     /// so retries and restarts sell the rest of the same target, never a recomputed one.
     public var targetShares: Shares?
@@ -48,7 +55,7 @@ public struct CopyAttempt: Hashable, Sendable, Codable {
 
     public init(
         id: AttemptID, profileID: ProfileID, userID: UserID, leaderEventID: LeaderEventID?, kind: Kind,
-        tokenID: TokenID, targetShares: Shares? = nil, status: Status = .pending, skipReason: SkipReason? = nil, note: String? = nil, dueAt: Timestamp,
+        tokenID: TokenID, conditionID: String? = nil, fanoutPlace: Int? = nil, targetShares: Shares? = nil, status: Status = .pending, skipReason: SkipReason? = nil, note: String? = nil, dueAt: Timestamp,
         leaseOwner: String? = nil, leaseExpiresAt: Timestamp? = nil, fencingToken: Int64 = 0,
         detectedAt: Timestamp, sentAt: Timestamp? = nil, acceptedAt: Timestamp? = nil, filledShares: Shares = .zero,
         fillPrice: Price? = nil, leaderPrice: Price?, createdAt: Timestamp, updatedAt: Timestamp
@@ -59,6 +66,8 @@ public struct CopyAttempt: Hashable, Sendable, Codable {
         self.leaderEventID = leaderEventID
         self.kind = kind
         self.tokenID = tokenID
+        self.conditionID = conditionID
+        self.fanoutPlace = fanoutPlace
         self.targetShares = targetShares
         self.status = status
         self.skipReason = skipReason
@@ -85,9 +94,21 @@ extension CopyAttempt {
     public static func fannedOut(from event: LeaderEvent, to profile: CopyProfile, id: AttemptID) -> CopyAttempt {
         CopyAttempt(
             id: id, profileID: profile.id, userID: profile.userID, leaderEventID: event.id,
-            kind: event.fill.side == .buy ? .entry : .exit, tokenID: event.fill.tokenID, dueAt: event.detectedAt,
+            kind: event.fill.side == .buy ? .entry : .exit, tokenID: event.fill.tokenID,
+            conditionID: event.fill.conditionID, dueAt: event.detectedAt,
             detectedAt: event.detectedAt, leaderPrice: event.fill.price, createdAt: event.createdAt,
             updatedAt: event.createdAt)
+    }
+
+    /// This attempt leased to `claim`'s holder as it is created (fencing token 1), so the worker
+    /// that records a fill carries its fan-out on without a separate claim commit.
+    public func claimed(by claim: AttemptClaim?) -> CopyAttempt {
+        guard let claim else { return self }
+        var claimed = self
+        claimed.leaseOwner = claim.owner
+        claimed.leaseExpiresAt = claim.expiresAt
+        claimed.fencingToken += 1
+        return claimed
     }
 
     /// The PENDING close-out that stopping `profile` with "sell now" creates for one held position:
@@ -96,7 +117,7 @@ extension CopyAttempt {
                                   at time: Timestamp) -> CopyAttempt {
         CopyAttempt(
             id: id, profileID: profile.id, userID: profile.userID, leaderEventID: nil, kind: .closeOut,
-            tokenID: position.tokenID, targetShares: position.shares, dueAt: time, detectedAt: time,
+            tokenID: position.tokenID, conditionID: position.conditionID, targetShares: position.shares, dueAt: time, detectedAt: time,
             leaderPrice: nil, createdAt: time, updatedAt: time)
     }
 }
@@ -117,4 +138,15 @@ public enum SkipReason: String, Hashable, Sendable, Codable, CaseIterable {
     case belowExchangeMinimum = "BELOW_EXCHANGE_MINIMUM"
     /// An exit for a token this profile holds no shares of.
     case nothingToSell = "NOTHING_TO_SELL"
+}
+
+/// A lease taken on attempts as they are created: who holds it, until when.
+public struct AttemptClaim: Hashable, Sendable {
+    public var owner: String
+    public var expiresAt: Timestamp
+
+    public init(owner: String, expiresAt: Timestamp) {
+        self.owner = owner
+        self.expiresAt = expiresAt
+    }
 }

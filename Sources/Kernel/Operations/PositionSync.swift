@@ -2,7 +2,7 @@ public import Logging
 import Metrics
 
 /// The position-sync worker's sweep: every wallet's holdings (`/positions`) and collateral read
-/// from the venue; ledger positions of resolved markets marked redeemable (auto-claim's work);
+/// from the venue, the collateral recorded as the wallet's synced balance (``FundsStore``); ledger positions of resolved markets marked redeemable (auto-claim's work);
 /// the per-profile ledger compared with the venue's truth, a difference recorded as a
 /// `ledger.mismatch` audit row and a metric — never written over the ledger.
 ///
@@ -117,7 +117,11 @@ public struct PositionSync<C: Clock<Duration>>: Sendable {
 
     private func sync(_ wallet: TradingWallet, into report: inout Report) async throws {
         let venue = try await self.feed.positions(of: wallet.funderAddress)
-        report.collateral[wallet.id] = try await self.exchange.collateralBalance(account: TradingAccount(wallet))
+        // Stamped before the call: the balance is at least this fresh, never credited as newer.
+        let readAt = self.wallClock.now()
+        let collateral = try await self.exchange.collateralBalance(account: TradingAccount(wallet))
+        report.collateral[wallet.id] = collateral
+        try await self.store.recordSyncedBalance(walletID: wallet.id, collateral: collateral, at: readAt)
         let live = try await self.store.profiles(userID: wallet.userID)
             .filter { $0.walletID == wallet.id && $0.mode == .live }
         var ledger: [TokenID: [Position]] = [:]

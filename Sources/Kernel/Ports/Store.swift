@@ -3,12 +3,13 @@
 ///
 /// Every conformer must pass the contracts in `KernelTesting` (`UserStoreContract`,
 /// `ProfileStoreContract`, `CopyEventStoreContract`, `OrderStoreContract`, `RelayerTxStoreContract`,
-/// `AuditStoreContract`); the contracts, not these comments, are the specification.
+/// `AuditStoreContract`, `FundsStoreContract`); the contracts, not these comments, are the specification.
 ///
 /// List order: "oldest first" is ascending by creation time, ties broken by id ascending;
 /// "newest first" is the exact reverse (both descending). Every CAS write that takes a time sets
 /// `updatedAt` to it.
 public typealias Store = UserStore & ProfileStore & CopyEventStore & OrderStore & RelayerTxStore & AuditStore
+    & FundsStore
     & EquityStore
 
 /// Users and their trading wallets.
@@ -138,7 +139,12 @@ public protocol CopyEventStore: Sendable {
     /// snapshot already counts. A duplicate
     /// identity changes nothing and returns `.duplicate`; a new identity whose event id (or a
     /// generated attempt id) is taken throws ``StoreError/duplicate(entity:key:)`` and changes nothing.
-    func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID) async throws -> RecordOutcome
+    ///
+    /// With a `claim`, the new attempts are created leased to it (``CopyAttempt/claimed(by:)``:
+    /// owner, expiry, fencing token 1) in the same step, so the recording worker carries them on
+    /// with no claim commit of its own.
+    func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID,
+                           claim: AttemptClaim?) async throws -> RecordOutcome
     func leaderEvent(id: LeaderEventID) async throws -> LeaderEvent?
     func leaderEvent(identity: String) async throws -> LeaderEvent?
     /// The events among `ids` that exist, in one read (a page of attempts shows its events
@@ -165,6 +171,34 @@ public protocol CopyEventStore: Sendable {
     /// Writes every mutable field of `attempt` if the stored row still has `attempt.fencingToken`
     /// and status `expected`; `false` (changing nothing) otherwise — a stale worker's write is void.
     func updateAttempt(_ attempt: CopyAttempt, from expected: CopyAttempt.Status) async throws -> Bool
+    /// One durable step of the copy pipeline for a whole batch, in one atomic unit (one commit).
+    /// A step applies entirely, or not at all: `claimLost` when its attempt's stored fencing
+    /// token or status differs from `attempt.fencingToken` / `expected`, or one of its order
+    /// updates finds another status; `insufficientFunds` when its new live BUY orders
+    /// (``AttemptStep/fundsNeeded``) exceed the wallet's ``WalletFunds/available`` — checked and
+    /// written under the wallet's lock (``FundsStore``), so two workers never both spend it. The
+    /// other steps apply regardless. A step writes every mutable field of the attempt (as
+    /// ``updateAttempt(_:from:)``, plus ``CopyAttempt/fanoutPlace``), inserts its new orders,
+    /// writes its order updates (as ``OrderStore/updateOrder(_:from:booking:audit:)``), applies its
+    /// bookings to the stored positions and moves a live wallet's synced balance by each
+    /// booking's ``Booking/collateralChange`` (its sync time kept no older than the fill, so an
+    /// earlier reading cannot undo it). Returns each step's outcome, in order. A new order whose
+    /// id is taken throws ``StoreError/duplicate(entity:key:)`` and changes nothing.
+    func commitAttemptSteps(_ steps: [AttemptStep]) async throws -> [StepOutcome]
+    /// The profiles among `profileIDs` that exist, their wallets, positions (by token id, as
+    /// ``OrderStore/positions(profileID:)``), orders created at or after `ordersSince` (oldest
+    /// first) and their wallets' funds (as ``FundsStore/walletFunds(walletID:)``), read in one
+    /// consistent snapshot.
+    func followerFacts(profileIDs: Set<ProfileID>, ordersSince: Timestamp) async throws -> FollowerFacts
+}
+
+extension CopyEventStore {
+    /// ``recordLeaderEvent(_:newAttemptID:claim:)`` leaving the new attempts unclaimed.
+    public func recordLeaderEvent(_ event: LeaderEvent, newAttemptID: @Sendable () -> AttemptID) async throws
+        -> RecordOutcome
+    {
+        try await self.recordLeaderEvent(event, newAttemptID: newAttemptID, claim: nil)
+    }
 }
 
 /// Filters and a resume point for listing a user's attempts page by page; `nil` filters match all.

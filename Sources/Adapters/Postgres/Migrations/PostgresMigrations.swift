@@ -13,6 +13,8 @@ enum PostgresMigrations {
     static let all: [PostgresMigration] = [
         .initialSchema,
         .keyVersionsAsBigint,
+        .walletFunds,
+        .copyPipeline,
         .equitySnapshots,
     ]
 

@@ -18,6 +18,8 @@ enum SQLiteMigrations {
     static let all: [SQLiteMigration] = [
         .initialSchema,
         .exitsLedger,
+        .walletFunds,
+        .copyPipeline,
         .equitySnapshots,
     ]
 

@@ -2,7 +2,7 @@ extension PostgresMigration {
     /// The overview's equity curve: one point per wallet per UTC hour (`hour` = epoch ms / 3,600,000,
     /// the primary key, so a second sweep in the hour changes nothing), written by position sync.
     static let equitySnapshots = PostgresMigration(
-        version: 7,
+        version: 6,
         name: "equity_snapshots",
         statements: [
             """

@@ -1,0 +1,25 @@
+extension PostgresMigration {
+    /// The batch copy pipeline (issue #18):
+    /// - `copy_attempts.condition_id`: the attempt's market, recorded once when it is created
+    ///   (from its leader event, or the position a close-out sells), filled in here for existing
+    ///   rows the same way;
+    /// - `copy_attempts.fanout_place`: the attempt's place in its fan-out's shuffled order, the
+    ///   order in which followers of one fill were sized against the shared book.
+    static let copyPipeline = PostgresMigration(
+        version: 4,
+        name: "copy_pipeline",
+        statements: [
+            "ALTER TABLE copy_attempts ADD COLUMN condition_id TEXT",
+            "ALTER TABLE copy_attempts ADD COLUMN fanout_place INTEGER CHECK (fanout_place >= 0)",
+            """
+            UPDATE copy_attempts SET condition_id = leader_events.condition_id
+            FROM leader_events WHERE leader_events.id = copy_attempts.leader_event_id
+            """,
+            """
+            UPDATE copy_attempts SET condition_id = positions.condition_id
+            FROM positions
+            WHERE copy_attempts.leader_event_id IS NULL
+              AND positions.profile_id = copy_attempts.profile_id AND positions.token_id = copy_attempts.token_id
+            """,
+        ])
+}

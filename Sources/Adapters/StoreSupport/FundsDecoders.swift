@@ -1,0 +1,37 @@
+import Kernel
+
+extension OpenBuy {
+    /// An open BUY from an `orders` row (`id`, `limit_price_units`, `shares_units`, `filled_shares_units`).
+    package init(row: some StoredRow) throws {
+        self.init(orderID: try row.id("id"), limitPrice: try row.units(Price.self, "limit_price_units"),
+                  shares: try row.units(Shares.self, "shares_units"),
+                  filledShares: try row.units(Shares.self, "filled_shares_units"))
+    }
+}
+
+/// The statements of the funds reads, the same text on both SQL stores (the wallet id is their
+/// one parameter, `?` on SQLite and `$1` on PostgreSQL, spliced in by each).
+package enum FundsSQL {
+    /// The wallet's synced balance and when it was read.
+    package static func syncedBalance(_ parameter: String) -> String {
+        "SELECT synced_collateral_units, balance_synced_at FROM trading_wallets WHERE id = \(parameter)"
+    }
+
+    /// Amounts of the withdrawals that hold a reservation (``RelayerTx/canHoldReservation``, not released).
+    package static func reservedWithdrawals(_ parameter: String) -> String {
+        """
+        SELECT amount_units FROM relayer_txs
+        WHERE wallet_id = \(parameter) AND kind = 'WITHDRAW' AND status <> 'FAILED' AND released_at IS NULL
+        """
+    }
+
+    /// The open, non-paper BUY orders (``Order/Status/holdsReservation``).
+    package static func openBuys(_ parameter: String) -> String {
+        """
+        SELECT id, limit_price_units, shares_units, filled_shares_units FROM orders
+        WHERE wallet_id = \(parameter) AND side = 'BUY' AND NOT paper
+            AND status IN ('SIGNED', 'SUBMITTED', 'LIVE', 'UNKNOWN')
+        ORDER BY id
+        """
+    }
+}
