@@ -25,11 +25,11 @@ struct PostgresMigrationTests {
                 let afterSecond = try await self.schema(of: store)
 
                 #expect(empty.isEmpty)
-                #expect(first.applied.map(\.version) == [1, 2, 3])
-                #expect(first.applied.map(\.name) == ["initial_schema", "key_versions_as_bigint", "wallet_funds"])
-                #expect(first.schemaVersion == 3)
+                #expect(first.applied.map(\.version) == [1, 2, 3, 5])
+                #expect(first.applied.map(\.name) == ["initial_schema", "key_versions_as_bigint", "wallet_funds", "one_row_per_chain_transaction"])
+                #expect(first.schemaVersion == 5)
                 #expect(second.wasUpToDate)
-                #expect(second.description == "schema up to date (version 3)")
+                #expect(second.description == "schema up to date (version 5)")
                 #expect(afterSecond == afterFirst)
                 let tables = Set(afterFirst.filter { $0["kind"] == .text("table") }.compactMap { row -> String? in
                     if case .text(let name) = row["name"] { name } else { nil }
@@ -43,6 +43,7 @@ struct PostgresMigrationTests {
                     SQLRow(columns: ["version", "name"], values: [.integer(1), .text("initial_schema")]),
                     SQLRow(columns: ["version", "name"], values: [.integer(2), .text("key_versions_as_bigint")]),
                     SQLRow(columns: ["version", "name"], values: [.integer(3), .text("wallet_funds")]),
+                    SQLRow(columns: ["version", "name"], values: [.integer(5), .text("one_row_per_chain_transaction")]),
                 ])
             }
         }
@@ -59,8 +60,8 @@ struct PostgresMigrationTests {
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 3], "exactly one replica applied the steps")
-            #expect(outcomes.allSatisfy { $0.schemaVersion == 3 })
+            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 3, 5], "exactly one replica applied the steps")
+            #expect(outcomes.allSatisfy { $0.schemaVersion == 5 })
             #expect(outcomes.filter(\.wasUpToDate).count == 3)
         }
     }
@@ -73,13 +74,13 @@ struct PostgresMigrationTests {
                 try await store.execute(sql: "CREATE TABLE from_the_future (id TEXT)")
                 let before = try await self.schema(of: store)
 
-                await #expect(throws: StoreError.schemaTooNew(databaseVersion: 99, codeVersion: 3)) {
+                await #expect(throws: StoreError.schemaTooNew(databaseVersion: 99, codeVersion: 5)) {
                     try await store.migrate()
                 }
                 let after = try await self.schema(of: store)
                 let versions = try await store.rows(sql: "SELECT version FROM schema_migrations ORDER BY version")
                 #expect(after == before, "nothing was created or dropped")
-                #expect(versions.map { $0["version"] } == [.integer(1), .integer(2), .integer(3), .integer(99)])
+                #expect(versions.map { $0["version"] } == [.integer(1), .integer(2), .integer(3), .integer(5), .integer(99)])
             }
         }
     }

@@ -27,13 +27,14 @@ import Testing
             #expect(empty.isEmpty)
             #expect(first.applied == [MigrationOutcome.Step(version: 1, name: "initial_schema"),
                                       MigrationOutcome.Step(version: 2, name: "exits_ledger"),
-                                      MigrationOutcome.Step(version: 3, name: "wallet_funds")])
+                                      MigrationOutcome.Step(version: 3, name: "wallet_funds"),
+                                      MigrationOutcome.Step(version: 5, name: "one_row_per_chain_transaction")])
             #expect(first.schemaVersion == SQLiteMigrations.latestVersion)
             #expect(!first.wasUpToDate)
             #expect(second.applied.isEmpty)
             #expect(second.wasUpToDate)
             #expect(second.schemaVersion == first.schemaVersion)
-            #expect(second.description == "schema up to date (version 3)")
+            #expect(second.description == "schema up to date (version 5)")
             #expect(afterSecond == afterFirst)
             let tables = Set(afterFirst.filter { $0["type"] == .text("table") }.compactMap { row -> String? in
                 if case .text(let name) = row["name"] { name } else { nil }
@@ -82,7 +83,8 @@ import Testing
             for statement in seed { _ = try store.execute(sql: statement) }
             let outcome = try store.migrate()
             #expect(outcome.applied == [MigrationOutcome.Step(version: 2, name: "exits_ledger"),
-                                        MigrationOutcome.Step(version: 3, name: "wallet_funds")])
+                                        MigrationOutcome.Step(version: 3, name: "wallet_funds"),
+                                        MigrationOutcome.Step(version: 5, name: "one_row_per_chain_transaction")])
             let columns = try store.rows(sql: "SELECT name FROM pragma_table_info('copy_attempts')").compactMap { row -> String? in
                 if case .text(let name) = row["name"] { name } else { nil }
             }
@@ -127,7 +129,7 @@ import Testing
                 for store in stores { group.addTask { try store.migrate() } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 3])
+            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 3, 5])
             #expect(outcomes.allSatisfy { $0.schemaVersion == SQLiteMigrations.latestVersion })
         }
     }

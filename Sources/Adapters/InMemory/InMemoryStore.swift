@@ -17,7 +17,7 @@ public actor InMemoryStore: Store {
     var ordersByID: [OrderID: Order] = [:]
     private var positionsByKey: [PositionKey: Position] = [:]
     var relayerTxsByID: [RelayerTxID: RelayerTx] = [:]
-    private var relayerTxIDsByKey: [String: RelayerTxID] = [:]
+    var relayerTxIDsByKey: [String: RelayerTxID] = [:]
     private var auditByID: [AuditID: AuditEntry] = [:]
     /// Each wallet's venue balance as last synced, and when (`FundsStore`).
     var syncedBalances: [WalletID: (collateral: Collateral, at: Timestamp)] = [:]
@@ -424,6 +424,7 @@ extension InMemoryStore {
         guard self.relayerTxIDsByKey[tx.idempotencyKey] == nil else {
             throw StoreError.duplicate(entity: "relayer_txs", key: tx.idempotencyKey)
         }
+        try self.checkChainTransactionIsFree(tx)
         self.relayerTxsByID[tx.id] = tx
         self.relayerTxIDsByKey[tx.idempotencyKey] = tx.id
     }
@@ -446,6 +447,7 @@ extension InMemoryStore {
 
     public func updateRelayerTx(_ tx: RelayerTx, from expected: RelayerTx.Status, audit: AuditEntry?) throws -> Bool {
         guard var stored = self.relayerTxsByID[tx.id], stored.status == expected else { return false }
+        try self.checkChainTransactionIsFree(tx)
         try self.checkNewAudit(audit)
         self.record(audit)
         stored.status = tx.status
@@ -459,6 +461,21 @@ extension InMemoryStore {
         stored.updatedAt = tx.updatedAt
         self.relayerTxsByID[tx.id] = stored
         return true
+    }
+}
+
+extension InMemoryStore {
+    /// A transaction hash or relayer reference belongs to at most one row (the SQL stores' unique
+    /// indexes): throws `duplicate` when another row holds `tx`'s.
+    private func checkChainTransactionIsFree(_ tx: RelayerTx) throws {
+        for other in self.relayerTxsByID.values where other.id != tx.id {
+            if let hash = tx.transactionHash, other.transactionHash == hash {
+                throw StoreError.duplicate(entity: "relayer_txs", key: hash)
+            }
+            if let reference = tx.relayerReference, other.relayerReference == reference {
+                throw StoreError.duplicate(entity: "relayer_txs", key: reference)
+            }
+        }
     }
 }
 

@@ -34,4 +34,13 @@ package enum FundsSQL {
         ORDER BY id
         """
     }
+
+    /// The total of the wallet's withdrawals accepted after a time (the daily limit's count; the
+    /// time is the second parameter).
+    package static func acceptedSince(_ wallet: String, _ since: String) -> String {
+        """
+        SELECT CAST(COALESCE(SUM(amount_units), 0) AS BIGINT) AS total FROM relayer_txs
+        WHERE wallet_id = \(wallet) AND kind = 'WITHDRAW' AND created_at > \(since)
+        """
+    }
 }

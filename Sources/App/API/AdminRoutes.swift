@@ -137,6 +137,9 @@ extension Router where Context == AppRequestContext {
                 throw APIError.notFound("relayer transaction")
             } catch Administration.Failure.notRetryable(let status) {
                 throw APIError.conflict("only a FAILED transaction can be retried; this one is \(status.rawValue)")
+            } catch Administration.Failure.insufficientBalance(let available) {
+                throw APIError.conflict(
+                    "the withdrawal no longer fits in the wallet's available balance of \(available); it stays FAILED")
             }
         }
         routes.post("/reconcile") { _, _ -> ReconcileView in
@@ -190,11 +193,13 @@ extension AdminDependencies {
 extension Backends {
     /// The relayer-tx driver over these backends (withdrawals, redemptions, operator retries).
     func relayerTxDriver(wallClock: WallClock) -> RelayerTxDriver {
-        RelayerTxDriver(store: self.store, vault: self.vault, relayer: self.venue.relayer, wallClock: wallClock, ids: self.ids)
+        RelayerTxDriver(store: self.store, vault: self.vault, relayer: self.venue.relayer, wallClock: wallClock, ids: self.ids,
+                        leases: self.cache)
     }
 
-    func withdrawals(wallClock: WallClock) -> Withdrawals {
-        Withdrawals(store: self.store, exchange: self.venue.exchange, relayerTxs: self.relayerTxDriver(wallClock: wallClock))
+    func withdrawals(wallClock: WallClock, dailyLimit: Collateral? = nil) -> Withdrawals {
+        Withdrawals(store: self.store, exchange: self.venue.exchange, relayerTxs: self.relayerTxDriver(wallClock: wallClock),
+                    dailyLimit: dailyLimit)
     }
 
     func adminDependencies(wallClock: WallClock, logger: Logger) -> AdminDependencies {

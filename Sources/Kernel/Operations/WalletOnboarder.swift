@@ -56,10 +56,10 @@ public struct WalletOnboarder: Sendable {
             case .ready:
                 return wallet
             case .keyCreated:
-                guard try await self.relay(.deploy, kind: .deploy, for: wallet) else { return wallet }
+                guard try await self.relay(.deploy, for: wallet) else { return wallet }
                 next = .deployed
             case .deployed:
-                guard try await self.relay(.approve, kind: .approve, for: wallet) else { return wallet }
+                guard try await self.relay(.approve, for: wallet) else { return wallet }
                 next = .approved
             case .approved:
                 let issued = try await self.credentials.issueCredentials(for: wallet)
@@ -91,13 +91,13 @@ public struct WalletOnboarder: Sendable {
     }
 
     /// Whether the wallet's `kind` transaction is mined, submitting or polling it as needed.
-    private func relay(_ request: RelayerRequest, kind: RelayerTx.Kind, for wallet: TradingWallet) async throws -> Bool {
+    private func relay(_ kind: RelayerTx.Kind, for wallet: TradingWallet) async throws -> Bool {
         let driver = RelayerTxDriver(store: self.store, vault: self.vault, relayer: self.relayer, wallClock: self.wallClock,
                                      ids: self.ids)
-        var tx = try await driver.stored(request, kind: kind, key: Self.idempotencyKey(kind, walletID: wallet.id), wallet: wallet)
+        var tx = try await driver.stored(kind: kind, key: Self.idempotencyKey(kind, walletID: wallet.id), wallet: wallet)
         // MINED is enough to move on; FAILED waits for the operator's retry (GET /wallet shows it).
         if tx.status == .pending || tx.status == .submitted {
-            tx = try await driver.advance(tx) { _ in request }
+            tx = try await driver.advance(tx) { row in try RelayerTxDriver.request(for: row) }
         }
         return tx.status == .mined || tx.status == .confirmed
     }

@@ -14,6 +14,7 @@ enum PostgresMigrations {
         .initialSchema,
         .keyVersionsAsBigint,
         .walletFunds,
+        .oneRowPerChainTransaction,
     ]
 
     /// The newest schema this build knows.

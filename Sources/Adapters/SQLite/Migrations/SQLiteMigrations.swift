@@ -19,6 +19,7 @@ enum SQLiteMigrations {
         .initialSchema,
         .exitsLedger,
         .walletFunds,
+        .oneRowPerChainTransaction,
     ]
 
     /// The newest schema this build knows.

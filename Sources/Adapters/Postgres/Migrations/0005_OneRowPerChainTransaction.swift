@@ -1,0 +1,29 @@
+extension PostgresMigration {
+    /// A chain transaction belongs to at most one `relayer_txs` row (issue #21): a withdrawal is
+    /// CONFIRMED only by its own transaction. Rows that share a hash or a relayer reference with an
+    /// older row (two withdrawals shown CONFIRMED on one transfer) become FAILED, their hash and
+    /// reference cleared and the reason recorded, so they release their reservation and the
+    /// operator can retry them; then unique indexes keep it so.
+    static let oneRowPerChainTransaction = PostgresMigration(
+        version: 5,
+        name: "one_row_per_chain_transaction",
+        statements: [
+            """
+            UPDATE relayer_txs SET status = 'FAILED', transaction_hash = NULL, relayer_reference = NULL,
+                last_error = 'shared its chain transaction with an older row (migration 5)'
+            WHERE EXISTS (
+                SELECT 1 FROM relayer_txs older
+                WHERE (older.transaction_hash = relayer_txs.transaction_hash
+                       OR older.relayer_reference = relayer_txs.relayer_reference)
+                    AND (older.created_at, older.id) < (relayer_txs.created_at, relayer_txs.id))
+            """,
+            """
+            CREATE UNIQUE INDEX relayer_txs_one_per_hash ON relayer_txs (transaction_hash)
+                WHERE transaction_hash IS NOT NULL
+            """,
+            """
+            CREATE UNIQUE INDEX relayer_txs_one_per_reference ON relayer_txs (relayer_reference)
+                WHERE relayer_reference IS NOT NULL
+            """,
+        ])
+}
