@@ -120,7 +120,7 @@ struct APIWorld {
     var jwks: ScriptedJWKS
 
     static func make(_ environment: [String: String] = [:], store: String = "memory:", folder: URL? = nil) async throws -> APIWorld {
-        var env = ["DATABASE_URL": store, "DYNAMIC_PUBLIC_KEY": try TestTokens.publicKeyPEM(privateKeyPEM: testRSAKeyA),
+        var env = ["MIRROR_MODE": "local", "DATABASE_URL": store, "DYNAMIC_PUBLIC_KEY": try TestTokens.publicKeyPEM(privateKeyPEM: testRSAKeyA),
                    "DYNAMIC_ISSUER": testIssuer, "DYNAMIC_AUDIENCE": testAudience]
         env.merge(environment) { $1 }
         if env["DYNAMIC_JWKS_URL"] != nil { env["DYNAMIC_PUBLIC_KEY"] = nil }

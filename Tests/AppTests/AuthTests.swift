@@ -99,8 +99,8 @@ import Testing
             #expect(badName.body.contains(#""field":"name""#))
         }
         let production = try await APIWorld.make([
-            "MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY": String(repeating: "ab", count: 32),
-            "ADMIN_TOKEN": String(repeating: "t", count: 40),
+            "MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY": validKey,
+            "ADMIN_TOKEN": validToken,
         ])
         try await production.run { client in
             let signIn = try await client.call(.post, "/auth/dev-sign-in", token: nil, json: #"{"name":"alice"}"#)
@@ -112,8 +112,8 @@ import Testing
 
     @Test func productionWithoutDynamicSettingsRefusesToStart() async throws {
         let world = try await APIWorld.make([
-            "MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY": String(repeating: "ab", count: 32),
-            "ADMIN_TOKEN": String(repeating: "t", count: 40),
+            "MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY": validKey,
+            "ADMIN_TOKEN": validToken,
         ])
         var configuration = world.configuration
         configuration.dynamic.issuer = nil
