@@ -103,7 +103,11 @@ func buildRouter(
             commands: ProfileCommands(store: backends.store, wallClock: wallClock, ids: backends.ids),
             wallClock: wallClock, ids: backends.ids),
         authentication: authentication)
-    router.addWithdrawalRoutes(backends.withdrawals(wallClock: wallClock), authentication: authentication)
+    router.addWithdrawalRoutes(
+        backends.withdrawals(wallClock: wallClock, policy: configuration.withdrawalPolicy),
+        addressBook: AddressBook(store: backends.store, delay: configuration.withdrawalPolicy.addressDelay,
+                                 wallClock: wallClock, ids: backends.ids),
+        authentication: authentication)
     router.addClaimRoutes(store: backends.store, authentication: authentication)
     router.addAdminRoutes(backends.adminDependencies(wallClock: wallClock, logger: logger), token: configuration.adminToken)
     return router

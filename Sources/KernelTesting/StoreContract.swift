@@ -28,6 +28,7 @@ public enum OrderStorePort {}
 public enum RelayerTxStorePort {}
 public enum AuditStorePort {}
 public enum FundsStorePort {}
+public enum AddressBookStorePort {}
 
 /// The specification of ``UserStore``.
 public typealias UserStoreContract = StoreContract<UserStorePort>
@@ -43,3 +44,5 @@ public typealias RelayerTxStoreContract = StoreContract<RelayerTxStorePort>
 public typealias AuditStoreContract = StoreContract<AuditStorePort>
 /// The specification of ``FundsStore``.
 public typealias FundsStoreContract = StoreContract<FundsStorePort>
+/// The specification of ``AddressBookStore``.
+public typealias AddressBookStoreContract = StoreContract<AddressBookStorePort>

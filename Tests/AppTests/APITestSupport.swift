@@ -136,6 +136,19 @@ struct APIWorld {
         try await app.test(.router, body)
     }
 
+    /// Signs the holder of `token` in, steps the simulated venue until their wallet is READY and
+    /// funds it as local mode does; returns the wallet as the API and the store show it.
+    func readyFundedWallet(_ client: any TestClientProtocol, token: String) async throws -> (WalletView, TradingWallet) {
+        var wallet = try decode(WalletView.self, try await client.call(.get, "/wallet", token: token).body)
+        for _ in 0..<20 where !wallet.ready {
+            await self.backends.venue.stepSimulation()
+            wallet = try decode(WalletView.self, try await client.call(.get, "/wallet", token: token).body)
+        }
+        let stored = try #require(try await self.backends.store.wallet(id: WalletID(wallet.id)))
+        await self.backends.venue.fundLocalUser(stored)
+        return (wallet, stored)
+    }
+
     /// A valid Dynamic token for `subject`, signed with key A.
     static func token(_ subject: String) async throws -> String {
         let now = WallClock.system.now()

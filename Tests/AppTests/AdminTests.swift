@@ -145,13 +145,7 @@ import Testing
         let destination = "0x00000000000000000000000000000000000d00d0"
         let body = #"{"amount":"20","destination":"\#(destination)","idempotencyKey":"first"}"#
         try await world.run { client in
-            var wallet = try decode(WalletView.self, try await client.call(.get, "/wallet", token: alice).body)
-            for _ in 0..<20 where !wallet.ready {
-                await world.backends.venue.stepSimulation()
-                wallet = try decode(WalletView.self, try await client.call(.get, "/wallet", token: alice).body)
-            }
-            let stored = try #require(try await world.backends.store.wallet(id: WalletID(wallet.id)))
-            await world.backends.venue.fundLocalUser(stored)
+            _ = try await world.readyFundedWallet(client, token: alice)
 
             let tooMuch = try await client.call(.post, "/withdrawals", token: alice,
                                                 json: #"{"amount":"1000.000001","destination":"\#(destination)","idempotencyKey":"x"}"#)

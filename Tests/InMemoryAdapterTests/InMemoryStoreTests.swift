@@ -38,4 +38,9 @@ import Testing
     func funds(_ check: FundsStoreContract) async throws {
         try await check.run(on: InMemoryStore())
     }
+
+    @Test(arguments: AddressBookStoreContract.cases)
+    func addressBook(_ check: AddressBookStoreContract) async throws {
+        try await check.run(on: InMemoryStore())
+    }
 }

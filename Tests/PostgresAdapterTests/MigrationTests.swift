@@ -26,7 +26,7 @@ struct PostgresMigrationTests {
 
                 #expect(empty.isEmpty)
                 #expect(first.applied.map(\.version) == [1, 2, 3, 5])
-                #expect(first.applied.map(\.name) == ["initial_schema", "key_versions_as_bigint", "wallet_funds", "one_row_per_chain_transaction"])
+                #expect(first.applied.map(\.name) == ["initial_schema", "key_versions_as_bigint", "wallet_funds", "withdrawal_safety"])
                 #expect(first.schemaVersion == 5)
                 #expect(second.wasUpToDate)
                 #expect(second.description == "schema up to date (version 5)")
@@ -36,14 +36,14 @@ struct PostgresMigrationTests {
                 })
                 #expect(tables == [
                     "schema_migrations", "users", "trading_wallets", "leaders", "leader_positions", "copy_profiles",
-                    "leader_events", "copy_attempts", "orders", "positions", "relayer_txs", "audit_logs",
+                    "leader_events", "copy_attempts", "orders", "positions", "relayer_txs", "audit_logs", "withdrawal_addresses",
                 ])
                 let recorded = try await store.rows(sql: "SELECT version, name FROM schema_migrations")
                 #expect(recorded == [
                     SQLRow(columns: ["version", "name"], values: [.integer(1), .text("initial_schema")]),
                     SQLRow(columns: ["version", "name"], values: [.integer(2), .text("key_versions_as_bigint")]),
                     SQLRow(columns: ["version", "name"], values: [.integer(3), .text("wallet_funds")]),
-                    SQLRow(columns: ["version", "name"], values: [.integer(5), .text("one_row_per_chain_transaction")]),
+                    SQLRow(columns: ["version", "name"], values: [.integer(5), .text("withdrawal_safety")]),
                 ])
             }
         }

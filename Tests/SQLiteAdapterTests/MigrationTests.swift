@@ -28,7 +28,7 @@ import Testing
             #expect(first.applied == [MigrationOutcome.Step(version: 1, name: "initial_schema"),
                                       MigrationOutcome.Step(version: 2, name: "exits_ledger"),
                                       MigrationOutcome.Step(version: 3, name: "wallet_funds"),
-                                      MigrationOutcome.Step(version: 5, name: "one_row_per_chain_transaction")])
+                                      MigrationOutcome.Step(version: 5, name: "withdrawal_safety")])
             #expect(first.schemaVersion == SQLiteMigrations.latestVersion)
             #expect(!first.wasUpToDate)
             #expect(second.applied.isEmpty)
@@ -41,7 +41,7 @@ import Testing
             })
             #expect(tables == [
                 "users", "trading_wallets", "leaders", "copy_profiles", "leader_events", "copy_attempts", "orders",
-                "positions", "relayer_txs", "audit_logs", "leader_positions",
+                "positions", "relayer_txs", "audit_logs", "leader_positions", "withdrawal_addresses",
             ])
             #expect(try self.userVersion(of: store) == .integer(Int64(SQLiteMigrations.latestVersion)))
         }
@@ -84,7 +84,7 @@ import Testing
             let outcome = try store.migrate()
             #expect(outcome.applied == [MigrationOutcome.Step(version: 2, name: "exits_ledger"),
                                         MigrationOutcome.Step(version: 3, name: "wallet_funds"),
-                                        MigrationOutcome.Step(version: 5, name: "one_row_per_chain_transaction")])
+                                        MigrationOutcome.Step(version: 5, name: "withdrawal_safety")])
             let columns = try store.rows(sql: "SELECT name FROM pragma_table_info('copy_attempts')").compactMap { row -> String? in
                 if case .text(let name) = row["name"] { name } else { nil }
             }

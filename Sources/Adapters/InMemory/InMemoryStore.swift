@@ -23,6 +23,8 @@ public actor InMemoryStore: Store {
     var syncedBalances: [WalletID: (collateral: Collateral, at: Timestamp)] = [:]
     /// Withdrawals whose reservation a synced balance released.
     var releasedWithdrawals: Set<RelayerTxID> = []
+    /// Withdrawal address books (`AddressBookStore`), per user and address.
+    var withdrawalAddressBook: [UserID: [WalletAddress: WithdrawalAddress]] = [:]
 
     private struct PositionKey: Hashable {
         let profileID: ProfileID

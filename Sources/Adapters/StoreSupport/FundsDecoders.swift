@@ -44,3 +44,10 @@ package enum FundsSQL {
         """
     }
 }
+
+extension WithdrawalAddress {
+    package init(row: some StoredRow) throws {
+        self.init(userID: try row.id("user_id"), address: try row.address("address"), label: try row.optionalText("label"),
+                  createdAt: try row.timestamp("created_at"), usableAt: try row.timestamp("usable_at"))
+    }
+}

@@ -197,9 +197,9 @@ extension Backends {
                         leases: self.cache)
     }
 
-    func withdrawals(wallClock: WallClock, dailyLimit: Collateral? = nil) -> Withdrawals {
+    func withdrawals(wallClock: WallClock, policy: WithdrawalPolicy = .local) -> Withdrawals {
         Withdrawals(store: self.store, exchange: self.venue.exchange, relayerTxs: self.relayerTxDriver(wallClock: wallClock),
-                    dailyLimit: dailyLimit)
+                    policy: policy)
     }
 
     func adminDependencies(wallClock: WallClock, logger: Logger) -> AdminDependencies {

@@ -26,6 +26,7 @@ struct AuthMiddleware: RouterMiddleware {
         }
         var context = context
         context.user = try await self.accounts.signIn(identity, logger: context.logger)
+        context.signedInAt = identity.issuedAt
         return try await next(request, context)
     }
 }

@@ -21,6 +21,9 @@ enum TokenRejection: Error, Hashable, Sendable {
 struct VerifiedIdentity: Hashable, Sendable {
     /// The identity provider's subject (`sub`): the user's external id.
     var subject: String
+    /// When the token was issued (`iat`): how recent the sign-in is, for actions that need a
+    /// fresh one (adding a withdrawal address). `nil` when the token does not say.
+    var issuedAt: Timestamp? = nil
 }
 
 /// The claims Mirror reads from a token. Signature checking is JWTKit's; every claim check is
@@ -57,7 +60,8 @@ struct TokenClaimRules: Hashable, Sendable {
         let scopes = (claims.scope ?? "").split(whereSeparator: \.isWhitespace)
         guard scopes.contains(Substring(self.requiredScope)) else { throw .missingScope }
         guard let subject = claims.sub?.value, !subject.isEmpty, subject.count <= 200 else { throw .missingSubject }
-        return VerifiedIdentity(subject: subject)
+        let issuedAt = claims.iat.map { Timestamp(epochMilliseconds: Int64(($0.value.timeIntervalSince1970 * 1000).rounded())) }
+        return VerifiedIdentity(subject: subject, issuedAt: issuedAt)
     }
 }
 

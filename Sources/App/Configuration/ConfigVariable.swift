@@ -38,6 +38,9 @@ enum ConfigVariable: String, CaseIterable, Sendable {
     case relayerAPIKeyAddress = "RELAYER_API_KEY_ADDRESS"
     case polymarketBuilderCode = "POLYMARKET_BUILDER_CODE"
 
+    case withdrawalAddressDelay = "WITHDRAWAL_ADDRESS_DELAY"
+    case withdrawalDailyLimit = "WITHDRAWAL_DAILY_LIMIT"
+
     case copyPollIntervalMilliseconds = "COPY_POLL_INTERVAL_MS"
     case positionSyncIntervalSeconds = "POSITION_SYNC_INTERVAL_S"
     case autoClaimIntervalSeconds = "AUTO_CLAIM_INTERVAL_S"

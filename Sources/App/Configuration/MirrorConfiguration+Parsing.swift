@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import Kernel
 import PolymarketAdapter
 import Logging
 
@@ -76,6 +77,10 @@ extension MirrorConfiguration {
             autoClaim: .seconds(try values.integer(.autoClaimIntervalSeconds, in: 1...86_400, default: 60)),
             healthCheck: .seconds(try values.integer(.healthCheckIntervalSeconds, in: 1...86_400, default: 30))
         )
+        self.withdrawalPolicy = WithdrawalPolicy(
+            dailyLimit: try values.collateral(.withdrawalDailyLimit),
+            addressDelay: try values.duration(.withdrawalAddressDelay, default: mode == .production ? .seconds(86_400) : .zero),
+            addsNewDestinations: mode == .local)
     }
 
     /// 32 random bytes as 64 hex characters.
@@ -163,6 +168,27 @@ private struct ConfigValues {
             throw ConfigurationError(variable, "must be a \(forms) URL with a host\(self.got(text, variable))")
         }
         return url
+    }
+
+    /// A positive amount of collateral with at most 6 decimals (`250`, `99.5`); `nil` when unset.
+    func collateral(_ variable: ConfigVariable) throws(ConfigurationError) -> Collateral? {
+        guard let text = self.raw(variable) else { return nil }
+        guard let amount = Collateral(exactDecimal: text), amount > .zero else {
+            throw ConfigurationError(variable, "must be a positive amount with at most 6 decimals\(self.got(text, variable))")
+        }
+        return amount
+    }
+
+    /// A duration: whole seconds, or a number with `s`, `m`, `h` or `d` (`0`, `90s`, `24h`).
+    func duration(_ variable: ConfigVariable, default defaultValue: Duration) throws(ConfigurationError) -> Duration {
+        guard let text = self.raw(variable) else { return defaultValue }
+        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400]
+        let unit = text.last.flatMap { units[$0] }
+        let digits = unit == nil ? Substring(text) : text.dropLast()
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let count = Int64(digits), count >= 0, count <= 365 * 86_400 else {
+            throw ConfigurationError(variable, "must be a duration such as 0, 90s, 30m, 24h or 7d\(self.got(text, variable))")
+        }
+        return .seconds(count * (unit ?? 1))
     }
 
     /// `prefixed`: requires `0x`. Returns the value lowercased.

@@ -1,4 +1,5 @@
 import Foundation
+import Kernel
 import PolymarketAdapter
 import Logging
 
@@ -46,6 +47,8 @@ struct MirrorConfiguration: Sendable {
     var builderCode: String?
 
     var cadences: WorkerCadences
+    /// Withdrawals' daily limit, address-book delay and (local mode) adding on first use.
+    var withdrawalPolicy: WithdrawalPolicy
 }
 
 /// Where the durable store lives.

@@ -7,10 +7,13 @@ struct AppRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// Set by ``AuthMiddleware`` on the routes behind it; `nil` elsewhere.
     var user: User?
+    /// When the signed-in user's token was issued (set with `user`).
+    var signedInAt: Timestamp?
 
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.user = nil
+        self.signedInAt = nil
     }
 
     /// The signed-in user; a route behind ``AuthMiddleware`` always has one.

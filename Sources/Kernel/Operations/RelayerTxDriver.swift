@@ -166,7 +166,9 @@ public struct RelayerTxDriver: Sendable {
     }
 
     private func acquire(_ walletID: WalletID, holder: String) async -> Bool {
-        guard let leases = self.leases else { return await LocalRelayerLeases.shared.acquire(walletID, holder: holder) }
+        guard let leases = self.leases else {
+            return await LocalRelayerLeases.shared.acquire(self.localKey(walletID), holder: holder)
+        }
         do {
             return try await leases.acquireLease(Self.leaseName(walletID), holder: holder, ttl: Self.leaseTTL)
         } catch {
@@ -177,8 +179,15 @@ public struct RelayerTxDriver: Sendable {
     }
 
     private func release(_ walletID: WalletID, holder: String) async {
-        guard let leases = self.leases else { return await LocalRelayerLeases.shared.release(walletID, holder: holder) }
+        guard let leases = self.leases else {
+            return await LocalRelayerLeases.shared.release(self.localKey(walletID), holder: holder)
+        }
         _ = try? await leases.releaseLease(Self.leaseName(walletID), holder: holder)
+    }
+
+    /// A wallet of this store: two stores in one process (tests) never share a lock.
+    private func localKey(_ walletID: WalletID) -> LocalRelayerLeases.Key {
+        LocalRelayerLeases.Key(store: ObjectIdentifier(self.store as AnyObject), walletID: walletID)
     }
 
     private func signedPayload(_ request: RelayerRequest, wallet: TradingWallet) async throws -> String {
@@ -241,19 +250,25 @@ public struct RelayerTxDriver: Sendable {
     }
 }
 
-/// The relayer leases of a process without a shared cache: one holder per wallet at a time.
+/// The relayer leases of a process without a shared cache: one holder per wallet (of one
+/// store) at a time.
 actor LocalRelayerLeases {
-    static let shared = LocalRelayerLeases()
-    private var holders: [WalletID: String] = [:]
+    struct Key: Hashable {
+        let store: ObjectIdentifier
+        let walletID: WalletID
+    }
 
-    func acquire(_ walletID: WalletID, holder: String) -> Bool {
-        if let current = self.holders[walletID], current != holder { return false }
-        self.holders[walletID] = holder
+    static let shared = LocalRelayerLeases()
+    private var holders: [Key: String] = [:]
+
+    func acquire(_ key: Key, holder: String) -> Bool {
+        if let current = self.holders[key], current != holder { return false }
+        self.holders[key] = holder
         return true
     }
 
-    func release(_ walletID: WalletID, holder: String) {
-        if self.holders[walletID] == holder { self.holders[walletID] = nil }
+    func release(_ key: Key, holder: String) {
+        if self.holders[key] == holder { self.holders[key] = nil }
     }
 }
 

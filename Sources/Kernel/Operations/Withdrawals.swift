@@ -18,19 +18,24 @@ public struct Withdrawals: Sendable {
         case overDailyLimit(limit: Collateral, acceptedToday: Collateral)
         /// The idempotency key was used for a different amount or destination.
         case keyReused
+        /// The destination is one of the user's own trading wallets.
+        case ownWallet
+        /// Production: the destination is not in the user's address book.
+        case destinationNotInAddressBook
+        /// The destination was added to the address book too recently.
+        case destinationNotYetUsable(usableAt: Timestamp)
     }
 
     let store: any Store
     let exchange: any Exchange
     let relayerTxs: RelayerTxDriver
-    /// The most a wallet may withdraw in any 24 hours; `nil` = no limit.
-    let dailyLimit: Collateral?
+    let policy: WithdrawalPolicy
 
-    public init(store: any Store, exchange: any Exchange, relayerTxs: RelayerTxDriver, dailyLimit: Collateral? = nil) {
+    public init(store: any Store, exchange: any Exchange, relayerTxs: RelayerTxDriver, policy: WithdrawalPolicy = .local) {
         self.store = store
         self.exchange = exchange
         self.relayerTxs = relayerTxs
-        self.dailyLimit = dailyLimit
+        self.policy = policy
     }
 
     /// The key a user's client key is stored under: keys are per user, so two users never clash.
@@ -47,13 +52,14 @@ public struct Withdrawals: Sendable {
         }
         guard let wallet = try await self.store.wallets(userID: userID).first else { throw Failure.noWallet }
         guard wallet.type == .eoa || wallet.onboarding != .keyCreated else { throw Failure.walletNotReady }
+        try await self.checkDestination(destination, of: userID)
         await self.refreshBalance(of: wallet)
         let tx = self.relayerTxs.unsigned(kind: .withdraw, key: key, wallet: wallet, amount: amount, destination: destination)
         let audit = AuditEntry(
             id: self.relayerTxs.ids.next(), actor: "user:\(userID.rawValue)", action: "withdrawal.requested",
             subjectType: "relayer_tx", subjectID: tx.id.rawValue,
             details: "\(amount) to \(destination)", createdAt: tx.createdAt)
-        switch try await self.store.reserveWithdrawal(tx, dailyLimit: self.dailyLimit, audit: audit) {
+        switch try await self.store.reserveWithdrawal(tx, dailyLimit: self.policy.dailyLimit, audit: audit) {
         case .reserved(let reserved):
             // Its turn may not come now (another request holds the wallet's sequence, the relayer
             // is away): the holder or the next worker tick sends it.
@@ -70,6 +76,28 @@ public struct Withdrawals: Sendable {
     private static func same(_ existing: RelayerTx, amount: Collateral, destination: WalletAddress) throws -> RelayerTx {
         guard existing.amount == amount, existing.destination == destination else { throw Failure.keyReused }
         return existing
+    }
+
+    /// Not one of the user's own wallets, and in the address book and usable now — in local mode
+    /// a new destination is added on first use (usable after the delay, 0 by default).
+    private func checkDestination(_ destination: WalletAddress, of userID: UserID) async throws {
+        let wallets = try await self.store.wallets(userID: userID)
+        guard !wallets.contains(where: { $0.funderAddress == destination || $0.signerAddress == destination }) else {
+            throw Failure.ownWallet
+        }
+        let now = self.relayerTxs.wallClock.now()
+        if let entry = try await self.store.withdrawalAddresses(userID: userID).first(where: { $0.address == destination }) {
+            guard entry.isUsable(at: now) else { throw Failure.destinationNotYetUsable(usableAt: entry.usableAt) }
+            return
+        }
+        guard self.policy.addsNewDestinations else { throw Failure.destinationNotInAddressBook }
+        let entry = WithdrawalAddress(userID: userID, address: destination, createdAt: now,
+                                      usableAt: now + self.policy.addressDelay)
+        _ = try await self.store.addWithdrawalAddress(entry, audit: AuditEntry(
+            id: self.relayerTxs.ids.next(), actor: "user:\(userID.rawValue)", action: "withdrawal_address.added",
+            subjectType: "withdrawal_address", subjectID: destination.lowercased,
+            details: "added on first use (local mode), usable at \(entry.usableAt)", createdAt: now))
+        guard entry.isUsable(at: now) else { throw Failure.destinationNotYetUsable(usableAt: entry.usableAt) }
     }
 
     /// Records the venue's balance as the wallet's synced balance before a reservation is
@@ -108,4 +136,23 @@ public struct Withdrawals: Sendable {
                        createdAt: moved.updatedAt)
         }, request: { row in try RelayerTxDriver.request(for: row) })
     }
+}
+
+/// What a withdrawal must satisfy besides the balance (issue #21).
+public struct WithdrawalPolicy: Hashable, Sendable {
+    /// The most a wallet may withdraw in any 24 hours (`WITHDRAWAL_DAILY_LIMIT`); `nil` = no limit.
+    public var dailyLimit: Collateral?
+    /// How long after it is added an address becomes usable (`WITHDRAWAL_ADDRESS_DELAY`).
+    public var addressDelay: Duration
+    /// Local mode: a destination not in the book is added on first use. Production: refused.
+    public var addsNewDestinations: Bool
+
+    public init(dailyLimit: Collateral? = nil, addressDelay: Duration, addsNewDestinations: Bool) {
+        self.dailyLimit = dailyLimit
+        self.addressDelay = addressDelay
+        self.addsNewDestinations = addsNewDestinations
+    }
+
+    /// Local mode's defaults: no limit, no delay, new destinations added on first use.
+    public static let local = WithdrawalPolicy(addressDelay: .zero, addsNewDestinations: true)
 }

@@ -14,7 +14,7 @@ enum PostgresMigrations {
         .initialSchema,
         .keyVersionsAsBigint,
         .walletFunds,
-        .oneRowPerChainTransaction,
+        .withdrawalSafety,
     ]
 
     /// The newest schema this build knows.

@@ -19,7 +19,7 @@ enum SQLiteMigrations {
         .initialSchema,
         .exitsLedger,
         .walletFunds,
-        .oneRowPerChainTransaction,
+        .withdrawalSafety,
     ]
 
     /// The newest schema this build knows.

@@ -4,9 +4,12 @@ extension SQLiteMigration {
     /// older row (two withdrawals shown CONFIRMED on one transfer) become FAILED, their hash and
     /// reference cleared and the reason recorded, so they release their reservation and the
     /// operator can retry them; then unique indexes keep it so.
-    static let oneRowPerChainTransaction = SQLiteMigration(
+    ///
+    /// And each user's withdrawal address book (`withdrawal_addresses`): a destination becomes
+    /// usable at `usable_at`, `WITHDRAWAL_ADDRESS_DELAY` after it was added.
+    static let withdrawalSafety = SQLiteMigration(
         version: 5,
-        name: "one_row_per_chain_transaction",
+        name: "withdrawal_safety",
         statements: [
             """
             UPDATE relayer_txs SET status = 'FAILED', transaction_hash = NULL, relayer_reference = NULL,
@@ -25,6 +28,16 @@ extension SQLiteMigration {
             """
             CREATE UNIQUE INDEX relayer_txs_one_per_reference ON relayer_txs (relayer_reference)
                 WHERE relayer_reference IS NOT NULL
+            """,
+            """
+            CREATE TABLE withdrawal_addresses (
+                user_id TEXT NOT NULL REFERENCES users (id),
+                address TEXT NOT NULL CHECK (address = lower(address)),
+                label TEXT,
+                created_at TEXT NOT NULL,
+                usable_at TEXT NOT NULL,
+                PRIMARY KEY (user_id, address)
+            ) STRICT
             """,
         ])
 }
