@@ -90,6 +90,11 @@ extension InMemoryStore {
         return limited(self.walletsByID.values.filter { $0.id.rawValue > cursor }.sorted { $0.id.rawValue < $1.id.rawValue }, limit)
     }
 
+    public func walletsToOnboard(limit: Int) -> [TradingWallet] {
+        limited(oldestFirst(self.walletsByID.values.filter { $0.onboarding != .ready }, createdAt: \.createdAt,
+                            id: \.id.rawValue), limit)
+    }
+
     public func advanceOnboarding(
         walletID: WalletID, from expected: WalletOnboarding, to next: WalletOnboarding, at time: Timestamp
     ) -> Bool {

@@ -161,4 +161,6 @@ struct WorkerCadences: Hashable, Sendable {
     var positionSync: Duration
     var autoClaim: Duration
     var healthCheck: Duration
+    /// The onboarding worker: short, so a new wallet is ready within seconds of its confirmations.
+    var onboarding: Duration = .seconds(5)
 }

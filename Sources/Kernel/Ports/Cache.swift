@@ -28,6 +28,7 @@ public enum WorkerName: String, Hashable, Sendable, CaseIterable, Codable {
     case positionSync = "position-sync"
     case autoClaim = "auto-claim"
     case healthCheck = "health-check"
+    case onboarding = "onboarding"
 
     /// Exactly as the runbook names it: `worker:copy-trading:last-ping`.
     public var heartbeatKey: String { "worker:\(self.rawValue):last-ping" }

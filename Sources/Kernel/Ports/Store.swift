@@ -26,6 +26,9 @@ public protocol UserStore: Sendable {
     /// Every wallet, by id ascending, starting strictly after `after`: one page of a sweep
     /// (position-sync) that new wallets cannot shift.
     func wallets(after: WalletID?, limit: Int) async throws -> [TradingWallet]
+    /// Wallets whose onboarding is not READY, oldest first (then by id), up to `limit`: the
+    /// onboarding worker's queue, which survives restarts because it is the wallets themselves.
+    func walletsToOnboard(limit: Int) async throws -> [TradingWallet]
     /// Moves onboarding from `expected` to `next`; `false` (changing nothing) if another writer moved it.
     func advanceOnboarding(walletID: WalletID, from expected: WalletOnboarding, to next: WalletOnboarding,
                            at time: Timestamp) async throws -> Bool
