@@ -58,6 +58,10 @@ func buildApplication(
                                        jwksFetcher: jwksFetcher, logger: logger)
     var app = Application(
         router: router,
+        // Hummingbird's idle timeout is a read timeout: it closes a connection that sends nothing
+        // for this long while its head or body is unfinished, or between requests, and never
+        // while a response (an event stream) is being written.
+        server: .http1(configuration: .init(idleTimeout: .milliseconds(configuration.httpReadTimeout.wholeMilliseconds))),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "mirror"),
         logger: logger

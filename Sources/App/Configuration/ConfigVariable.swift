@@ -38,6 +38,9 @@ enum ConfigVariable: String, CaseIterable, Sendable {
     case relayerAPIKeyAddress = "RELAYER_API_KEY_ADDRESS"
     case polymarketBuilderCode = "POLYMARKET_BUILDER_CODE"
 
+    case httpReadTimeoutSeconds = "HTTP_READ_TIMEOUT_S"
+    case userWriteRateLimit = "USER_WRITE_RATE_LIMIT"
+
     case withdrawalAddressDelay = "WITHDRAWAL_ADDRESS_DELAY"
     case withdrawalDailyLimit = "WITHDRAWAL_DAILY_LIMIT"
 

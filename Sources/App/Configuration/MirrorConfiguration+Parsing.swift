@@ -21,6 +21,8 @@ extension MirrorConfiguration {
         }
         self.port = try values.integer(.port, in: 1...65535, default: 8080)
         self.logLevel = try values.choice(.logLevel, default: Logger.Level.info)
+        self.httpReadTimeout = .seconds(try values.integer(.httpReadTimeoutSeconds, in: 1...3_600, default: 10))
+        self.userWriteRateLimit = try values.integer(.userWriteRateLimit, in: 1...1_000_000, default: 120)
 
         self.database = try values.database()
         self.databasePoolSize = try values.integer(.databasePoolSize, in: 1...1000, default: 10)

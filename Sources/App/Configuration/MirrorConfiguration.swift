@@ -21,6 +21,11 @@ struct MirrorConfiguration: Sendable {
     var host: String
     var port: Int
     var logLevel: Logger.Level
+    /// How long a connection may send nothing while its request head or body is unfinished (or
+    /// sit idle between requests) before it is closed; a response being written is never cut.
+    var httpReadTimeout: Duration
+    /// Write requests (POST, PUT, PATCH, DELETE) one user may make per minute.
+    var userWriteRateLimit: Int
 
     var database: DatabaseLocation
     var databasePoolSize: Int

@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Kernel
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@testable import App
+
+/// Issue #21 item 7: a client that never finishes its request is disconnected after the read
+/// timeout; a finished request is answered as usual.
+@Suite(.timeLimit(.minutes(1))) struct ConnectionLimitTests {
+    /// A TCP connection to the app that sends `bytes`: whether the server closed it within
+    /// `wait` (read to end of stream), and what it answered.
+    static func exchange(port: Int, sending bytes: String, within wait: Duration) throws -> (closed: Bool, answer: String) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        _ = bytes.withCString { send(fd, $0, strlen($0), 0) }
+        var timeout = timeval(tv_sec: Int(wait.components.seconds), tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var answer: [UInt8] = []
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            // End of stream: the server closed it; an error: the wait ran out with it open.
+            if count <= 0 { return (count == 0, String(decoding: answer, as: UTF8.self)) }
+            answer += buffer.prefix(count)
+        }
+    }
+
+    @Test func aConnectionThatNeverFinishesItsBodyIsClosedAfterTheReadTimeout() async throws {
+        let world = try await APIWorld.make(["HTTP_READ_TIMEOUT_S": "1"])
+        let app = try await buildApplication(configuration: world.configuration, backends: world.backends, role: .api,
+                                             jwksFetcher: world.jwks, logger: world.logs.logger())
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let slowBody = "POST /withdrawals HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"amo"
+            let slowHead = "GET /health HTTP/1.1\r\nHost: x\r\n"
+            // Real time: the timeout is the server's socket timer. 1 s timeout, 5 s to notice.
+            #expect(try Self.exchange(port: port, sending: slowBody, within: .seconds(5)).closed, "unfinished body")
+            #expect(try Self.exchange(port: port, sending: slowHead, within: .seconds(5)).closed, "unfinished head")
+            let finished = try Self.exchange(
+                port: port, sending: "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", within: .seconds(5))
+            #expect(finished.answer.hasPrefix("HTTP/1.1 200"), "\(finished.answer)")
+        }
+    }
+}
