@@ -84,6 +84,7 @@ func buildRouter(
 ) async throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(JSONErrorMiddleware())
+    router.middlewares.add(BodySizeLimitMiddleware())
     router.addHealthRoutes(mode: configuration.mode)
     router.addOpenAPIRoute(mode: configuration.mode)
 
@@ -100,7 +101,9 @@ func buildRouter(
             await backends.venue.fundLocalUser(try await accounts.wallet(of: user))
         }
     }
-    let authentication = AuthMiddleware(authority: authority, accounts: accounts)
+    let authentication = AuthMiddleware(
+        authority: authority, accounts: accounts,
+        rateLimiter: UserWriteRateLimiter(cache: backends.cache, limit: configuration.userWriteRateLimit))
     router.addUserRoutes(
         APIDependencies(
             store: backends.store, exchange: backends.venue.exchange, accounts: accounts,

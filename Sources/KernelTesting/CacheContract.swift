@@ -69,6 +69,21 @@ extension CacheContract {
             #expect(value == json)
             #expect(ttl > .seconds(119) && ttl <= .seconds(120), "remaining TTL \(ttl)")
         },
+        .init("increment counts in a fixed window that starts with the first count and then starts over") { harness async throws in
+            let cache = harness.cache
+            let key = "contract:window:counter"
+            let first = try await cache.increment(key, window: .seconds(2))
+            let second = try await cache.increment(key, window: .seconds(2))
+            #expect(first.count == 1 && second.count == 2)
+            #expect(second.remaining <= .seconds(2) && second.remaining > .milliseconds(1_000), "\(second.remaining)")
+            try await harness.advance(by: .seconds(1))
+            let third = try await cache.increment(key, window: .seconds(2))
+            #expect(third.count == 3, "the window is not extended by later counts")
+            #expect(third.remaining <= .seconds(1), "\(third.remaining)")
+            try await harness.advance(by: .milliseconds(1_800))
+            let fresh = try await cache.increment(key, window: .seconds(2))
+            #expect(fresh.count == 1, "a new window")
+        },
         .init("a value is gone once its TTL has passed") { harness async throws in
             let cache = harness.cache
             let key = "contract:expiry:value"

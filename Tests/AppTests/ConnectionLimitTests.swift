@@ -56,3 +56,36 @@ import Glibc
         }
     }
 }
+
+/// Issue #21 item 7: a per-user limit on write routes (429 with Retry-After), and oversized
+/// bodies answered 413 before sign-in or the limit.
+@Suite struct RequestLimitTests {
+    @Test func writesOverTheLimitAre429WithRetryAfterReadsAreNotCountedAndSizeComesFirst() async throws {
+        let world = try await APIWorld.make(["USER_WRITE_RATE_LIMIT": "3"])
+        let alice = try await APIWorld.token("dynamic|rate-alice")
+        let bob = try await APIWorld.token("dynamic|rate-bob")
+        let huge = #"{"address":""# + String(repeating: "a", count: 300 * 1024) + #""}"#
+        try await world.run { client in
+            // Too large: 413 even with no token, before anything else.
+            let anonymousHuge = try await client.call(.post, "/leaders", token: nil, json: huge)
+            #expect(anonymousHuge.status == 413, "\(anonymousHuge.body.prefix(200))")
+            for _ in 0..<5 { #expect(try await client.call(.get, "/me", token: alice).status == 200) }
+            for n in 0..<3 {
+                let answer = try await client.call(.post, "/leaders", token: alice, json: #"{"address":"0x12"}"#)
+                #expect(answer.status == 422, "write \(n) is within the limit: the route answers")
+            }
+            let limited = try await client.execute(
+                uri: "/leaders", method: .post,
+                headers: [.authorization: "Bearer \(alice)", .contentType: "application/json"],
+                body: ByteBuffer(string: #"{"address":"0x12"}"#)) { response in response }
+            #expect(limited.status == .tooManyRequests)
+            let retryAfter = try #require(limited.headers[.retryAfter].flatMap(Int.init))
+            #expect((1...60).contains(retryAfter))
+            #expect(try await client.call(.get, "/me", token: alice).status == 200, "reads are not limited")
+            #expect(try await client.call(.post, "/leaders", token: bob, json: #"{"address":"0x12"}"#).status == 422,
+                    "another user has their own budget")
+            let hugeWhileLimited = try await client.call(.post, "/leaders", token: alice, json: huge)
+            #expect(hugeWhileLimited.status == 413, "size is checked before the rate limit")
+        }
+    }
+}

@@ -316,4 +316,5 @@ final class HeartbeatOutcomes: Cache {
         try await self.base.acquireLease(name, holder: holder, ttl: ttl)
     }
     func releaseLease(_ name: String, holder: String) async throws -> Bool { try await self.base.releaseLease(name, holder: holder) }
+    func increment(_ key: String, window: Duration) async throws -> WindowCount { try await self.base.increment(key, window: window) }
 }

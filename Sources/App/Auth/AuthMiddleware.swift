@@ -10,6 +10,8 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let authority: TokenAuthority
     let accounts: Accounts
+    /// Applied to the signed-in user's write requests; `nil` in tests that do not need it.
+    var rateLimiter: UserWriteRateLimiter? = nil
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -25,7 +27,9 @@ struct AuthMiddleware: RouterMiddleware {
             throw APIError.unauthorized
         }
         var context = context
-        context.user = try await self.accounts.signIn(identity, logger: context.logger)
+        let user = try await self.accounts.signIn(identity, logger: context.logger)
+        try await self.rateLimiter?.check(user.id, method: request.method, logger: context.logger)
+        context.user = user
         context.signedInAt = identity.issuedAt
         return try await next(request, context)
     }
