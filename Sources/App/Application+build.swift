@@ -104,12 +104,13 @@ func buildRouter(
     let authentication = AuthMiddleware(
         authority: authority, accounts: accounts,
         rateLimiter: UserWriteRateLimiter(cache: backends.cache, limit: configuration.userWriteRateLimit))
-    router.addUserRoutes(
-        APIDependencies(
-            store: backends.store, exchange: backends.venue.exchange, accounts: accounts,
-            commands: ProfileCommands(store: backends.store, wallClock: wallClock, ids: backends.ids),
-            wallClock: wallClock, ids: backends.ids),
-        authentication: authentication)
+    let api = APIDependencies(
+        store: backends.store, exchange: backends.venue.exchange, accounts: accounts,
+        commands: ProfileCommands(store: backends.store, wallClock: wallClock, ids: backends.ids),
+        wallClock: wallClock, ids: backends.ids, maxLeadersPerUser: configuration.maxLeadersPerUser,
+        listsEveryLeader: configuration.mode == .local)
+    router.addUserRoutes(api, authentication: authentication)
+    router.addLeaderRoutes(api, authentication: authentication)
     router.addWithdrawalRoutes(
         backends.withdrawals(wallClock: wallClock, policy: configuration.withdrawalPolicy),
         addressBook: AddressBook(store: backends.store, delay: configuration.withdrawalPolicy.addressDelay,

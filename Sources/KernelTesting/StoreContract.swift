@@ -29,6 +29,7 @@ public enum RelayerTxStorePort {}
 public enum AuditStorePort {}
 public enum FundsStorePort {}
 public enum AddressBookStorePort {}
+public enum WatchListStorePort {}
 
 /// The specification of ``UserStore``.
 public typealias UserStoreContract = StoreContract<UserStorePort>
@@ -46,3 +47,5 @@ public typealias AuditStoreContract = StoreContract<AuditStorePort>
 public typealias FundsStoreContract = StoreContract<FundsStorePort>
 /// The specification of ``AddressBookStore``.
 public typealias AddressBookStoreContract = StoreContract<AddressBookStorePort>
+/// The specification of ``WatchListStore``.
+public typealias WatchListStoreContract = StoreContract<WatchListStorePort>

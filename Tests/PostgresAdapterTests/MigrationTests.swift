@@ -36,7 +36,7 @@ struct PostgresMigrationTests {
                 })
                 #expect(tables == [
                     "schema_migrations", "users", "trading_wallets", "leaders", "leader_positions", "copy_profiles",
-                    "leader_events", "copy_attempts", "orders", "positions", "relayer_txs", "audit_logs", "withdrawal_addresses",
+                    "leader_events", "copy_attempts", "orders", "positions", "relayer_txs", "audit_logs", "withdrawal_addresses", "leader_watches",
                 ])
                 let recorded = try await store.rows(sql: "SELECT version, name FROM schema_migrations")
                 #expect(recorded == [

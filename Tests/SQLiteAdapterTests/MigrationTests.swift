@@ -41,7 +41,7 @@ import Testing
             })
             #expect(tables == [
                 "users", "trading_wallets", "leaders", "copy_profiles", "leader_events", "copy_attempts", "orders",
-                "positions", "relayer_txs", "audit_logs", "leader_positions", "withdrawal_addresses",
+                "positions", "relayer_txs", "audit_logs", "leader_positions", "withdrawal_addresses", "leader_watches",
             ])
             #expect(try self.userVersion(of: store) == .integer(Int64(SQLiteMigrations.latestVersion)))
         }

@@ -25,6 +25,8 @@ public actor InMemoryStore: Store {
     var releasedWithdrawals: Set<RelayerTxID> = []
     /// Withdrawal address books (`AddressBookStore`), per user and address.
     var withdrawalAddressBook: [UserID: [WalletAddress: WithdrawalAddress]] = [:]
+    /// Each user's watched leaders (`WatchListStore`).
+    var leaderWatchList: [UserID: [LeaderID: LeaderWatch]] = [:]
 
     private struct PositionKey: Hashable {
         let profileID: ProfileID

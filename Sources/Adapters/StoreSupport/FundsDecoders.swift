@@ -51,3 +51,22 @@ extension WithdrawalAddress {
                   createdAt: try row.timestamp("created_at"), usableAt: try row.timestamp("usable_at"))
     }
 }
+
+extension LeaderWatch {
+    package init(row: some StoredRow) throws {
+        self.init(userID: try row.id("user_id"), leaderID: try row.id("leader_id"), label: try row.optionalText("label"),
+                  createdAt: try row.timestamp("created_at"))
+    }
+}
+
+extension FundsSQL {
+    /// How many distinct leaders a user watches or follows (profiles not STOPPED); the user id
+    /// is the one parameter, spliced in twice.
+    package static func leadersOfUser(_ first: String, _ second: String) -> String {
+        """
+        SELECT CAST(COUNT(*) AS BIGINT) AS total FROM (
+            SELECT leader_id FROM leader_watches WHERE user_id = \(first)
+            UNION SELECT leader_id FROM copy_profiles WHERE user_id = \(second) AND status <> 'STOPPED') AS mine
+        """
+    }
+}

@@ -40,6 +40,7 @@ enum ConfigVariable: String, CaseIterable, Sendable {
 
     case httpReadTimeoutSeconds = "HTTP_READ_TIMEOUT_S"
     case userWriteRateLimit = "USER_WRITE_RATE_LIMIT"
+    case maxLeadersPerUser = "MAX_LEADERS_PER_USER"
 
     case withdrawalAddressDelay = "WITHDRAWAL_ADDRESS_DELAY"
     case withdrawalDailyLimit = "WITHDRAWAL_DAILY_LIMIT"

@@ -23,6 +23,7 @@ extension MirrorConfiguration {
         self.logLevel = try values.choice(.logLevel, default: Logger.Level.info)
         self.httpReadTimeout = .seconds(try values.integer(.httpReadTimeoutSeconds, in: 1...3_600, default: 10))
         self.userWriteRateLimit = try values.integer(.userWriteRateLimit, in: 1...1_000_000, default: 120)
+        self.maxLeadersPerUser = try values.integer(.maxLeadersPerUser, in: 1...10_000, default: 50)
 
         self.database = try values.database()
         self.databasePoolSize = try values.integer(.databasePoolSize, in: 1...1000, default: 10)

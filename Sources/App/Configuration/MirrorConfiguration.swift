@@ -26,6 +26,8 @@ struct MirrorConfiguration: Sendable {
     var httpReadTimeout: Duration
     /// Write requests (POST, PUT, PATCH, DELETE) one user may make per minute.
     var userWriteRateLimit: Int
+    /// Leaders one user may watch or follow.
+    var maxLeadersPerUser: Int
 
     var database: DatabaseLocation
     var databasePoolSize: Int

@@ -9,7 +9,7 @@
 /// "newest first" is the exact reverse (both descending). Every CAS write that takes a time sets
 /// `updatedAt` to it.
 public typealias Store = UserStore & ProfileStore & CopyEventStore & OrderStore & RelayerTxStore & AuditStore
-    & FundsStore & AddressBookStore
+    & FundsStore & AddressBookStore & WatchListStore
 
 /// Users and their trading wallets.
 public protocol UserStore: Sendable {

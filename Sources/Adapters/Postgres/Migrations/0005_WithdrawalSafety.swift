@@ -6,7 +6,8 @@ extension PostgresMigration {
     /// operator can retry them; then unique indexes keep it so.
     ///
     /// And each user's withdrawal address book (`withdrawal_addresses`): a destination becomes
-    /// usable at `usable_at`, `WITHDRAWAL_ADDRESS_DELAY` after it was added.
+    /// usable at `usable_at`, `WITHDRAWAL_ADDRESS_DELAY` after it was added; and each user's list
+    /// of leaders with the user's own labels (`leader_watches`), never shown to another user.
     static let withdrawalSafety = PostgresMigration(
         version: 5,
         name: "withdrawal_safety",
@@ -36,6 +37,15 @@ extension PostgresMigration {
                 created_at TIMESTAMPTZ NOT NULL,
                 usable_at TIMESTAMPTZ NOT NULL,
                 PRIMARY KEY (user_id, address)
+            )
+            """,
+            """
+            CREATE TABLE leader_watches (
+                user_id TEXT COLLATE "C" NOT NULL REFERENCES users (id),
+                leader_id TEXT COLLATE "C" NOT NULL REFERENCES leaders (id),
+                label TEXT,
+                created_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (user_id, leader_id)
             )
             """,
         ])

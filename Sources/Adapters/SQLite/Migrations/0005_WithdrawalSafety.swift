@@ -6,7 +6,8 @@ extension SQLiteMigration {
     /// operator can retry them; then unique indexes keep it so.
     ///
     /// And each user's withdrawal address book (`withdrawal_addresses`): a destination becomes
-    /// usable at `usable_at`, `WITHDRAWAL_ADDRESS_DELAY` after it was added.
+    /// usable at `usable_at`, `WITHDRAWAL_ADDRESS_DELAY` after it was added; and each user's list
+    /// of leaders with the user's own labels (`leader_watches`), never shown to another user.
     static let withdrawalSafety = SQLiteMigration(
         version: 5,
         name: "withdrawal_safety",
@@ -37,6 +38,15 @@ extension SQLiteMigration {
                 created_at TEXT NOT NULL,
                 usable_at TEXT NOT NULL,
                 PRIMARY KEY (user_id, address)
+            ) STRICT
+            """,
+            """
+            CREATE TABLE leader_watches (
+                user_id TEXT NOT NULL REFERENCES users (id),
+                leader_id TEXT NOT NULL REFERENCES leaders (id),
+                label TEXT,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (user_id, leader_id)
             ) STRICT
             """,
         ])
