@@ -145,7 +145,16 @@ enum APIDocument {
                             422: "invalid name (field named)", 500: internalError],
                 requiresAuth: false, requestBody: "DevSignIn"))
         }
-        return routes
+        // Answers every such route can give, whatever it does (RequestLimits.swift): bodies over
+        // the size limit, and a signed-in user's writes over USER_WRITE_RATE_LIMIT.
+        return routes.map { route in
+            var route = route
+            if route.requestBody != nil { route.responses[413] = "request body over 256 KiB" }
+            if route.requiresAuth, !route.admin, ["POST", "PUT", "PATCH", "DELETE"].contains(route.method) {
+                route.responses[429] = "more than USER_WRITE_RATE_LIMIT write requests in a minute (Retry-After says when to retry)"
+            }
+            return route
+        }
     }
 
     /// The OpenAPI 3.1 document, as JSON bytes with sorted keys.
