@@ -249,6 +249,18 @@ struct OperationsWorld {
         #expect(left == .dollars(30))
     }
 
+    @Test func aWithdrawalTakesItsTurnPastAnOlderRowItsDriverCannotBuild() async throws {
+        let world = try await OperationsWorld.make()
+        try await world.control.fund(wallet: world.wallet.funderAddress, amount: .dollars(50))
+        // A redemption stored but not yet sent (its holdings are read when its turn comes).
+        let claim = try await world.driver.stored(kind: .redeem, key: "redeem:\(world.wallet.id.rawValue):0xc0",
+                                                  wallet: world.wallet, amount: .dollars(1))
+        let withdrawal = try await world.withdrawals.request(userID: world.wallet.userID, amount: .dollars(5),
+                                                             destination: .fixture(0xd00d), clientKey: "past")
+        #expect(withdrawal.status == .submitted, "not held up by the row its driver cannot build")
+        #expect(try await world.store.relayerTx(id: claim.id)?.status == .pending, "left for auto-claim")
+    }
+
     @Test func aFailedWithdrawalWaitsForTheOperatorAndItsRetryIsOneTransfer() async throws {
         let world = try await OperationsWorld.make()
         let destination = WalletAddress.fixture(0xd00d)

@@ -93,18 +93,22 @@ public struct RelayerTxDriver: Sendable {
     /// a row stored by a caller that found the lease taken is never left waiting for a tick.
     func submitQueue(of walletID: WalletID, audit: ((RelayerTx) -> AuditEntry)?,
                      request: @Sendable (RelayerTx) async throws -> RelayerRequest) async throws {
-        while true {
+        var leftToOthers: Set<RelayerTxID> = []
+        // Bounded: rows stored while draining are picked up by the next pass, and what is still
+        // left after these passes by the next worker tick.
+        for _ in 0..<8 {
             let holder = "relayer-\(self.ids.next(String.self).rawValue)"
             guard await self.acquire(walletID, holder: holder) else { return }
             let drained: Bool
             do {
-                drained = try await self.drain(walletID, holder: holder, audit: audit, request: request)
+                drained = try await self.drain(walletID, holder: holder, leavingTo: &leftToOthers, audit: audit,
+                                               request: request)
             } catch {
                 await self.release(walletID, holder: holder)
                 throw error
             }
             await self.release(walletID, holder: holder)
-            guard drained, try await !self.queue(of: walletID).isEmpty else { return }
+            guard drained, try await self.queue(of: walletID).contains(where: { !leftToOthers.contains($0.id) }) else { return }
         }
     }
 
@@ -116,38 +120,61 @@ public struct RelayerTxDriver: Sendable {
 
     /// Submits the queue in order; `false` when a submission's outcome is unknown (the rows after
     /// it wait, so the same bytes go first next time).
-    private func drain(_ walletID: WalletID, holder: String, audit: ((RelayerTx) -> AuditEntry)?,
+    private func drain(_ walletID: WalletID, holder: String, leavingTo leftToOthers: inout Set<RelayerTxID>,
+                       audit: ((RelayerTx) -> AuditEntry)?,
                        request: @Sendable (RelayerTx) async throws -> RelayerRequest) async throws -> Bool {
         guard let wallet = try await self.store.wallet(id: walletID) else {
             throw StoreError.notFound(entity: "trading_wallets", key: walletID.rawValue)
         }
-        var sent: Set<RelayerTxID> = []
-        while let next = try await self.queue(of: walletID).first {
-            // A row still queued after its turn was moved by another writer meanwhile: leave it to them.
-            guard sent.insert(next.id).inserted,
-                  try await self.submit(next, wallet: wallet, audit: audit, request: request),
-                  await self.acquire(walletID, holder: holder)
-            else { return false }
+        var visited: Set<RelayerTxID> = []
+        while let next = try await self.queue(of: walletID).first(where: { !visited.contains($0.id) }) {
+            visited.insert(next.id)
+            switch try await self.submit(next, wallet: wallet, audit: audit, request: request) {
+            case .notBuildableHere:
+                // A row this caller cannot build (a redemption without the holdings) waits for
+                // its owner's driver; the rows after it still take their turn.
+                leftToOthers.insert(next.id)
+                guard await self.acquire(walletID, holder: holder) else { return false }
+            case .done:
+                guard await self.acquire(walletID, holder: holder) else { return false }
+            case .answerLost:
+                return false
+            }
         }
         return true
     }
 
+    private enum Turn {
+        /// Submitted (or ended, or moved by another writer).
+        case done
+        /// The relayer's answer was lost: the same bytes go first next time.
+        case answerLost
+        /// `request` cannot rebuild this row here.
+        case notBuildableHere
+    }
+
     /// Signs (when the row has no payload, or an operator's retry cleared its reference) and
-    /// submits one row; `false` when the relayer's answer was lost.
+    /// submits one row.
     private func submit(_ tx: RelayerTx, wallet: TradingWallet, audit: ((RelayerTx) -> AuditEntry)?,
-                        request: @Sendable (RelayerTx) async throws -> RelayerRequest) async throws -> Bool {
+                        request: @Sendable (RelayerTx) async throws -> RelayerRequest) async throws -> Turn {
         var current = tx
         if tx.payload.isEmpty || tx.submitCount > 0 {
+            let built: RelayerRequest
+            do {
+                built = try await request(tx)
+            } catch is StoreError {
+                return .notBuildableHere
+            }
             var signed = tx
             do {
-                signed.payload = try await self.signedPayload(try await request(tx), wallet: wallet)
+                signed.payload = try await self.signedPayload(built, wallet: wallet)
             } catch VenueError.refused(let status, let message) {
                 _ = try await self.fail(tx, reason: "relayer refused to prepare it (\(status)): \(message)", audit: audit)
-                return true
+                return .done
             }
             signed.updatedAt = self.wallClock.now()
             // Persisted before it is sent: a lost answer resubmits exactly these bytes.
-            guard try await self.store.updateRelayerTx(signed, from: .pending) else { return true }
+            guard try await self.store.updateRelayerTx(signed, from: .pending) else { return .done }
             current = signed
         }
         let submission: RelayerSubmission
@@ -157,12 +184,12 @@ public struct RelayerTxDriver: Sendable {
             // The relayer's final answer to these bytes (a nonce another transaction took, a bad
             // signature): it will never run, so it ends here and its reservation is released.
             _ = try await self.fail(current, reason: "relayer refused it (\(status)): \(message)", audit: audit)
-            return true
+            return .done
         } catch {
-            return false
+            return .answerLost
         }
         _ = try await self.record(submission, on: current, submitted: true, audit: audit)
-        return true
+        return .done
     }
 
     private func acquire(_ walletID: WalletID, holder: String) async -> Bool {
