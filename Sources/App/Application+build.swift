@@ -61,6 +61,10 @@ func buildApplication(
                                        jwksFetcher: jwksFetcher, logger: logger)
     var app = Application(
         router: router,
+        // Hummingbird's idle timeout is a read timeout: it closes a connection that sends nothing
+        // for this long while its head or body is unfinished, or between requests, and never
+        // while a response (an event stream) is being written.
+        server: .http1(configuration: .init(idleTimeout: .milliseconds(configuration.httpReadTimeout.wholeMilliseconds))),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "mirror"),
         logger: logger
@@ -85,6 +89,7 @@ func buildRouter(
 ) async throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(JSONErrorMiddleware())
+    router.middlewares.add(BodySizeLimitMiddleware())
     router.addHealthRoutes(mode: configuration.mode)
 
     let accounts = Accounts(
@@ -105,22 +110,31 @@ func buildRouter(
     let api = APIDependencies(
         store: backends.store, exchange: backends.venue.exchange, accounts: accounts,
         commands: ProfileCommands(store: backends.store, wallClock: wallClock, ids: backends.ids),
-        wallClock: wallClock, ids: backends.ids)
+        wallClock: wallClock, ids: backends.ids, maxLeadersPerUser: configuration.maxLeadersPerUser,
+        listsEveryLeader: configuration.mode == .local)
     let admin = backends.adminDependencies(wallClock: wallClock, logger: logger)
+    let withdrawals = backends.withdrawals(wallClock: wallClock, policy: configuration.withdrawalPolicy)
     if role.runsAPI {
         router.addOpenAPIRoute(mode: configuration.mode)
         if let issuer = authority.dev, let localSignIn {
             router.addDevSignIn(issuer: issuer) { name in _ = try await localSignIn(name) }
         }
-        let authentication = AuthMiddleware(authority: authority, accounts: accounts)
+        let authentication = AuthMiddleware(
+            authority: authority, accounts: accounts,
+            rateLimiter: UserWriteRateLimiter(cache: backends.cache, limit: configuration.userWriteRateLimit))
         router.addUserRoutes(api, authentication: authentication)
-        router.addWithdrawalRoutes(backends.withdrawals(wallClock: wallClock), authentication: authentication)
+        router.addLeaderRoutes(api, authentication: authentication)
+        router.addWithdrawalRoutes(
+            withdrawals,
+            addressBook: AddressBook(store: backends.store, delay: configuration.withdrawalPolicy.addressDelay,
+                                     wallClock: wallClock, ids: backends.ids),
+            authentication: authentication)
         router.addClaimRoutes(store: backends.store, authentication: authentication)
         router.addAdminRoutes(admin, token: configuration.adminToken)
     }
     if role.runsWeb {
         let web = WebDependencies(
-            api: api, withdrawals: backends.withdrawals(wallClock: wallClock), admin: admin,
+            api: api, withdrawals: withdrawals, admin: admin,
             sessions: WebSessions(cache: backends.cache, wallClock: wallClock, secureCookies: configuration.mode != .local),
             authority: authority, localMode: configuration.mode == .local,
             dynamicEnvironmentID: configuration.dynamic.environmentID, adminToken: configuration.adminToken,

@@ -38,6 +38,7 @@ struct Backends: Sendable {
         WalletOnboarder(
             store: self.store, vault: self.vault, relayer: self.venue.relayer,
             credentials: self.venue.credentialIssuer(vault: self.vault), wallClock: wallClock, ids: self.ids,
+            leases: self.cache,
             funderAddress: { signer in
                 try WalletAddress(WalletDerivation.polygon.depositWallet(owner: try Address(hex: signer.lowercased),
                                                                          shape: .beacon).lowercased)

@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// The workers this build runs, as Services for `mirror serve` and `mirror workers`. A new
 /// worker is one more entry here (and in `expected`, so the health check watches its heartbeat).
 func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClock: WallClock, logger: Logger) -> [any Service] {
-    let expected: [WorkerName] = [.copyTrading, .positionSync, .autoClaim, .healthCheck]
+    let expected: [WorkerName] = [.copyTrading, .positionSync, .autoClaim, .healthCheck, .onboarding]
     // The exchange and the relayer are judged by their circuit breakers: open means down, with no
     // extra call spent on the venue's rate limits.
     let breakerProbes = backends.venue.breakers.map { breaker in
@@ -28,6 +28,7 @@ func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClo
     let autoClaim = AutoClaim(store: backends.store, feed: backends.venue.feed, relayerTxs: relayerTxs, wallClock: wallClock,
                               logger: logger)
     let withdrawals = backends.withdrawals(wallClock: wallClock)
+    let onboarder = backends.onboarder(wallClock: wallClock)
     let positionSync = PositionSync(store: backends.store, feed: backends.venue.feed, exchange: backends.venue.exchange,
                                     cache: backends.cache, clock: ContinuousClock(), wallClock: wallClock, ids: backends.ids,
                                     logger: logger, holder: "position-sync-\(backends.ids.next(String.self).rawValue.prefix(8))")
@@ -45,6 +46,10 @@ func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClo
             _ = try await autoClaim.run()
             try await withdrawals.pollInFlight()
         },
+        PeriodicWorker(
+            name: .onboarding, interval: configuration.cadences.onboarding, clock: ContinuousClock(),
+            wallClock: wallClock, cache: backends.cache, logger: logger
+        ) { try await onboarder.advanceQueued() },
         PeriodicWorker(
             name: .healthCheck, interval: configuration.cadences.healthCheck, clock: ContinuousClock(),
             wallClock: wallClock, cache: backends.cache, logger: logger

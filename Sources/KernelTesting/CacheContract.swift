@@ -69,6 +69,20 @@ extension CacheContract {
             #expect(value == json)
             #expect(ttl > .seconds(119) && ttl <= .seconds(120), "remaining TTL \(ttl)")
         },
+        .init("increment counts in a fixed window that later counts do not extend, then starts over") { harness async throws in
+            let cache = harness.cache
+            let key = "contract:window:counter"
+            let window = Duration.milliseconds(1_500)
+            let first = try await cache.increment(key, window: window)
+            let second = try await cache.increment(key, window: window)
+            #expect(first.count == 1 && second.count == 2)
+            #expect(first.remaining <= window && second.remaining <= first.remaining, "\(first.remaining), \(second.remaining)")
+            // Only waits that a slow machine can lengthen, never one it could make too short.
+            try await harness.advance(by: .milliseconds(2_300))
+            let fresh = try await cache.increment(key, window: window)
+            #expect(fresh.count == 1, "a new window")
+            #expect(fresh.remaining <= window)
+        },
         .init("a value is gone once its TTL has passed") { harness async throws in
             let cache = harness.cache
             let key = "contract:expiry:value"

@@ -28,6 +28,8 @@ public enum OrderStorePort {}
 public enum RelayerTxStorePort {}
 public enum AuditStorePort {}
 public enum FundsStorePort {}
+public enum AddressBookStorePort {}
+public enum WatchListStorePort {}
 
 /// The specification of ``UserStore``.
 public typealias UserStoreContract = StoreContract<UserStorePort>
@@ -43,3 +45,7 @@ public typealias RelayerTxStoreContract = StoreContract<RelayerTxStorePort>
 public typealias AuditStoreContract = StoreContract<AuditStorePort>
 /// The specification of ``FundsStore``.
 public typealias FundsStoreContract = StoreContract<FundsStorePort>
+/// The specification of ``AddressBookStore``.
+public typealias AddressBookStoreContract = StoreContract<AddressBookStorePort>
+/// The specification of ``WatchListStore``.
+public typealias WatchListStoreContract = StoreContract<WatchListStorePort>

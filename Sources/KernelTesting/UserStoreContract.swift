@@ -105,6 +105,16 @@ extension StoreContract where Port == UserStorePort {
             let listed = try await store.wallets(userID: alice.id)
             #expect(listed == [tiedLow, tiedHigh, late])
         },
+        .init("walletsToOnboard is the wallets not READY, oldest first, ties by id, up to the limit") { store async throws in
+            let alice = try await Seed.user(1, in: store)
+            let ready = TradingWallet.fixture(1, userID: alice.id, onboarding: .ready, createdAt: .fixture)
+            let late = TradingWallet.fixture(2, userID: alice.id, onboarding: .approved, createdAt: .fixture + .seconds(2))
+            let tiedHigh = TradingWallet.fixture(4, userID: alice.id, onboarding: .deployed, createdAt: .fixture + .seconds(1))
+            let tiedLow = TradingWallet.fixture(3, userID: alice.id, createdAt: .fixture + .seconds(1))
+            for wallet in [ready, late, tiedHigh, tiedLow] { try await store.insertWallet(wallet) }
+            #expect(try await store.walletsToOnboard(limit: 10) == [tiedLow, tiedHigh, late])
+            #expect(try await store.walletsToOnboard(limit: 2) == [tiedLow, tiedHigh])
+        },
         .init("advanceOnboarding moves the step and updatedAt only from the expected step") { store async throws in
             let user = try await Seed.user(1, in: store)
             let wallet = try await Seed.wallet(1, of: user, in: store)

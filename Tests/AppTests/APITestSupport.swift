@@ -120,7 +120,7 @@ struct APIWorld {
     var jwks: ScriptedJWKS
 
     static func make(_ environment: [String: String] = [:], store: String = "memory:", folder: URL? = nil) async throws -> APIWorld {
-        var env = ["DATABASE_URL": store, "DYNAMIC_PUBLIC_KEY": try TestTokens.publicKeyPEM(privateKeyPEM: testRSAKeyA),
+        var env = ["MIRROR_MODE": "local", "DATABASE_URL": store, "DYNAMIC_PUBLIC_KEY": try TestTokens.publicKeyPEM(privateKeyPEM: testRSAKeyA),
                    "DYNAMIC_ISSUER": testIssuer, "DYNAMIC_AUDIENCE": testAudience]
         env.merge(environment) { $1 }
         if env["DYNAMIC_JWKS_URL"] != nil { env["DYNAMIC_PUBLIC_KEY"] = nil }
@@ -134,6 +134,19 @@ struct APIWorld {
         let app = try await buildApplication(configuration: self.configuration, backends: self.backends, role: .api,
                                              jwksFetcher: self.jwks, logger: self.logs.logger())
         try await app.test(.router, body)
+    }
+
+    /// Signs the holder of `token` in, steps the simulated venue until their wallet is READY and
+    /// funds it as local mode does; returns the wallet as the API and the store show it.
+    func readyFundedWallet(_ client: any TestClientProtocol, token: String) async throws -> (WalletView, TradingWallet) {
+        var wallet = try decode(WalletView.self, try await client.call(.get, "/wallet", token: token).body)
+        for _ in 0..<20 where !wallet.ready {
+            await self.backends.venue.stepSimulation()
+            wallet = try decode(WalletView.self, try await client.call(.get, "/wallet", token: token).body)
+        }
+        let stored = try #require(try await self.backends.store.wallet(id: WalletID(wallet.id)))
+        await self.backends.venue.fundLocalUser(stored)
+        return (wallet, stored)
     }
 
     /// A valid Dynamic token for `subject`, signed with key A.

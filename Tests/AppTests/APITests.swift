@@ -67,8 +67,8 @@ import Testing
     @Test func theOpenAPIDocumentAndTheRouterAgreeBothWays() async throws {
         for mode in MirrorConfiguration.Mode.allCases {
             let world = try await APIWorld.make(mode == .production ? [
-                "MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY": String(repeating: "ab", count: 32),
-                "ADMIN_TOKEN": String(repeating: "t", count: 40),
+                "MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY": validKey,
+                "ADMIN_TOKEN": validToken,
             ] : [:])
             let router = try await buildRouter(configuration: world.configuration, backends: world.backends, role: .api)
             let routed = Set(router.routes.map { route in

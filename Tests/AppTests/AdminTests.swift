@@ -102,7 +102,16 @@ import Testing
         let confirmed = RelayerTx.fixture(951, userID: user.id, walletID: wallet.id, idempotencyKey: "withdraw:done",
                                           status: .confirmed)
         try await store.insertRelayerTx(confirmed)
+        let tooBig = RelayerTx.fixture(952, userID: user.id, walletID: wallet.id, kind: .withdraw,
+                                       idempotencyKey: "withdraw:too-big", status: .failed, amount: .dollars(1_000),
+                                       destination: .fixture(0xbeef), submitCount: 1, lastError: "relayer state STATE_FAILED")
+        try await store.insertRelayerTx(tooBig)
+        try await store.recordSyncedBalance(walletID: wallet.id, collateral: .dollars(100), at: .fixture)
         try await world.run { client in
+            let overdraw = try await client.call(.post, "/admin/retry-relayer", token: Self.adminToken,
+                                                 json: #"{"txId":"\#(tooBig.id.rawValue)"}"#)
+            #expect(overdraw.status == 409, "a retry never reserves more than is available")
+            #expect(overdraw.body.contains("available balance"))
             let retried = try await client.call(.post, "/admin/retry-relayer", token: Self.adminToken,
                                                 json: #"{"txId":"\#(failed.id.rawValue)"}"#)
             #expect(retried.status == 200, "\(retried.body)")
@@ -119,7 +128,8 @@ import Testing
             #expect(malformed.status == 400)
         }
         let rows = try await store.relayerTxs(userID: user.id, limit: 10)
-        #expect(rows.count == 2, "a retry never adds a row")
+        #expect(rows.count == 3, "a retry never adds a row")
+        #expect(try await store.relayerTx(id: tooBig.id)?.status == .failed)
         let stored = try #require(try await store.relayerTx(id: failed.id))
         #expect(stored.status == .pending)
         #expect(stored.idempotencyKey == "withdraw:once")
@@ -135,13 +145,7 @@ import Testing
         let destination = "0x00000000000000000000000000000000000d00d0"
         let body = #"{"amount":"20","destination":"\#(destination)","idempotencyKey":"first"}"#
         try await world.run { client in
-            var wallet = try decode(WalletView.self, try await client.call(.get, "/wallet", token: alice).body)
-            for _ in 0..<20 where !wallet.ready {
-                await world.backends.venue.stepSimulation()
-                wallet = try decode(WalletView.self, try await client.call(.get, "/wallet", token: alice).body)
-            }
-            let stored = try #require(try await world.backends.store.wallet(id: WalletID(wallet.id)))
-            await world.backends.venue.fundLocalUser(stored)
+            _ = try await world.readyFundedWallet(client, token: alice)
 
             let tooMuch = try await client.call(.post, "/withdrawals", token: alice,
                                                 json: #"{"amount":"1000.000001","destination":"\#(destination)","idempotencyKey":"x"}"#)

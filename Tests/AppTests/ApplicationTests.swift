@@ -110,7 +110,8 @@ func bodyText(_ response: TestResponse) -> String {
         #expect(report.components.map(\.name) == ["database", "cache", "exchange", "relayer"])
         let everyComponentUp = report.components.allSatisfy(\.up)
         #expect(everyComponentUp)
-        #expect(report.workers.map(\.name) == ["copy-trading", "position-sync", "auto-claim", "health-check"], "the runbook's four")
+        #expect(report.workers.map(\.name) == ["copy-trading", "position-sync", "auto-claim", "health-check", "onboarding"],
+                "the runbook's five")
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Kernel
+import KernelTesting
 import Synchronization
 import Testing
 
@@ -65,7 +66,6 @@ import Testing
         let now = WallClock.system.now()
         let claims = TestTokens.claims(iss: testIssuer, aud: [testAudience], exp: now + .seconds(600))
         let withA = try await TestTokens.rs256(claims, privateKeyPEM: testRSAKeyA, kid: "key-a")
-        let withB = try await TestTokens.rs256(claims, privateKeyPEM: testRSAKeyB, kid: "key-b")
         let unknownKid = try await TestTokens.rs256(claims, privateKeyPEM: testRSAKeyA, kid: "key-z")
         let noKid = try await TestTokens.rs256(claims, privateKeyPEM: testRSAKeyA, kid: nil)
         try await world.run { client in
@@ -73,16 +73,40 @@ import Testing
             #expect(try await client.call(.get, "/me", token: withA).status == 200)
             #expect(world.jwks.fetches.load(ordering: .relaxed) == 1, "the set is cached")
             #expect(try await client.call(.get, "/me", token: unknownKid).status == 401)
-            #expect(world.jwks.fetches.load(ordering: .relaxed) == 2, "an unknown kid refetches once")
+            #expect(world.jwks.fetches.load(ordering: .relaxed) == 1, "no refetch within a minute of the last")
             #expect(try await client.call(.get, "/me", token: noKid).status == 401)
-            // Dynamic rotates: key B appears in the set; one refetch finds it.
-            world.jwks.served.withLock { $0 = (try? TestTokens.jwks([("key-a", testRSAKeyA), ("key-b", testRSAKeyB)])) ?? Data() }
-            #expect(try await client.call(.get, "/me", token: withB).status == 200)
-            #expect(world.jwks.fetches.load(ordering: .relaxed) == 3)
             // A token of key B under key A's kid does not verify.
             let mislabelled = try await TestTokens.rs256(claims, privateKeyPEM: testRSAKeyB, kid: "key-a")
             #expect(try await client.call(.get, "/me", token: mislabelled).status == 401)
         }
+    }
+
+    /// Issue #21 item 7: made-up kids from unauthenticated callers cost at most one fetch; a real
+    /// rotation is found by the first refetch the interval allows.
+    @Test func aHundredUnknownKidsCauseAtMostOneFetchAndARotationIsFoundAfterAMinute() async throws {
+        let clock = ManualWallClock()
+        let jwks = ScriptedJWKS()
+        jwks.served.withLock { $0 = (try? TestTokens.jwks([("key-a", testRSAKeyA)])) ?? Data() }
+        let verifier = DynamicTokenVerifier(keys: .jwks(jwks), rules: TokenClaimRules(issuer: testIssuer, audience: testAudience),
+                                            wallClock: clock.wallClock)
+        let now = WallClock.system.now()
+        clock.set(to: now)
+        let claims = TestTokens.claims(iss: testIssuer, aud: [testAudience], exp: now + .seconds(3_600))
+        for n in 0..<100 {
+            let token = try await TestTokens.rs256(claims, privateKeyPEM: testRSAKeyA, kid: "made-up-\(n)")
+            await #expect(throws: TokenRejection.unknownKey) { try await verifier.verify(token) }
+        }
+        #expect(jwks.fetches.load(ordering: .relaxed) == 1, "100 unknown kids, one fetch")
+        let withB = try await TestTokens.rs256(claims, privateKeyPEM: testRSAKeyB, kid: "key-b")
+        jwks.served.withLock { $0 = (try? TestTokens.jwks([("key-a", testRSAKeyA), ("key-b", testRSAKeyB)])) ?? Data() }
+        await #expect(throws: TokenRejection.unknownKey, "within the minute: not refetched") { try await verifier.verify(withB) }
+        #expect(jwks.fetches.load(ordering: .relaxed) == 1)
+        clock.advance(by: .seconds(61))
+        _ = try await verifier.verify(withB)
+        #expect(jwks.fetches.load(ordering: .relaxed) == 2, "Dynamic rotated: the next allowed refetch finds key B")
+        let withA = try await TestTokens.rs256(claims, privateKeyPEM: testRSAKeyA, kid: "key-a")
+        _ = try await verifier.verify(withA)
+        #expect(jwks.fetches.load(ordering: .relaxed) == 2)
     }
 
     @Test func devSignInWorksInLocalModeOnly() async throws {
@@ -99,8 +123,8 @@ import Testing
             #expect(badName.body.contains(#""field":"name""#))
         }
         let production = try await APIWorld.make([
-            "MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY": String(repeating: "ab", count: 32),
-            "ADMIN_TOKEN": String(repeating: "t", count: 40),
+            "MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY": validKey,
+            "ADMIN_TOKEN": validToken,
         ])
         try await production.run { client in
             let signIn = try await client.call(.post, "/auth/dev-sign-in", token: nil, json: #"{"name":"alice"}"#)
@@ -112,8 +136,8 @@ import Testing
 
     @Test func productionWithoutDynamicSettingsRefusesToStart() async throws {
         let world = try await APIWorld.make([
-            "MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY": String(repeating: "ab", count: 32),
-            "ADMIN_TOKEN": String(repeating: "t", count: 40),
+            "MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY": validKey,
+            "ADMIN_TOKEN": validToken,
         ])
         var configuration = world.configuration
         configuration.dynamic.issuer = nil

@@ -30,8 +30,8 @@ func configurationError(_ environment: [String: String],
     }
 }
 
-let validKey = String(repeating: "ab", count: 32)
-let validToken = String(repeating: "t", count: 40)
+let validKey = "0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0"
+let validToken = "7c1f9a2e4b8d6035e1a7c9f2b4d80e36a5c7f19b"
 let productionBasics = ["MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY": validKey, "ADMIN_TOKEN": validToken]
 
 @Suite struct ConfigurationDefaultsTests {
@@ -83,7 +83,7 @@ let productionBasics = ["MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY
     }
 
     @Test func everyVariableSetToAValidValueIsRead() throws {
-        let previousKey = String(repeating: "cd", count: 32)
+        let previousKey = (0..<32).map { String(format: "%02x", 0xc0 + $0) }.joined()
         let config = try configuration([
             "MIRROR_MODE": "production", "HOST": "10.0.0.5", "PORT": "9000", "LOG_LEVEL": "debug",
             "DATABASE_URL": "sqlite:///var/lib/mirror/db.sqlite", "DATABASE_POOL_SIZE": "25",
@@ -331,7 +331,7 @@ let productionBasics = ["MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY
 
     @Test func aParsedConfigurationNeverPrintsItsSecrets() throws {
         let canary = Self.canary
-        let key = String(repeating: "e", count: 64)
+        let key = (0..<32).map { String(format: "e%x", $0 % 16) }.joined()
         let config = try configuration([
             "MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY": key,
             "ADMIN_TOKEN": "\(canary)-admin-token-long-enough-000",

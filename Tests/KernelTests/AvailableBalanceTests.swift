@@ -56,3 +56,15 @@ import Testing
         #expect(WalletFunds.releaseCutoff(syncedAt: .fixture + .seconds(60)) == .fixture)
     }
 }
+
+@Suite struct ExactAmountTests {
+    @Test(arguments: [("250", 250_000_000), ("99.5", 99_500_000), ("0.000001", 1), (".5", 500_000), ("007", 7_000_000)])
+    func accepted(_ text: String, _ units: Int64) {
+        #expect(Collateral(exactDecimal: text) == Collateral(baseUnits: units))
+    }
+
+    @Test(arguments: ["0.0000005", "1.1234567", "1e3", "-1", "+1", "", ".", "5.", "1,5", "٣", " 1", "1 ", "0x10"])
+    func refusedNotRounded(_ text: String) {
+        #expect(Collateral(exactDecimal: text) == nil)
+    }
+}

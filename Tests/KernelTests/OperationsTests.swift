@@ -191,12 +191,16 @@ struct OperationsWorld {
         try await world.control.resolve(conditionID: world.market.conditionID, winningToken: token)
         _ = try await world.positionSync(clock: VirtualClock()).sweep()
 
-        // Killed after the signed claim was stored, and again after its bytes went out but
-        // before the relayer's answer was recorded.
+        // Killed after the claim was stored, signed and its bytes went out, before the relayer's
+        // answer was recorded (the answer is lost).
         let key = RelayerTxDriver.redeemKey(walletID: world.wallet.id, conditionID: world.market.conditionID)
         let request = RelayerRequest.redeem(conditionID: world.market.conditionID, negRisk: false, shares: [token: .whole(10)])
-        let stored = try await world.driver.stored(request, kind: .redeem, key: key, wallet: world.wallet, amount: .dollars(10))
-        _ = try await world.fixture.venue.relayer.submit(payload: stored.payload, account: TradingAccount(world.wallet))
+        let stored = try await world.driver.stored(kind: .redeem, key: key, wallet: world.wallet, amount: .dollars(10))
+        let losing = RelayerTxDriver(store: world.store, vault: world.vault,
+                                     relayer: AnswerLosingRelayer(inner: world.fixture.venue.relayer),
+                                     wallClock: world.wallClock, ids: world.ids.generator)
+        let unanswered = try await losing.advance(stored) { _ in request }
+        #expect(unanswered.status == .pending && !unanswered.payload.isEmpty, "signed and stored before it was sent")
 
         // Restarted, with a second worker process running beside it.
         let first = world.autoClaim()
@@ -245,6 +249,18 @@ struct OperationsWorld {
         #expect(left == .dollars(30))
     }
 
+    @Test func aWithdrawalTakesItsTurnPastAnOlderRowItsDriverCannotBuild() async throws {
+        let world = try await OperationsWorld.make()
+        try await world.control.fund(wallet: world.wallet.funderAddress, amount: .dollars(50))
+        // A redemption stored but not yet sent (its holdings are read when its turn comes).
+        let claim = try await world.driver.stored(kind: .redeem, key: "redeem:\(world.wallet.id.rawValue):0xc0",
+                                                  wallet: world.wallet, amount: .dollars(1))
+        let withdrawal = try await world.withdrawals.request(userID: world.wallet.userID, amount: .dollars(5),
+                                                             destination: .fixture(0xd00d), clientKey: "past")
+        #expect(withdrawal.status == .submitted, "not held up by the row its driver cannot build")
+        #expect(try await world.store.relayerTx(id: claim.id)?.status == .pending, "left for auto-claim")
+    }
+
     @Test func aFailedWithdrawalWaitsForTheOperatorAndItsRetryIsOneTransfer() async throws {
         let world = try await OperationsWorld.make()
         let destination = WalletAddress.fixture(0xd00d)
@@ -276,8 +292,12 @@ struct OperationsWorld {
         #expect(rows.first?.status == .confirmed)
         #expect(try await world.control.collateral(of: destination) == .dollars(20), "one transfer")
         #expect(try await world.control.collateral(of: world.wallet.funderAddress) == .dollars(30))
-        let trail = try await world.store.recentAudit(limit: 5)
-        #expect(trail.map(\.action) == ["admin.retry_relayer"])
+        let trail = try await world.store.recentAudit(limit: 20).map(\.action)
+        #expect(trail.first == "withdrawal.confirmed")
+        #expect(trail.filter { $0 == "admin.retry_relayer" }.count == 1)
+        #expect(trail.filter { $0 == "withdrawal.failed" }.count == 1)
+        #expect(trail.suffix(2) == ["withdrawal.requested", "withdrawal_address.added"],
+                "local mode adds a new destination on first use, audited")
     }
 
     @Test func reconcileMovesStaleRelayerTransactionsAndLeavesFreshOnesAndUnseenOrdersAlone() async throws {
@@ -490,5 +510,27 @@ final class CountingFeed: LeaderFeed {
         let at = self.clock.now.offset
         self.recorded.withLock { $0.append(Call(wallet: wallet, at: at)) }
         return []
+    }
+}
+
+/// A relayer whose submissions go out but whose answers are lost: a crash between send and record.
+struct AnswerLosingRelayer: Relayer {
+    let inner: any Relayer
+
+    func prepare(_ request: RelayerRequest, account: TradingAccount) async throws -> PreparedRelayerTx {
+        try await self.inner.prepare(request, account: account)
+    }
+
+    func signedPayload(for prepared: PreparedRelayerTx, signature: [UInt8], account: TradingAccount) throws -> String {
+        try self.inner.signedPayload(for: prepared, signature: signature, account: account)
+    }
+
+    func submit(payload: String, account: TradingAccount) async throws -> RelayerSubmission {
+        _ = try await self.inner.submit(payload: payload, account: account)
+        throw VenueError.timeout
+    }
+
+    func state(reference: String) async throws -> RelayerSubmission {
+        try await self.inner.state(reference: reference)
     }
 }

@@ -159,4 +159,5 @@ struct UnreachableCache: Cache {
     func remainingTTL(forKey key: String) async throws -> Duration? { throw Down() }
     func acquireLease(_ name: String, holder: String, ttl: Duration) async throws -> Bool { throw Down() }
     func releaseLease(_ name: String, holder: String) async throws -> Bool { throw Down() }
+    func increment(_ key: String, window: Duration) async throws -> WindowCount { throw Down() }
 }

@@ -25,8 +25,8 @@ struct PostgresMigrationTests {
                 let afterSecond = try await self.schema(of: store)
 
                 #expect(empty.isEmpty)
-                #expect(first.applied.map(\.version) == [1, 2, 3, 4, 6])
-                #expect(first.applied.map(\.name) == ["initial_schema", "key_versions_as_bigint", "wallet_funds", "copy_pipeline", "equity_snapshots"])
+                #expect(first.applied.map(\.version) == [1, 2, 3, 4, 5, 6])
+                #expect(first.applied.map(\.name) == ["initial_schema", "key_versions_as_bigint", "wallet_funds", "copy_pipeline", "withdrawal_safety", "equity_snapshots"])
                 #expect(first.schemaVersion == 6)
                 #expect(second.wasUpToDate)
                 #expect(second.description == "schema up to date (version 6)")
@@ -36,7 +36,7 @@ struct PostgresMigrationTests {
                 })
                 #expect(tables == [
                     "schema_migrations", "users", "trading_wallets", "leaders", "leader_positions", "copy_profiles",
-                    "leader_events", "copy_attempts", "orders", "positions", "relayer_txs", "audit_logs",
+                    "leader_events", "copy_attempts", "orders", "positions", "relayer_txs", "audit_logs", "withdrawal_addresses", "leader_watches",
                     "equity_snapshots",
                 ])
                 let recorded = try await store.rows(sql: "SELECT version, name FROM schema_migrations")
@@ -45,6 +45,7 @@ struct PostgresMigrationTests {
                     SQLRow(columns: ["version", "name"], values: [.integer(2), .text("key_versions_as_bigint")]),
                     SQLRow(columns: ["version", "name"], values: [.integer(3), .text("wallet_funds")]),
                     SQLRow(columns: ["version", "name"], values: [.integer(4), .text("copy_pipeline")]),
+                    SQLRow(columns: ["version", "name"], values: [.integer(5), .text("withdrawal_safety")]),
                     SQLRow(columns: ["version", "name"], values: [.integer(6), .text("equity_snapshots")]),
                 ])
             }
@@ -62,7 +63,7 @@ struct PostgresMigrationTests {
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 3, 4, 6], "exactly one replica applied the steps")
+            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 3, 4, 5, 6], "exactly one replica applied the steps")
             #expect(outcomes.allSatisfy { $0.schemaVersion == 6 })
             #expect(outcomes.filter(\.wasUpToDate).count == 3)
         }
@@ -82,7 +83,7 @@ struct PostgresMigrationTests {
                 let after = try await self.schema(of: store)
                 let versions = try await store.rows(sql: "SELECT version FROM schema_migrations ORDER BY version")
                 #expect(after == before, "nothing was created or dropped")
-                #expect(versions.map { $0["version"] } == [.integer(1), .integer(2), .integer(3), .integer(4), .integer(6), .integer(99)])
+                #expect(versions.map { $0["version"] } == [.integer(1), .integer(2), .integer(3), .integer(4), .integer(5), .integer(6), .integer(99)])
             }
         }
     }

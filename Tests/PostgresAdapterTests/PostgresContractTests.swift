@@ -41,6 +41,16 @@ struct PostgresContractTests {
         try await TestDatabase.withStore { store in try await check.run(on: store) }
     }
 
+    @Test(arguments: WatchListStoreContract.cases)
+    func watchList(_ check: WatchListStoreContract) async throws {
+        try await TestDatabase.withStore { store in try await check.run(on: store) }
+    }
+
+    @Test(arguments: AddressBookStoreContract.cases)
+    func addressBook(_ check: AddressBookStoreContract) async throws {
+        try await TestDatabase.withStore { store in try await check.run(on: store) }
+    }
+
     @Test(arguments: EquityStoreContract.cases)
     func equity(_ check: EquityStoreContract) async throws {
         try await TestDatabase.withStore { store in try await check.run(on: store) }

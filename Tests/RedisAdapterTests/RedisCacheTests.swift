@@ -29,7 +29,7 @@ struct RedisCacheTests {
             #expect(Set(elements) == [
                 .string("worker:copy-trading:last-ping"), .string("worker:auto-claim:last-ping"),
                 .string("worker:health-check:last-ping"), .string("worker:position-sync:last-ping"),
-                .string("system:health"),
+                .string("worker:onboarding:last-ping"), .string("system:health"),
             ])
             #expect(copyTradingPing == .string("1764379800123"))
             #expect(pingTTL == .integer(-1))
@@ -317,4 +317,5 @@ final class HeartbeatOutcomes: Cache {
         try await self.base.acquireLease(name, holder: holder, ttl: ttl)
     }
     func releaseLease(_ name: String, holder: String) async throws -> Bool { try await self.base.releaseLease(name, holder: holder) }
+    func increment(_ key: String, window: Duration) async throws -> WindowCount { try await self.base.increment(key, window: window) }
 }

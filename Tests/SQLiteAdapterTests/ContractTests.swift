@@ -39,6 +39,16 @@ import Testing
         try await withTemporaryStore { store in try await check.run(on: store) }
     }
 
+    @Test(arguments: WatchListStoreContract.cases)
+    func watchList(_ check: WatchListStoreContract) async throws {
+        try await withTemporaryStore { store in try await check.run(on: store) }
+    }
+
+    @Test(arguments: AddressBookStoreContract.cases)
+    func addressBook(_ check: AddressBookStoreContract) async throws {
+        try await withTemporaryStore { store in try await check.run(on: store) }
+    }
+
     @Test(arguments: EquityStoreContract.cases)
     func equity(_ check: EquityStoreContract) async throws {
         try await withTemporaryStore { store in try await check.run(on: store) }

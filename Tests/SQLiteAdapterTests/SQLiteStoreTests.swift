@@ -154,3 +154,39 @@ import Testing
         }
     }
 }
+
+/// Issue #21 item 5: the database, its `-wal` and `-shm` and their folder are private from creation.
+@Suite struct SQLiteFileModeTests {
+    func mode(_ path: String) throws -> Int {
+        ((try FileManager.default.attributesOfItem(atPath: path))[.posixPermissions] as? NSNumber)?.intValue ?? -1
+    }
+
+    @Test func theFolderIs0700AndTheDatabaseWALAndSHMAre0600() async throws {
+        try await withTemporaryFolder { folder in
+            let data = folder.appendingPathComponent("data")
+            let path = data.appendingPathComponent("mirror.sqlite").path
+            let store = try SQLiteStore.open(path: path, logger: .test)
+            defer { try? store.close() }
+            try store.migrate()
+            try await store.insertUser(User.fixture(1))
+            for file in [path, path + "-wal", path + "-shm"] {
+                #expect(FileManager.default.fileExists(atPath: file), "\(file)")
+                #expect(try self.mode(file) == 0o600, "\(file)")
+            }
+            #expect(try self.mode(data.path) == 0o700)
+        }
+    }
+
+    @Test func anExistingWorldReadableDatabaseIsTightened() async throws {
+        try await withTemporaryFolder { folder in
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o755])
+            let path = folder.appendingPathComponent("mirror.sqlite").path
+            #expect(FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644]))
+            let store = try SQLiteStore.open(path: path, logger: .test)
+            try store.close()
+            #expect(try self.mode(path) == 0o600)
+            #expect(try self.mode(folder.path) == 0o700)
+        }
+    }
+}

@@ -60,6 +60,15 @@ public actor InMemoryCache: Cache {
         return true
     }
 
+    public func increment(_ key: String, window: Duration) -> WindowCount {
+        let now = self.clock.now()
+        let current = self.liveEntry(key, in: &self.entries)
+        let count = (current.flatMap { Int($0.value) } ?? 0) + 1
+        let expiresAt = current?.expiresAt ?? now + window
+        self.entries[key] = Entry(value: String(count), expiresAt: expiresAt)
+        return WindowCount(count: count, remaining: expiresAt.since(now))
+    }
+
     /// The entry under `key` unless it has expired (an expired one is dropped, as Redis does).
     private func liveEntry(_ key: String, in table: inout [String: Entry]) -> Entry? {
         guard let entry = table[key] else { return nil }

@@ -23,6 +23,40 @@ extension InMemoryStore {
         try self.walletFunds(walletID)
     }
 
+    public func reserveWithdrawal(_ tx: RelayerTx, dailyLimit: Collateral?, audit: AuditEntry?) throws
+        -> WithdrawalReservation {
+        if let existing = self.relayerTx(idempotencyKey: tx.idempotencyKey) { return .existing(existing) }
+        let since = tx.createdAt - WithdrawalReservation.dailyWindow
+        let today = self.relayerTxsByID.values
+            .filter { $0.walletID == tx.walletID && $0.kind == .withdraw && $0.createdAt > since }
+            .reduce(Collateral.zero) { $0 + ($1.amount ?? .zero) }
+        if let refusal = WithdrawalReservation.refusal(amount: tx.amount ?? .zero, funds: try self.walletFunds(tx.walletID),
+                                                       acceptedToday: today, dailyLimit: dailyLimit) {
+            return refusal
+        }
+        try self.insertRelayerTx(tx)
+        do {
+            if let audit { try self.appendAudit(audit) }
+        } catch {
+            // One step: a taken audit id leaves no withdrawal behind.
+            self.relayerTxsByID[tx.id] = nil
+            self.relayerTxIDsByKey[tx.idempotencyKey] = nil
+            throw error
+        }
+        return .reserved(tx)
+    }
+
+    public func reReserveWithdrawal(_ tx: RelayerTx, audit: AuditEntry?) throws -> WithdrawalReservation {
+        guard let stored = self.relayerTxsByID[tx.id] else {
+            throw StoreError.notFound(entity: "relayer_txs", key: tx.id.rawValue)
+        }
+        guard stored.status == .failed else { return .existing(stored) }
+        let funds = try self.walletFunds(tx.walletID)
+        guard funds.covers(tx.amount ?? .zero) else { return .insufficient(available: funds.available) }
+        guard try self.updateRelayerTx(tx, from: .failed, audit: audit) else { return .existing(stored) }
+        return .reserved(tx)
+    }
+
     /// The inputs of ``WalletFunds``, for this actor's own check-and-write methods.
     func walletFunds(_ walletID: WalletID) throws -> WalletFunds {
         guard self.walletsByID[walletID] != nil else {

@@ -17,7 +17,7 @@ public actor InMemoryStore: Store {
     var ordersByID: [OrderID: Order] = [:]
     private var positionsByKey: [PositionKey: Position] = [:]
     var relayerTxsByID: [RelayerTxID: RelayerTx] = [:]
-    private var relayerTxIDsByKey: [String: RelayerTxID] = [:]
+    var relayerTxIDsByKey: [String: RelayerTxID] = [:]
     private var auditByID: [AuditID: AuditEntry] = [:]
     /// Each wallet's venue balance as last synced, and when (`FundsStore`).
     var syncedBalances: [WalletID: (collateral: Collateral, at: Timestamp)] = [:]
@@ -25,6 +25,10 @@ public actor InMemoryStore: Store {
     var releasedWithdrawals: Set<RelayerTxID> = []
     /// Each wallet's equity points by hour (InMemoryStore+Equity).
     var equityByWallet: [WalletID: [Int64: EquitySnapshot]] = [:]
+    /// Withdrawal address books (`AddressBookStore`), per user and address.
+    var withdrawalAddressBook: [UserID: [WalletAddress: WithdrawalAddress]] = [:]
+    /// Each user's watched leaders (`WatchListStore`).
+    var leaderWatchList: [UserID: [LeaderID: LeaderWatch]] = [:]
 
     private struct PositionKey: Hashable {
         let profileID: ProfileID
@@ -88,6 +92,11 @@ extension InMemoryStore {
     public func wallets(after: WalletID?, limit: Int) -> [TradingWallet] {
         let cursor = after?.rawValue ?? ""
         return limited(self.walletsByID.values.filter { $0.id.rawValue > cursor }.sorted { $0.id.rawValue < $1.id.rawValue }, limit)
+    }
+
+    public func walletsToOnboard(limit: Int) -> [TradingWallet] {
+        limited(oldestFirst(self.walletsByID.values.filter { $0.onboarding != .ready }, createdAt: \.createdAt,
+                            id: \.id.rawValue), limit)
     }
 
     public func advanceOnboarding(
@@ -474,6 +483,7 @@ extension InMemoryStore {
         guard self.relayerTxIDsByKey[tx.idempotencyKey] == nil else {
             throw StoreError.duplicate(entity: "relayer_txs", key: tx.idempotencyKey)
         }
+        try self.checkChainTransactionIsFree(tx)
         self.relayerTxsByID[tx.id] = tx
         self.relayerTxIDsByKey[tx.idempotencyKey] = tx.id
     }
@@ -496,6 +506,7 @@ extension InMemoryStore {
 
     public func updateRelayerTx(_ tx: RelayerTx, from expected: RelayerTx.Status, audit: AuditEntry?) throws -> Bool {
         guard var stored = self.relayerTxsByID[tx.id], stored.status == expected else { return false }
+        try self.checkChainTransactionIsFree(tx)
         try self.checkNewAudit(audit)
         self.record(audit)
         stored.status = tx.status
@@ -509,6 +520,21 @@ extension InMemoryStore {
         stored.updatedAt = tx.updatedAt
         self.relayerTxsByID[tx.id] = stored
         return true
+    }
+}
+
+extension InMemoryStore {
+    /// A transaction hash or relayer reference belongs to at most one row (the SQL stores' unique
+    /// indexes): throws `duplicate` when another row holds `tx`'s.
+    private func checkChainTransactionIsFree(_ tx: RelayerTx) throws {
+        for other in self.relayerTxsByID.values where other.id != tx.id {
+            if let hash = tx.transactionHash, other.transactionHash == hash {
+                throw StoreError.duplicate(entity: "relayer_txs", key: hash)
+            }
+            if let reference = tx.relayerReference, other.relayerReference == reference {
+                throw StoreError.duplicate(entity: "relayer_txs", key: reference)
+            }
+        }
     }
 }
 

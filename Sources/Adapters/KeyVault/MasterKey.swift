@@ -1,5 +1,10 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The 32-byte master key that seals every trading key and API secret
 /// (`TRADING_KEY_ENCRYPTION_KEY`). Its `version` is a 32-bit fingerprint derived from the key
@@ -42,23 +47,34 @@ public struct MasterKey: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Reads the key file at `path`, or creates it (mode 0600) with a new random key. Local mode
-    /// only: production must supply the key from its secret store.
+    /// Reads the key file at `path`, or creates it with a new random key. Local mode only:
+    /// production must supply the key from its secret store.
+    ///
+    /// The folder is made (or tightened to) 0700. The key is private from its first byte: written
+    /// to an exclusively created temporary file of mode 0600, fsynced, then hard-linked into
+    /// place — which fails rather than replace a key another process just wrote, whose key is
+    /// then the one used.
     public static func loadOrCreate(at path: String) throws -> (key: MasterKey, created: Bool) {
-        let manager = FileManager.default
-        if manager.fileExists(atPath: path) {
-            let text = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            return (try MasterKey(hex: text, variable: "key file \(path)"), false)
-        }
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
+        try PrivateFiles.ensureFolder(directory.isEmpty ? "." : directory)
+        if FileManager.default.fileExists(atPath: path) { return (try Self.read(path), false) }
         let hex = Self.generateHex()
-        guard manager.createFile(atPath: path, contents: Data((hex + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw MasterKeyError(variable: "key file \(path)", problem: "could not be created")
+        let temporary = path + ".tmp-\(UInt32.random(in: 0...UInt32.max))"
+        try PrivateFiles.writeExclusively(Array((hex + "\n").utf8), to: temporary)
+        defer { unlink(temporary) }
+        guard link(temporary, path) == 0 else {
+            if errno == EEXIST { return (try Self.read(path), false) }
+            throw MasterKeyError(variable: "key file \(path)", problem: "could not be created (errno \(errno))")
         }
+        PrivateFiles.syncFolder(directory.isEmpty ? "." : directory)
         return (try MasterKey(hex: hex), true)
+    }
+
+    private static func read(_ path: String) throws -> MasterKey {
+        // An older build wrote the key 0644 for a moment; keep it private from now on.
+        chmod(path, 0o600)
+        let text = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try MasterKey(hex: text, variable: "key file \(path)")
     }
 
     public var description: String { "MasterKey(v\(self.version), <redacted>)" }

@@ -29,6 +29,47 @@ extension PostgresStore: FundsStore {
         try await self.withWalletLock(walletID) { connection in try await Self.walletFunds(walletID, on: connection, logger: self.logger) }
     }
 
+    public func reserveWithdrawal(_ tx: RelayerTx, dailyLimit: Collateral?, audit: AuditEntry?) async throws
+        -> WithdrawalReservation {
+        try await self.withWalletLock(tx.walletID) { db in
+            if let existing = try await db.fetchOne(
+                "SELECT * FROM relayer_txs WHERE idempotency_key = \(tx.idempotencyKey)", table: "relayer_txs",
+                logger: self.logger, RelayerTx.init(row:)) {
+                return .existing(existing)
+            }
+            let since = tx.createdAt - WithdrawalReservation.dailyWindow
+            var binds = PostgresBindings()
+            binds.append(tx.walletID.rawValue)
+            try binds.append(since.pg, context: .default)
+            let today = try await db.fetchOne(
+                PostgresQuery(unsafeSQL: FundsSQL.acceptedSince("$1", "$2"), binds: binds), table: "relayer_txs",
+                logger: self.logger) { row in Collateral(baseUnits: try row.integer("total")) } ?? .zero
+            let funds = try await Self.walletFunds(tx.walletID, on: db, logger: self.logger)
+            if let refusal = WithdrawalReservation.refusal(amount: tx.amount ?? .zero, funds: funds, acceptedToday: today,
+                                                           dailyLimit: dailyLimit) {
+                return refusal
+            }
+            try await Self.insertRelayerTx(tx, db, logger: self.logger)
+            try await Self.insertAudit(audit, db, logger: self.logger)
+            return .reserved(tx)
+        }
+    }
+
+    public func reReserveWithdrawal(_ tx: RelayerTx, audit: AuditEntry?) async throws -> WithdrawalReservation {
+        try await self.withWalletLock(tx.walletID) { db in
+            guard let stored = try await db.fetchOne(
+                "SELECT * FROM relayer_txs WHERE id = \(tx.id.rawValue)", table: "relayer_txs", logger: self.logger,
+                RelayerTx.init(row:))
+            else { throw StoreError.notFound(entity: "relayer_txs", key: tx.id.rawValue) }
+            guard stored.status == .failed else { return .existing(stored) }
+            let funds = try await Self.walletFunds(tx.walletID, on: db, logger: self.logger)
+            guard funds.covers(tx.amount ?? .zero) else { return .insufficient(available: funds.available) }
+            guard try await Self.updateRelayerTx(tx, from: .failed, db, logger: self.logger) else { return .existing(stored) }
+            try await Self.insertAudit(audit, db, logger: self.logger)
+            return .reserved(tx)
+        }
+    }
+
     /// Runs `body` in one transaction that first takes the wallet's row lock
     /// (`SELECT … FOR UPDATE` on `trading_wallets`): every other locker of the wallet — on any
     /// connection, in any process — waits until this commits. Throws

@@ -5,19 +5,22 @@ import StoreSupport
 
 extension PostgresStore: RelayerTxStore {
     public func insertRelayerTx(_ tx: RelayerTx) async throws {
-        try await self.read { db in
-            try await db.execute(
-                """
-                INSERT INTO relayer_txs (
-                    id, user_id, wallet_id, kind, idempotency_key, status, payload, relayer_reference,
-                    transaction_hash, amount_units, destination, submit_count, last_error, created_at, updated_at)
-                VALUES (
-                    \(tx.id.rawValue), \(tx.userID.rawValue), \(tx.walletID.rawValue), \(tx.kind.rawValue),
-                    \(tx.idempotencyKey), \(tx.status.rawValue), \(tx.payload), \(tx.relayerReference),
-                    \(tx.transactionHash), \(tx.amount?.baseUnits), \(tx.destination?.lowercased), \(tx.submitCount),
-                    \(tx.lastError), \(tx.createdAt.pg), \(tx.updatedAt.pg))
-                """, logger: self.logger)
-        }
+        try await self.read { db in try await Self.insertRelayerTx(tx, db, logger: self.logger) }
+    }
+
+    /// Shared with the withdrawal reservation, which inserts inside its wallet-locked transaction.
+    static func insertRelayerTx(_ tx: RelayerTx, _ db: some QueryRunner, logger: Logger) async throws {
+        try await db.execute(
+            """
+            INSERT INTO relayer_txs (
+                id, user_id, wallet_id, kind, idempotency_key, status, payload, relayer_reference,
+                transaction_hash, amount_units, destination, submit_count, last_error, created_at, updated_at)
+            VALUES (
+                \(tx.id.rawValue), \(tx.userID.rawValue), \(tx.walletID.rawValue), \(tx.kind.rawValue),
+                \(tx.idempotencyKey), \(tx.status.rawValue), \(tx.payload), \(tx.relayerReference),
+                \(tx.transactionHash), \(tx.amount?.baseUnits), \(tx.destination?.lowercased), \(tx.submitCount),
+                \(tx.lastError), \(tx.createdAt.pg), \(tx.updatedAt.pg))
+            """, logger: logger)
     }
 
     public func relayerTx(id: RelayerTxID) async throws -> RelayerTx? {
@@ -57,19 +60,24 @@ extension PostgresStore: RelayerTxStore {
 
     public func updateRelayerTx(_ tx: RelayerTx, from expected: RelayerTx.Status, audit: AuditEntry?) async throws -> Bool {
         try await self.transaction { db in
-            guard try await db.execute(
-                """
-                UPDATE relayer_txs
-                SET status = \(tx.status.rawValue), payload = \(tx.payload), relayer_reference = \(tx.relayerReference),
-                    transaction_hash = \(tx.transactionHash), submit_count = \(tx.submitCount),
-                    last_error = \(tx.lastError), updated_at = \(tx.updatedAt.pg)
-                WHERE id = \(tx.id.rawValue) AND status = \(expected.rawValue)
-                RETURNING 1
-                """, logger: self.logger) > 0
-            else { return false }
+            guard try await Self.updateRelayerTx(tx, from: expected, db, logger: self.logger) else { return false }
             try await Self.insertAudit(audit, db, logger: self.logger)
             return true
         }
+    }
+
+    /// The compare-and-set of ``updateRelayerTx(_:from:audit:)`` on `db`, without the audit row.
+    static func updateRelayerTx(_ tx: RelayerTx, from expected: RelayerTx.Status, _ db: some QueryRunner,
+                                logger: Logger) async throws -> Bool {
+        try await db.execute(
+            """
+            UPDATE relayer_txs
+            SET status = \(tx.status.rawValue), payload = \(tx.payload), relayer_reference = \(tx.relayerReference),
+                transaction_hash = \(tx.transactionHash), submit_count = \(tx.submitCount),
+                last_error = \(tx.lastError), updated_at = \(tx.updatedAt.pg)
+            WHERE id = \(tx.id.rawValue) AND status = \(expected.rawValue)
+            RETURNING 1
+            """, logger: logger) > 0
     }
 }
 

@@ -69,6 +69,14 @@ extension PostgresStore: UserStore {
         }
     }
 
+    public func walletsToOnboard(limit: Int) async throws -> [TradingWallet] {
+        try await self.read { db in
+            try await db.fetch(
+                "SELECT * FROM trading_wallets WHERE onboarding <> 'READY' ORDER BY created_at, id LIMIT \(max(limit, 0))",
+                table: "trading_wallets", logger: self.logger, TradingWallet.init(row:))
+        }
+    }
+
     public func advanceOnboarding(walletID: WalletID, from expected: WalletOnboarding, to next: WalletOnboarding,
                                   at time: Timestamp) async throws -> Bool {
         try await self.read { db in

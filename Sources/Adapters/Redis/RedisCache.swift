@@ -119,6 +119,21 @@ public final class RedisCache: Cache {
     // MARK: Helpers
 
     /// Takes a free lease with `SET NX PX`, or renews it when `holder` already has it.
+    public func increment(_ key: String, window: Duration) async throws -> WindowCount {
+        let reply = try await self.send(["EVAL", Self.incrementScript, "1", key, String(max(1, Self.milliseconds(window)))])
+        guard case .array(let parts) = reply, parts.count == 2, case .integer(let count) = parts[0],
+              case .integer(let left) = parts[1]
+        else { throw self.unexpected(command: "EVAL", reply: reply) }
+        return WindowCount(count: Int(count), remaining: .milliseconds(max(0, left)))
+    }
+
+    /// INCR, the window's expiry set by the increment that created the counter, and its PTTL.
+    static let incrementScript = """
+        local n = redis.call('INCR', KEYS[1])
+        if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+        return {n, redis.call('PTTL', KEYS[1])}
+        """
+
     static let acquireScript = """
         if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
         if redis.call('GET', KEYS[1]) == ARGV[1] then

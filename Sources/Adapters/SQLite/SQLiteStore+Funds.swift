@@ -27,6 +27,41 @@ extension SQLiteStore: FundsStore {
         try await self.read { db in try db.walletFunds(walletID) }
     }
 
+    public func reserveWithdrawal(_ tx: RelayerTx, dailyLimit: Collateral?, audit: AuditEntry?) async throws
+        -> WithdrawalReservation {
+        try await self.withWalletLock(tx.walletID) { db in
+            if let existing = try db.fetchOne("SELECT * FROM relayer_txs WHERE idempotency_key = ?", [tx.idempotencyKey],
+                                              table: "relayer_txs", RelayerTx.init(row:)) {
+                return .existing(existing)
+            }
+            let since = tx.createdAt - WithdrawalReservation.dailyWindow
+            let today = Collateral(baseUnits: try Int64.fetchOne(
+                db, sql: FundsSQL.acceptedSince("?", "?"), arguments: [tx.walletID.rawValue, since.sql]) ?? 0)
+            if let refusal = WithdrawalReservation.refusal(
+                amount: tx.amount ?? .zero, funds: try db.walletFunds(tx.walletID), acceptedToday: today,
+                dailyLimit: dailyLimit) {
+                return refusal
+            }
+            try Self.insertRelayerTx(tx, db)
+            try Self.insertAudit(audit, db)
+            return .reserved(tx)
+        }
+    }
+
+    public func reReserveWithdrawal(_ tx: RelayerTx, audit: AuditEntry?) async throws -> WithdrawalReservation {
+        try await self.withWalletLock(tx.walletID) { db in
+            guard let stored = try db.fetchOne("SELECT * FROM relayer_txs WHERE id = ?", [tx.id.rawValue],
+                                               table: "relayer_txs", RelayerTx.init(row:))
+            else { throw StoreError.notFound(entity: "relayer_txs", key: tx.id.rawValue) }
+            guard stored.status == .failed else { return .existing(stored) }
+            let funds = try db.walletFunds(tx.walletID)
+            guard funds.covers(tx.amount ?? .zero) else { return .insufficient(available: funds.available) }
+            guard try Self.updateRelayerTx(tx, from: .failed, db) else { return .existing(stored) }
+            try Self.insertAudit(audit, db)
+            return .reserved(tx)
+        }
+    }
+
     /// Runs `body` serialized with every other writer of the wallet's funds: one IMMEDIATE write
     /// transaction, which SQLite's single writer lock orders against all others (in this process
     /// and any other). Throws ``StoreError/notFound(entity:key:)`` for an unknown wallet. A check

@@ -4,22 +4,26 @@ import StoreSupport
 
 extension SQLiteStore: RelayerTxStore {
     public func insertRelayerTx(_ tx: RelayerTx) async throws {
-        try await self.write { db in
-            try db.insert(
-                into: "relayer_txs",
-                sql: """
-                    INSERT INTO relayer_txs (
-                        id, user_id, wallet_id, kind, idempotency_key, status, payload, relayer_reference,
-                        transaction_hash, amount_units, destination, submit_count, last_error, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    tx.id.rawValue, tx.userID.rawValue, tx.walletID.rawValue, tx.kind.rawValue, tx.idempotencyKey,
-                    tx.status.rawValue, tx.payload, tx.relayerReference, tx.transactionHash, tx.amount?.baseUnits,
-                    tx.destination?.lowercased, tx.submitCount, tx.lastError, tx.createdAt.sql, tx.updatedAt.sql,
-                ],
-                keys: ["id": tx.id.rawValue, "idempotency_key": tx.idempotencyKey])
-        }
+        try await self.write { db in try Self.insertRelayerTx(tx, db) }
+    }
+
+    /// Shared with the withdrawal reservation, which inserts inside its wallet-locked transaction.
+    static func insertRelayerTx(_ tx: RelayerTx, _ db: Database) throws {
+        try db.insert(
+            into: "relayer_txs",
+            sql: """
+                INSERT INTO relayer_txs (
+                    id, user_id, wallet_id, kind, idempotency_key, status, payload, relayer_reference,
+                    transaction_hash, amount_units, destination, submit_count, last_error, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                tx.id.rawValue, tx.userID.rawValue, tx.walletID.rawValue, tx.kind.rawValue, tx.idempotencyKey,
+                tx.status.rawValue, tx.payload, tx.relayerReference, tx.transactionHash, tx.amount?.baseUnits,
+                tx.destination?.lowercased, tx.submitCount, tx.lastError, tx.createdAt.sql, tx.updatedAt.sql,
+            ],
+            keys: ["id": tx.id.rawValue, "idempotency_key": tx.idempotencyKey,
+                   "transaction_hash": tx.transactionHash ?? "", "relayer_reference": tx.relayerReference ?? ""])
     }
 
     public func relayerTx(id: RelayerTxID) async throws -> RelayerTx? {
@@ -57,7 +61,18 @@ extension SQLiteStore: RelayerTxStore {
 
     public func updateRelayerTx(_ tx: RelayerTx, from expected: RelayerTx.Status, audit: AuditEntry?) async throws -> Bool {
         try await self.write { db in
-            guard try db.update(
+            guard try Self.updateRelayerTx(tx, from: expected, db) else { return false }
+            try Self.insertAudit(audit, db)
+            return true
+        }
+    }
+
+    /// The compare-and-set of ``updateRelayerTx(_:from:audit:)`` on `db`, without the audit row. A
+    /// transaction hash or relayer reference another row holds throws
+    /// ``StoreError/duplicate(entity:key:)``: a chain transaction belongs to one row.
+    static func updateRelayerTx(_ tx: RelayerTx, from expected: RelayerTx.Status, _ db: Database) throws -> Bool {
+        do {
+            return try db.update(
                 sql: """
                     UPDATE relayer_txs
                     SET status = ?, payload = ?, relayer_reference = ?, transaction_hash = ?, submit_count = ?,
@@ -68,9 +83,8 @@ extension SQLiteStore: RelayerTxStore {
                     tx.status.rawValue, tx.payload, tx.relayerReference, tx.transactionHash, tx.submitCount,
                     tx.lastError, tx.updatedAt.sql, tx.id.rawValue, expected.rawValue,
                 ])
-            else { return false }
-            try Self.insertAudit(audit, db)
-            return true
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.duplicate(entity: "relayer_txs", key: tx.transactionHash ?? tx.relayerReference ?? tx.id.rawValue)
         }
     }
 }

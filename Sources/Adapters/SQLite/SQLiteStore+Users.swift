@@ -69,6 +69,13 @@ extension SQLiteStore: UserStore {
         }
     }
 
+    public func walletsToOnboard(limit: Int) async throws -> [TradingWallet] {
+        try await self.read { db in
+            try db.fetch("SELECT * FROM trading_wallets WHERE onboarding <> 'READY' ORDER BY created_at, id LIMIT ?",
+                         [max(limit, 0)], table: "trading_wallets", TradingWallet.init(row:))
+        }
+    }
+
     public func advanceOnboarding(walletID: WalletID, from expected: WalletOnboarding, to next: WalletOnboarding,
                                   at time: Timestamp) async throws -> Bool {
         try await self.write { db in

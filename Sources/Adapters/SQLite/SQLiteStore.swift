@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import GRDB
 import Kernel
 public import Logging
@@ -31,8 +36,7 @@ public final class SQLiteStore: Sendable {
     /// Opens (creating if needed) the database at `path`, creating missing parent folders. Does not
     /// migrate: call ``migrate()`` before using the ports.
     public static func open(path: String, logger: Logger) throws -> SQLiteStore {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Self.makePrivate(path)
 
         var configuration = Configuration()
         configuration.label = "mirror.sqlite"
@@ -50,6 +54,31 @@ public final class SQLiteStore: Sendable {
         }
         logger.debug("opened SQLite store", metadata: ["sqlite.path": "\(path)"])
         return SQLiteStore(pool: pool, path: path, logger: logger)
+    }
+
+    /// The database folder made (or, when it is this user's own unshared folder, tightened to)
+    /// 0700; the database file created 0600 before SQLite opens it — SQLite gives its `-wal` and
+    /// `-shm` files the database file's mode — and existing files tightened to 0600.
+    static func makePrivate(_ path: String) throws {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var info = stat()
+        if stat(folder, &info) != 0 {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            chmod(folder, 0o700)
+        } else if info.st_uid == geteuid() && info.st_mode & S_ISVTX == 0 {
+            chmod(folder, 0o700)
+        }
+        #if canImport(Glibc)
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd >= 0 { Glibc.close(fd) }
+        #else
+        let fd = Darwin.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd >= 0 { Darwin.close(fd) }
+        #endif
+        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+            chmod(file, 0o600)
+        }
     }
 
     /// Closes every connection. The store is unusable afterwards.

@@ -34,4 +34,39 @@ package enum FundsSQL {
         ORDER BY id
         """
     }
+
+    /// The total of the wallet's withdrawals accepted after a time (the daily limit's count; the
+    /// time is the second parameter).
+    package static func acceptedSince(_ wallet: String, _ since: String) -> String {
+        """
+        SELECT CAST(COALESCE(SUM(amount_units), 0) AS BIGINT) AS total FROM relayer_txs
+        WHERE wallet_id = \(wallet) AND kind = 'WITHDRAW' AND created_at > \(since)
+        """
+    }
+}
+
+extension WithdrawalAddress {
+    package init(row: some StoredRow) throws {
+        self.init(userID: try row.id("user_id"), address: try row.address("address"), label: try row.optionalText("label"),
+                  createdAt: try row.timestamp("created_at"), usableAt: try row.timestamp("usable_at"))
+    }
+}
+
+extension LeaderWatch {
+    package init(row: some StoredRow) throws {
+        self.init(userID: try row.id("user_id"), leaderID: try row.id("leader_id"), label: try row.optionalText("label"),
+                  createdAt: try row.timestamp("created_at"))
+    }
+}
+
+extension FundsSQL {
+    /// How many distinct leaders a user watches or follows (profiles not STOPPED); the user id
+    /// is the one parameter, spliced in twice.
+    package static func leadersOfUser(_ first: String, _ second: String) -> String {
+        """
+        SELECT CAST(COUNT(*) AS BIGINT) AS total FROM (
+            SELECT leader_id FROM leader_watches WHERE user_id = \(first)
+            UNION SELECT leader_id FROM copy_profiles WHERE user_id = \(second) AND status <> 'STOPPED') AS mine
+        """
+    }
 }

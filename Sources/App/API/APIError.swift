@@ -49,6 +49,31 @@ struct APIError: Error, HTTPResponseError, Equatable {
     }
 }
 
+extension APIError {
+    /// A refused withdrawal, for `POST /withdrawals` and the withdrawal page alike.
+    init(_ failure: Withdrawals.Failure) {
+        switch failure {
+        case .insufficientBalance(let available):
+            self = .invalid("amount", "amount exceeds the available balance of \(available)")
+        case .overDailyLimit(let limit, let acceptedToday):
+            self = .invalid(
+                "amount", "amount exceeds the daily withdrawal limit of \(limit) (\(acceptedToday) accepted in the last 24 hours)")
+        case .ownWallet:
+            self = .invalid("destination", "destination is your own trading wallet")
+        case .destinationNotInAddressBook:
+            self = .invalid(
+                "destination",
+                "destination is not in your withdrawal address book; add it with POST /withdrawal-addresses (signed in within the last 10 minutes), then wait for it to become usable")
+        case .destinationNotYetUsable(let usableAt):
+            self = .invalid("destination", "destination was added to your address book recently; it becomes usable at \(usableAt)")
+        case .keyReused:
+            self = .conflict("idempotencyKey was already used for a different withdrawal")
+        case .noWallet, .walletNotReady:
+            self = .conflict("the trading wallet is not ready yet; see GET /wallet")
+        }
+    }
+}
+
 /// The one mapping from domain errors to HTTP, used by the JSON API (``JSONErrorMiddleware``)
 /// and the web pages (``HTMLErrorMiddleware``) alike: a Kernel error becomes the 4xx (or 503)
 /// a client can act on; anything unexpected becomes `nil`, which both answer with a 500 that
@@ -80,7 +105,11 @@ enum ErrorMapping {
             case .notFound: return .notFound("relayer transaction")
             case .notRetryable(let status):
                 return .conflict("only a FAILED transaction can be retried; this one is \(status.rawValue)")
+            case .insufficientBalance(let available):
+                return .conflict("the withdrawal no longer fits in the wallet's available balance of \(available); it stays FAILED")
             }
+        case let error as Withdrawals.Failure:
+            return APIError(error)
         case let error as VenueError:
             logger.warning("venue call failed", metadata: ["error.message": "\(error)"])
             return APIError(status: .serviceUnavailable, message: "the exchange is unavailable; try again")

@@ -11,6 +11,10 @@ struct APIDependencies: Sendable {
     var commands: ProfileCommands
     var wallClock: WallClock
     var ids: IDGenerator
+    /// `MAX_LEADERS_PER_USER`: leaders one user may watch or follow.
+    var maxLeadersPerUser: Int = 50
+    /// Local mode: every leader (the simulated ones) is on every user's list.
+    var listsEveryLeader: Bool = false
 }
 
 /// A request to follow a leader by address.
@@ -47,19 +51,6 @@ extension Router where Context == AppRequestContext {
         }
         routes.get("/wallet") { _, context -> WalletView in
             try await api.walletView(of: try context.requireUser(), logger: context.logger)
-        }
-        routes.post("/leaders") { request, context -> EditedResponse<LeaderView> in
-            _ = try context.requireUser()
-            let body = try await request.decodeJSON(as: AddLeaderRequest.self, context: context)
-            return try await api.addLeader(body)
-        }
-        routes.get("/leaders") { _, context -> LeaderList in
-            _ = try context.requireUser()
-            var views: [LeaderView] = []
-            for leader in try await api.store.leaders() {
-                views.append(LeaderView(leader, recent: try await api.store.leaderEvents(leaderID: leader.id, limit: 5)))
-            }
-            return LeaderList(leaders: views)
         }
         routes.post("/copy-profiles") { request, context -> EditedResponse<ProfileView> in
             let user = try context.requireUser()
@@ -184,24 +175,6 @@ extension APIDependencies {
             transactions: try await self.accounts.onboarder.relayerTransactions(of: wallet.id).map(RelayerTxView.init))
     }
 
-    func addLeader(_ body: AddLeaderRequest) async throws -> EditedResponse<LeaderView> {
-        guard let address = try? WalletAddress(body.address) else {
-            throw APIError.invalid("address", "address must be 0x followed by 40 hex digits")
-        }
-        if let label = body.label, label.count > 64 { throw APIError.invalid("label", "label must be at most 64 characters") }
-        if let known = try await self.store.leader(address: address) {
-            return EditedResponse(status: .ok, response: LeaderView(known, recent: try await self.store.leaderEvents(leaderID: known.id, limit: 5)))
-        }
-        let leader = Leader(id: self.ids.next(), address: address, label: body.label, createdAt: self.wallClock.now())
-        do {
-            try await self.store.insertLeader(leader)
-        } catch StoreError.duplicate {
-            guard let raced = try await self.store.leader(address: address) else { throw APIError.conflict("leader already exists") }
-            return EditedResponse(status: .ok, response: LeaderView(raced, recent: []))
-        }
-        return EditedResponse(status: .created, response: LeaderView(leader, recent: []))
-    }
-
     func createProfile(_ body: CreateProfileRequest, for user: User) async throws -> ProfileView {
         let leader: Leader?
         if let id = body.leaderId {
@@ -217,6 +190,8 @@ extension APIDependencies {
             throw APIError.invalid("leaderId", "leaderId or leaderAddress is required")
         }
         guard let leader else { throw APIError.invalid("leaderId", "leaderId or leaderAddress is required") }
+        // Following puts the leader on the user's list, within MAX_LEADERS_PER_USER.
+        try await self.watch(leader, for: user, label: nil)
         let preset = try ProfileSettingsPatch.enumeration(ProfilePreset.self, body.preset ?? ProfilePreset.conservative.rawValue,
                                                           field: "preset")
         let wallet = try await self.accounts.wallet(of: user)

@@ -184,11 +184,13 @@ extension AdminDependencies {
 extension Backends {
     /// The relayer-tx driver over these backends (withdrawals, redemptions, operator retries).
     func relayerTxDriver(wallClock: WallClock) -> RelayerTxDriver {
-        RelayerTxDriver(store: self.store, vault: self.vault, relayer: self.venue.relayer, wallClock: wallClock, ids: self.ids)
+        RelayerTxDriver(store: self.store, vault: self.vault, relayer: self.venue.relayer, wallClock: wallClock, ids: self.ids,
+                        leases: self.cache)
     }
 
-    func withdrawals(wallClock: WallClock) -> Withdrawals {
-        Withdrawals(store: self.store, exchange: self.venue.exchange, relayerTxs: self.relayerTxDriver(wallClock: wallClock))
+    func withdrawals(wallClock: WallClock, policy: WithdrawalPolicy = .local) -> Withdrawals {
+        Withdrawals(store: self.store, exchange: self.venue.exchange, relayerTxs: self.relayerTxDriver(wallClock: wallClock),
+                    policy: policy)
     }
 
     func adminDependencies(wallClock: WallClock, logger: Logger) -> AdminDependencies {

@@ -34,13 +34,18 @@ enum APIDocument {
             DocumentedRoute(method: "GET", path: "/wallet",
                             summary: "The user's trading wallet: addresses, balance, onboarding state (advances onboarding)",
                             responses: [200: "the wallet", 401: unauthorized, 500: internalError]),
-            DocumentedRoute(method: "POST", path: "/leaders", summary: "Add a leader by address",
-                            responses: [200: "already followed by someone: the leader", 201: "added",
+            DocumentedRoute(method: "POST", path: "/leaders",
+                            summary: "Put a leader on your list by address, with your own private label",
+                            responses: [200: "already on your list: the leader", 201: "added to your list",
                                         400: "body is not JSON of this shape (field named)", 401: unauthorized,
-                                        422: "invalid address or label (field named)", 500: internalError],
+                                        422: "invalid address or label, or MAX_LEADERS_PER_USER reached (field named)",
+                                        500: internalError],
                             requestBody: "AddLeader"),
-            DocumentedRoute(method: "GET", path: "/leaders", summary: "Leaders with their recent fills",
-                            responses: [200: "the leaders", 401: unauthorized, 500: internalError]),
+            DocumentedRoute(method: "GET", path: "/leaders",
+                            summary: "The leaders you watch or follow (local mode: every leader), with your labels and recent fills, a page at a time",
+                            responses: [200: "a page", 400: "limit or cursor unreadable (parameter named)", 401: unauthorized,
+                                        500: internalError],
+                            queryParameters: ["limit", "cursor"]),
             DocumentedRoute(method: "POST", path: "/copy-profiles", summary: "Follow a leader with a preset",
                             responses: [201: "created", 400: "body is not JSON of this shape (field named)",
                                         401: unauthorized, 422: "unknown leader, preset or invalid setting (field named)",
@@ -99,6 +104,19 @@ enum APIDocument {
                             requestBody: "Withdrawal"),
             DocumentedRoute(method: "GET", path: "/withdrawals", summary: "The user's withdrawals, newest first, FAILED ones included",
                             responses: [200: "the withdrawals", 401: unauthorized, 500: internalError]),
+            DocumentedRoute(method: "GET", path: "/withdrawal-addresses",
+                            summary: "The user's withdrawal address book, with when each address becomes usable",
+                            responses: [200: "the addresses", 401: unauthorized, 500: internalError]),
+            DocumentedRoute(method: "POST", path: "/withdrawal-addresses",
+                            summary: "Add a withdrawal address (needs a sign-in from the last 10 minutes; usable after WITHDRAWAL_ADDRESS_DELAY); audited",
+                            responses: [201: "added (or already there): the address", 400: "body is not JSON of this shape (field named)",
+                                        401: unauthorized, 403: "the sign-in is older than 10 minutes",
+                                        422: "invalid address or label (field named)", 500: internalError],
+                            requestBody: "WithdrawalAddress"),
+            DocumentedRoute(method: "DELETE", path: "/withdrawal-addresses/{address}",
+                            summary: "Remove a withdrawal address; audited",
+                            responses: [204: "removed", 401: unauthorized, 404: "not in the address book",
+                                        422: "invalid address", 500: internalError]),
             DocumentedRoute(method: "GET", path: "/claims",
                             summary: "Winnings of resolved markets claimed by auto-claim, newest first, with their relayer status",
                             responses: [200: "the claims", 401: unauthorized, 500: internalError]),
@@ -131,7 +149,16 @@ enum APIDocument {
                             422: "invalid name (field named)", 500: internalError],
                 requiresAuth: false, requestBody: "DevSignIn"))
         }
-        return routes
+        // Answers every such route can give, whatever it does (RequestLimits.swift): bodies over
+        // the size limit, and a signed-in user's writes over USER_WRITE_RATE_LIMIT.
+        return routes.map { route in
+            var route = route
+            if route.requestBody != nil { route.responses[413] = "request body over 256 KiB" }
+            if route.requiresAuth, !route.admin, ["POST", "PUT", "PATCH", "DELETE"].contains(route.method) {
+                route.responses[429] = "more than USER_WRITE_RATE_LIMIT write requests in a minute (Retry-After says when to retry)"
+            }
+            return route
+        }
     }
 
     /// The OpenAPI 3.1 document, as JSON bytes with sorted keys.
@@ -202,6 +229,8 @@ enum APIDocument {
                     ]],
                     "DevSignIn": ["type": "object", "properties": ["name": string]],
                     "RetryRelayer": ["type": "object", "required": ["txId"], "properties": ["txId": string]],
+                    "WithdrawalAddress": ["type": "object", "required": ["address"],
+                                          "properties": ["address": string, "label": string]],
                     "Withdrawal": ["type": "object", "required": ["amount", "destination", "idempotencyKey"],
                                    "properties": ["amount": string, "destination": string, "idempotencyKey": string]],
                 ] as [String: Any],

@@ -72,10 +72,11 @@ struct LeaderView: ResponseEncodable, Decodable, Equatable {
     var createdAt: String
     var recentActivity: [LeaderActivityView]
 
-    init(_ leader: Leader, recent: [LeaderEvent]) {
+    /// `label`: the signed-in user's own label for this leader, never another user's.
+    init(_ leader: Leader, label: String?, recent: [LeaderEvent]) {
         self.id = leader.id.rawValue
         self.address = leader.address.checksummed
-        self.label = leader.label
+        self.label = label
         self.createdAt = leader.createdAt.description
         self.recentActivity = recent.map(LeaderActivityView.init)
     }
@@ -83,6 +84,8 @@ struct LeaderView: ResponseEncodable, Decodable, Equatable {
 
 struct LeaderList: ResponseEncodable, Decodable, Equatable {
     var leaders: [LeaderView]
+    /// Pass as `cursor` for the next page; `nil` on the last.
+    var nextCursor: String? = nil
 }
 
 struct SizingView: Codable, Equatable {

@@ -10,6 +10,8 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let authority: TokenAuthority
     let accounts: Accounts
+    /// Applied to the signed-in user's write requests; `nil` in tests that do not need it.
+    var rateLimiter: UserWriteRateLimiter? = nil
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -25,13 +27,16 @@ struct AuthMiddleware: RouterMiddleware {
             throw APIError.unauthorized
         }
         var context = context
-        context.user = try await self.accounts.signIn(identity, logger: context.logger)
+        let user = try await self.accounts.signIn(identity, logger: context.logger)
+        try await self.rateLimiter?.check(user.id, method: request.method, logger: context.logger)
+        context.user = user
+        context.signedInAt = identity.issuedAt
         return try await next(request, context)
     }
 }
 
-/// Users and their wallets as the API sees them: created at first sign-in, onboarded in the
-/// background, one onboarding run per wallet at a time in this process.
+/// Users and their wallets as the API sees them: created at first sign-in, onboarded by the
+/// onboarding worker (and by GET /wallet while the user watches).
 actor Accounts {
     let store: any Store
     let onboarder: WalletOnboarder
@@ -40,7 +45,6 @@ actor Accounts {
     /// Runs once when a wallet is created (local mode: register and fund it on the simulated venue).
     let walletCreated: @Sendable (TradingWallet) async -> Void
     private var usersWithWallets: Set<UserID> = []
-    private var onboarding: [WalletID: Task<TradingWallet, any Error>] = [:]
     private var creatingWallet: [UserID: Task<TradingWallet, any Error>] = [:]
 
     init(store: any Store, onboarder: WalletOnboarder, wallClock: WallClock, ids: IDGenerator,
@@ -52,36 +56,23 @@ actor Accounts {
         self.walletCreated = walletCreated
     }
 
-    /// The user for `identity`, created with a wallet on first sign-in; onboarding then starts
-    /// in the background (GET /wallet resumes it if this process dies first).
+    /// The user for `identity`, created with a wallet on first sign-in. Onboarding the wallet is
+    /// the onboarding worker's queued work (every wallet not READY), so a restart loses nothing;
+    /// GET /wallet also moves it on while the user watches.
     func signIn(_ identity: VerifiedIdentity, logger: Logger) async throws -> User {
         let user = try await self.user(externalID: identity.subject)
         if !self.usersWithWallets.contains(user.id) {
-            let wallet = try await self.wallet(of: user)
+            _ = try await self.wallet(of: user)
             self.usersWithWallets.insert(user.id)
-            if wallet.onboarding != .ready {
-                Task { [self] in
-                    do {
-                        _ = try await self.advance(wallet.id)
-                    } catch {
-                        logger.warning("wallet onboarding paused", metadata: [
-                            "wallet.id": "\(wallet.id)", "error.type": "\(type(of: error))",
-                        ])
-                    }
-                }
-            }
         }
         return user
     }
 
-    /// Moves the wallet's onboarding on as far as it goes now; concurrent callers share one run.
+    /// Moves the wallet's onboarding on as far as it goes now. Concurrent runs (this request,
+    /// the worker, another instance) are safe: every step is a compare-and-set or an idempotent
+    /// relayer row in the wallet's sequence.
     func advance(_ walletID: WalletID) async throws -> TradingWallet {
-        if let running = self.onboarding[walletID] { return try await running.value }
-        let onboarder = self.onboarder
-        let task = Task { try await onboarder.advance(walletID) }
-        self.onboarding[walletID] = task
-        defer { self.onboarding[walletID] = nil }
-        return try await task.value
+        try await self.onboarder.advance(walletID)
     }
 
     /// The user's wallet, created (key generated and sealed) if they have none yet; concurrent

@@ -21,6 +21,9 @@ enum TokenRejection: Error, Hashable, Sendable {
 struct VerifiedIdentity: Hashable, Sendable {
     /// The identity provider's subject (`sub`): the user's external id.
     var subject: String
+    /// When the token was issued (`iat`): how recent the sign-in is, for actions that need a
+    /// fresh one (adding a withdrawal address). `nil` when the token does not say.
+    var issuedAt: Timestamp? = nil
 }
 
 /// The claims Mirror reads from a token. Signature checking is JWTKit's; every claim check is
@@ -57,7 +60,8 @@ struct TokenClaimRules: Hashable, Sendable {
         let scopes = (claims.scope ?? "").split(whereSeparator: \.isWhitespace)
         guard scopes.contains(Substring(self.requiredScope)) else { throw .missingScope }
         guard let subject = claims.sub?.value, !subject.isEmpty, subject.count <= 200 else { throw .missingSubject }
-        return VerifiedIdentity(subject: subject)
+        let issuedAt = claims.iat.map { Timestamp(epochMilliseconds: Int64(($0.value.timeIntervalSince1970 * 1000).rounded())) }
+        return VerifiedIdentity(subject: subject, issuedAt: issuedAt)
     }
 }
 
@@ -94,7 +98,10 @@ protocol JWKSFetcher: Sendable {
 /// Verifies Dynamic.xyz access tokens: RS256 only (the header's `alg` is pinned before any key
 /// is used, so `none` and HS256-with-the-public-key are refused), with the pinned PEM key or the
 /// environment's JWKS. JWKS keys are cached for `cacheLifetime`; a `kid` not in the cache
-/// triggers one refetch (Dynamic rotated its key), and is refused if still unknown.
+/// triggers a refetch (Dynamic rotated its key) and is refused if still unknown. Unauthenticated
+/// callers choose the `kid`, so refetches are bounded: at most one per `minimumRefreshInterval`
+/// whatever arrives, and a `kid` the set did not have is remembered as unknown for that long
+/// (the negative cache) — 100 made-up kids cost at most one fetch.
 actor DynamicTokenVerifier {
     enum Keys {
         case pinned(JWTKeyCollection)
@@ -105,14 +112,21 @@ actor DynamicTokenVerifier {
     private let rules: TokenClaimRules
     private let wallClock: WallClock
     private let cacheLifetime: Duration
+    private let minimumRefreshInterval: Duration
     private var cached: [String: JWTKeyCollection] = [:]
     private var cachedAt: Timestamp?
+    /// When the set was last fetched (or tried): the next refetch waits `minimumRefreshInterval`.
+    private var lastFetchAttempt: Timestamp?
+    /// Kids the set lacked, and when that was found out.
+    private var unknownKids: [String: Timestamp] = [:]
 
-    init(keys: Keys, rules: TokenClaimRules, wallClock: WallClock, cacheLifetime: Duration = .seconds(600)) {
+    init(keys: Keys, rules: TokenClaimRules, wallClock: WallClock, cacheLifetime: Duration = .seconds(600),
+         minimumRefreshInterval: Duration = .seconds(60)) {
         self.keys = keys
         self.rules = rules
         self.wallClock = wallClock
         self.cacheLifetime = cacheLifetime
+        self.minimumRefreshInterval = minimumRefreshInterval
     }
 
     /// A verifier pinned to one PEM public key (RS256).
@@ -139,17 +153,26 @@ actor DynamicTokenVerifier {
         case .pinned(let collection):
             return collection
         case .jwks(let fetcher):
-            guard let kid else { throw .unknownKey }
+            guard let kid, kid.utf8.count <= 200 else { throw .unknownKey }
             let now = self.wallClock.now()
             let stale = self.cachedAt.map { now >= $0 + self.cacheLifetime } ?? true
-            if stale || self.cached[kid] == nil {
-                // One refetch for an unknown kid; a failed fetch keeps what was cached.
+            let knownUnknown = self.unknownKids[kid].map { now < $0 + self.minimumRefreshInterval } ?? false
+            let mayFetch = self.lastFetchAttempt.map { now >= $0 + self.minimumRefreshInterval } ?? true
+            if (stale || (self.cached[kid] == nil && !knownUnknown)) && mayFetch {
+                // A failed fetch keeps what was cached, and still counts against the interval.
+                self.lastFetchAttempt = now
                 if let fetched = try? await Self.rsaKeys(from: fetcher.fetchJWKS()) {
                     self.cached = fetched
                     self.cachedAt = now
+                    self.unknownKids = [:]
                 }
             }
-            guard let collection = self.cached[kid] else { throw .unknownKey }
+            guard let collection = self.cached[kid] else {
+                // Bounded: made-up kids cannot grow it without limit.
+                if self.unknownKids.count >= 10_000 { self.unknownKids = [:] }
+                self.unknownKids[kid] = self.unknownKids[kid] ?? now
+                throw .unknownKey
+            }
             return collection
         }
     }

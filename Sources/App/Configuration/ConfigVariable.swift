@@ -38,6 +38,13 @@ enum ConfigVariable: String, CaseIterable, Sendable {
     case relayerAPIKeyAddress = "RELAYER_API_KEY_ADDRESS"
     case polymarketBuilderCode = "POLYMARKET_BUILDER_CODE"
 
+    case httpReadTimeoutSeconds = "HTTP_READ_TIMEOUT_S"
+    case userWriteRateLimit = "USER_WRITE_RATE_LIMIT"
+    case maxLeadersPerUser = "MAX_LEADERS_PER_USER"
+
+    case withdrawalAddressDelay = "WITHDRAWAL_ADDRESS_DELAY"
+    case withdrawalDailyLimit = "WITHDRAWAL_DAILY_LIMIT"
+
     case copyPollIntervalMilliseconds = "COPY_POLL_INTERVAL_MS"
     case positionSyncIntervalSeconds = "POSITION_SYNC_INTERVAL_S"
     case autoClaimIntervalSeconds = "AUTO_CLAIM_INTERVAL_S"

@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import Kernel
 import PolymarketAdapter
 import Logging
 
@@ -15,8 +16,14 @@ extension MirrorConfiguration {
         let mode = try values.choice(.mirrorMode, default: Mode.local)
         self.mode = mode
         self.host = values.raw(.host) ?? (mode == .local ? "127.0.0.1" : "0.0.0.0")
+        if values.raw(.mirrorMode) == nil {
+            try values.refuseImplicitLocalMode(host: self.host)
+        }
         self.port = try values.integer(.port, in: 1...65535, default: 8080)
         self.logLevel = try values.choice(.logLevel, default: Logger.Level.info)
+        self.httpReadTimeout = .seconds(try values.integer(.httpReadTimeoutSeconds, in: 1...3_600, default: 10))
+        self.userWriteRateLimit = try values.integer(.userWriteRateLimit, in: 1...1_000_000, default: 120)
+        self.maxLeadersPerUser = try values.integer(.maxLeadersPerUser, in: 1...10_000, default: 50)
 
         self.database = try values.database()
         self.databasePoolSize = try values.integer(.databasePoolSize, in: 1...1000, default: 10)
@@ -34,13 +41,13 @@ extension MirrorConfiguration {
         self.rtdsEnabled = try values.boolean(.polymarketRTDSEnabled, default: true)
         self.rateLimits = try values.rateLimits()
 
-        let key = try values.masterKey(.tradingKeyEncryptionKey)
+        let key = try values.masterKey(.tradingKeyEncryptionKey, mode: mode)
         if key == nil && mode == .production {
             throw ConfigurationError(.tradingKeyEncryptionKey,
                                      "is required in production mode (64 hex characters, e.g. from `openssl rand -hex 32`)")
         }
         self.tradingKeyEncryptionKey = key
-        let previous = try values.masterKey(.tradingKeyEncryptionKeyPrevious)
+        let previous = try values.masterKey(.tradingKeyEncryptionKeyPrevious, mode: mode)
         if previous != nil && key == nil {
             throw ConfigurationError(.tradingKeyEncryptionKeyPrevious, "is set but TRADING_KEY_ENCRYPTION_KEY is not")
         }
@@ -60,7 +67,7 @@ extension MirrorConfiguration {
         self.dynamic = DynamicAuthSettings(
             environmentID: values.raw(.dynamicEnvironmentID),
             publicKey: values.raw(.dynamicPublicKey),
-            jwksURL: try values.optionalURL(.dynamicJWKSURL, schemes: ["https", "http"]),
+            jwksURL: try values.jwksURL(mode: mode),
             issuer: values.raw(.dynamicIssuer),
             audience: values.raw(.dynamicAudience)
         )
@@ -73,6 +80,10 @@ extension MirrorConfiguration {
             autoClaim: .seconds(try values.integer(.autoClaimIntervalSeconds, in: 1...86_400, default: 60)),
             healthCheck: .seconds(try values.integer(.healthCheckIntervalSeconds, in: 1...86_400, default: 30))
         )
+        self.withdrawalPolicy = WithdrawalPolicy(
+            dailyLimit: try values.collateral(.withdrawalDailyLimit),
+            addressDelay: try values.duration(.withdrawalAddressDelay, default: mode == .production ? .seconds(86_400) : .zero),
+            addsNewDestinations: mode == .local)
     }
 
     /// 32 random bytes as 64 hex characters.
@@ -162,6 +173,27 @@ private struct ConfigValues {
         return url
     }
 
+    /// A positive amount of collateral with at most 6 decimals (`250`, `99.5`); `nil` when unset.
+    func collateral(_ variable: ConfigVariable) throws(ConfigurationError) -> Collateral? {
+        guard let text = self.raw(variable) else { return nil }
+        guard let amount = Collateral(exactDecimal: text), amount > .zero else {
+            throw ConfigurationError(variable, "must be a positive amount with at most 6 decimals\(self.got(text, variable))")
+        }
+        return amount
+    }
+
+    /// A duration: whole seconds, or a number with `s`, `m`, `h` or `d` (`0`, `90s`, `24h`).
+    func duration(_ variable: ConfigVariable, default defaultValue: Duration) throws(ConfigurationError) -> Duration {
+        guard let text = self.raw(variable) else { return defaultValue }
+        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400]
+        let unit = text.last.flatMap { units[$0] }
+        let digits = unit == nil ? Substring(text) : text.dropLast()
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let count = Int64(digits), count >= 0, count <= 365 * 86_400 else {
+            throw ConfigurationError(variable, "must be a duration such as 0, 90s, 30m, 24h or 7d\(self.got(text, variable))")
+        }
+        return .seconds(count * (unit ?? 1))
+    }
+
     /// `prefixed`: requires `0x`. Returns the value lowercased.
     func hex(_ variable: ConfigVariable, prefixed: Bool, digits: Int, meaning: String) throws(ConfigurationError) -> String? {
         guard let text = self.raw(variable) else { return nil }
@@ -179,13 +211,47 @@ private struct ConfigValues {
         return text.lowercased()
     }
 
-    func masterKey(_ variable: ConfigVariable) throws(ConfigurationError) -> Secret? {
+    func masterKey(_ variable: ConfigVariable, mode: MirrorConfiguration.Mode) throws(ConfigurationError) -> Secret? {
         guard let text = self.raw(variable) else { return nil }
         guard text.count == 64, text.allSatisfy(\.isHexDigit) else {
             // Only the length is reported: the characters are the secret.
             throw ConfigurationError(variable, "must be exactly 64 hex characters (32 bytes; got \(text.count) characters)")
         }
+        let lower = Array(text.lowercased())
+        let bytes = stride(from: 0, to: lower.count, by: 2).map { String(lower[$0...$0 + 1]) }
+        if mode == .production && Set(bytes).count == 1 {
+            throw ConfigurationError(variable, "must be random: every byte is the same (use `openssl rand -hex 32`)")
+        }
         return Secret(text.lowercased())
+    }
+
+    /// Without `MIRROR_MODE` the service would run in local mode, whose dev sign-in lets anyone
+    /// sign in as anyone: refused when the settings look like a deployment — a Dynamic key, or
+    /// a listening address other people can reach.
+    func refuseImplicitLocalMode(host: String) throws(ConfigurationError) {
+        let advice = "set MIRROR_MODE=production (or MIRROR_MODE=local to insist on local mode and its open dev sign-in)"
+        for variable in [ConfigVariable.dynamicPublicKey, .dynamicJWKSURL] where self.raw(variable) != nil {
+            throw ConfigurationError(variable, "is set but MIRROR_MODE is not, which would mean local mode: \(advice)")
+        }
+        guard Self.isLoopback(host) else {
+            throw ConfigurationError(
+                .host, "is \"\(host)\", reachable from other machines, but MIRROR_MODE is not set, which would mean local mode: \(advice)")
+        }
+    }
+
+    /// `localhost`, `127.x.x.x` or `::1`.
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+    }
+
+    /// `DYNAMIC_JWKS_URL`: in production https, unless the host is loopback (a local proxy).
+    func jwksURL(mode: MirrorConfiguration.Mode) throws(ConfigurationError) -> URL? {
+        guard let url = try self.optionalURL(.dynamicJWKSURL, schemes: ["https", "http"]) else { return nil }
+        if mode == .production, url.scheme?.lowercased() != "https", !Self.isLoopback(url.host ?? "") {
+            throw ConfigurationError(.dynamicJWKSURL, "must be an https:// URL in production mode (keys fetched over plain http can be swapped in transit), got \"\(url.absoluteString)\"")
+        }
+        return url
     }
 
     func adminToken(mode: MirrorConfiguration.Mode) throws(ConfigurationError) -> Secret? {
@@ -200,6 +266,9 @@ private struct ConfigValues {
         }
         if mode == .production && text.count < 32 {
             throw ConfigurationError(.adminToken, "must be at least 32 characters in production mode (got \(text.count))")
+        }
+        if mode == .production && Set(text).count < 10 {
+            throw ConfigurationError(.adminToken, "must be random in production mode: it has fewer than 10 distinct characters (use `openssl rand -hex 32`)")
         }
         return Secret(text)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Kernel
 import PolymarketAdapter
 import Logging
 
@@ -20,6 +21,13 @@ struct MirrorConfiguration: Sendable {
     var host: String
     var port: Int
     var logLevel: Logger.Level
+    /// How long a connection may send nothing while its request head or body is unfinished (or
+    /// sit idle between requests) before it is closed; a response being written is never cut.
+    var httpReadTimeout: Duration
+    /// Write requests (POST, PUT, PATCH, DELETE) one user may make per minute.
+    var userWriteRateLimit: Int
+    /// Leaders one user may watch or follow.
+    var maxLeadersPerUser: Int
 
     var database: DatabaseLocation
     var databasePoolSize: Int
@@ -46,6 +54,8 @@ struct MirrorConfiguration: Sendable {
     var builderCode: String?
 
     var cadences: WorkerCadences
+    /// Withdrawals' daily limit, address-book delay and (local mode) adding on first use.
+    var withdrawalPolicy: WithdrawalPolicy
 }
 
 /// Where the durable store lives.
@@ -158,4 +168,6 @@ struct WorkerCadences: Hashable, Sendable {
     var positionSync: Duration
     var autoClaim: Duration
     var healthCheck: Duration
+    /// The onboarding worker: short, so a new wallet is ready within seconds of its confirmations.
+    var onboarding: Duration = .seconds(5)
 }

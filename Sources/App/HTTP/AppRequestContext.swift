@@ -10,12 +10,15 @@ struct AppRequestContext: RequestContext {
     /// Set by ``WebSessionMiddleware`` on the pages; `nil` on the JSON API.
     var webSession: WebSession?
     var webSessionID: String?
+    /// When the signed-in user's token was issued (set with `user`).
+    var signedInAt: Timestamp?
 
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.user = nil
         self.webSession = nil
         self.webSessionID = nil
+        self.signedInAt = nil
     }
 
     /// The signed-in user; a route behind ``AuthMiddleware`` always has one.

@@ -16,7 +16,8 @@ extension Router where Context == AppRequestContext {
         pages.post("/leaders") { request, context -> Response in
             let form = try await FormFields.read(request, context: context)
             do {
-                _ = try await web.api.addLeader(AddLeaderRequest(address: form.text("address") ?? "", label: form.text("label")))
+                _ = try await web.api.addLeader(AddLeaderRequest(address: form.text("address") ?? "", label: form.text("label")),
+                                                for: try context.requireUser())
             } catch let error as APIError where error.field != nil {
                 return try await web.leadersPage(context, request: request, form: form, error: error)
             }
@@ -25,7 +26,7 @@ extension Router where Context == AppRequestContext {
         pages.get("/follows") { request, context in try await web.followsPage(request, context) }
         pages.get("/follows/new") { request, context -> Response in
             let leaderID = request.uri.queryParameters.get("leader") ?? ""
-            guard leaderID.count <= 100, let leader = try await web.api.store.leader(id: LeaderID(leaderID)) else {
+            guard leaderID.count <= 100, let leader = try await web.api.leader(id: LeaderID(leaderID), seenBy: try context.requireUser()) else {
                 throw APIError.notFound("leader")
             }
             return try web.followForm(context, leader: leader, profile: nil, form: nil, error: nil)
@@ -34,7 +35,7 @@ extension Router where Context == AppRequestContext {
             let user = try context.requireUser()
             let form = try await FormFields.read(request, context: context)
             let leaderID = form.text("leader") ?? ""
-            guard leaderID.count <= 100, let leader = try await web.api.store.leader(id: LeaderID(leaderID)) else {
+            guard leaderID.count <= 100, let leader = try await web.api.leader(id: LeaderID(leaderID), seenBy: try context.requireUser()) else {
                 throw APIError.notFound("leader")
             }
             do {
@@ -48,7 +49,7 @@ extension Router where Context == AppRequestContext {
         }
         pages.get("/follows/:id/edit") { _, context -> Response in
             let profile = try await web.api.ownedProfile(context)
-            let leader = try await web.api.store.leader(id: profile.leaderID)
+            let leader = try await web.api.leader(id: profile.leaderID, seenBy: try context.requireUser())
             return try web.followForm(context, leader: leader, profile: profile, form: nil, error: nil)
         }
         pages.post("/follows/:id/edit") { request, context -> Response in
@@ -58,7 +59,7 @@ extension Router where Context == AppRequestContext {
             do {
                 _ = try await web.api.edit(profile, with: try ProfileSettingsPatch(form: form), by: user)
             } catch let error as APIError where error.field != nil {
-                let leader = try await web.api.store.leader(id: profile.leaderID)
+                let leader = try await web.api.leader(id: profile.leaderID, seenBy: try context.requireUser())
                 return try web.followForm(context, leader: leader, profile: profile, form: form, error: error)
             }
             return WebPage.redirect("/app/follows?done=saved")
@@ -66,7 +67,7 @@ extension Router where Context == AppRequestContext {
         pages.get("/follows/:id/confirm/:action") { _, context -> Response in
             let profile = try await web.api.ownedProfile(context)
             let action = try context.parameters.require("action")
-            let leader = try await web.api.store.leader(id: profile.leaderID)
+            let leader = try await web.api.leader(id: profile.leaderID, seenBy: try context.requireUser())
             return try web.confirmControl(context, profile: profile, leaderName: Self.name(of: leader), action: action)
         }
         pages.post("/follows/:id/:action") { request, context -> Response in
@@ -143,12 +144,11 @@ extension Router where Context == AppRequestContext {
                 _ = try await web.withdrawals.request(userID: user.id, amount: amount, destination: destination, clientKey: key)
             } catch let error as APIError where error.field != nil {
                 return try await web.withdrawalsPage(request, context, form: form, error: error)
-            } catch Withdrawals.Failure.insufficientBalance(let available) {
-                return try await web.withdrawalsPage(request, context, form: form, error: .invalid(
-                    "amount", "amount exceeds the available balance of \(available)"))
-            } catch Withdrawals.Failure.noWallet, Withdrawals.Failure.walletNotReady {
-                return try await web.withdrawalsPage(request, context, form: form, error: .invalid(
-                    "amount", "your trading wallet is not ready yet"))
+            } catch let failure as Withdrawals.Failure {
+                // Shown beside the form: a refusal with no field of its own belongs to the amount.
+                var error = APIError(failure)
+                error.field = error.field ?? "amount"
+                return try await web.withdrawalsPage(request, context, form: form, error: error)
             }
             return WebPage.redirect("/app/withdrawals?done=withdrawal")
         }
@@ -166,13 +166,16 @@ extension Router where Context == AppRequestContext {
 /// The withdrawal form's rules (the API's `POST /withdrawals` applies the same).
 enum WithdrawalInput {
     static func validated(amount: String, destination: String) throws(APIError) -> (Collateral, WalletAddress) {
-        guard let value = try? Collateral(decimal: amount), value > .zero else {
-            throw APIError.invalid("amount", "amount must be a positive decimal with at most 6 places")
+        guard let value = Collateral(exactDecimal: amount.trimmingCharacters(in: .whitespaces)), value > .zero else {
+            throw APIError.invalid("amount", "amount must be a positive decimal with at most 6 places (nothing is rounded)")
         }
-        guard let address = try? WalletAddress(destination) else {
+        do {
+            return (value, try WithdrawalDestination.parse(destination, field: "destination"))
+        } catch let error as APIError {
+            throw error
+        } catch {
             throw APIError.invalid("destination", "destination must be 0x followed by 40 hex digits")
         }
-        return (value, address)
     }
 }
 
@@ -262,7 +265,7 @@ extension WebDependencies {
         for profile in profiles {
             follows.append(["id": profile.id.rawValue, "status": profile.status.rawValue,
                             "statusClass": WebPage.statusClass(profile.status.rawValue),
-                            "leaderName": Router<AppRequestContext>.name(of: try await self.api.store.leader(id: profile.leaderID))])
+                            "leaderName": Router<AppRequestContext>.name(of: try await self.api.leader(id: profile.leaderID, seenBy: try context.requireUser()))])
         }
         let (realizedText, realizedClass) = WebPage.signed(realized)
         let (unrealizedText, unrealizedClass) = WebPage.signed(unrealized)
@@ -287,7 +290,9 @@ extension WebDependencies {
         let profiles = try await self.api.store.profiles(userID: user.id)
         let now = self.api.wallClock.now()
         var leaders: [[String: Any]] = []
-        for leader in try await self.api.store.leaders() {
+        for (shown, label) in try await self.api.visibleLeaders(of: user) {
+            var leader = shown
+            leader.label = label
             let follow = profiles.first { $0.leaderID == leader.id && $0.status != .stopped }
                 ?? profiles.first { $0.leaderID == leader.id }
             var attempts: [CopyAttempt] = []
@@ -347,7 +352,7 @@ extension WebDependencies {
             let status = profile.status
             let sizing = SizingView(profile.sizing)
             follows.append([
-                "id": profile.id.rawValue, "leaderName": Router<AppRequestContext>.name(of: try await self.api.store.leader(id: profile.leaderID)),
+                "id": profile.id.rawValue, "leaderName": Router<AppRequestContext>.name(of: try await self.api.leader(id: profile.leaderID, seenBy: try context.requireUser())),
                 "status": status.rawValue, "statusClass": WebPage.statusClass(status.rawValue),
                 "sizing": Self.describe(sizing), "mode": profile.mode.rawValue.lowercased(),
                 "stopBehavior": profile.stopBehavior == .sellNow ? "sell now" : "hold to resolution",
@@ -477,7 +482,7 @@ extension WebDependencies {
         let profiles = try await self.api.store.profiles(userID: user.id)
         var names: [ProfileID: String] = [:]
         for profile in profiles {
-            names[profile.id] = Router<AppRequestContext>.name(of: try await self.api.store.leader(id: profile.leaderID))
+            names[profile.id] = Router<AppRequestContext>.name(of: try await self.api.leader(id: profile.leaderID, seenBy: try context.requireUser()))
         }
         let rows = attempts.map { attempt -> [String: Any] in
             let event = attempt.leaderEventID.flatMap { events[$0] }
@@ -531,7 +536,7 @@ extension WebDependencies {
         let event = try await attempt.leaderEventID.asyncMap { try await self.api.store.leaderEvent(id: $0) } ?? nil
         let orders = try await self.api.store.orders(attemptID: attempt.id)
         let profile = try await self.api.store.profile(id: attempt.profileID)
-        let leader = try await profile.asyncMap { try await self.api.store.leader(id: $0.leaderID) } ?? nil
+        let leader = try await profile.asyncMap { try await self.api.leader(id: $0.leaderID, seenBy: try context.requireUser()) } ?? nil
         let filledAt = orders.filter { $0.filledShares.baseUnits > 0 }.map(\.updatedAt).max()
         var stages: [[String: Any]] = []
         var previous: Timestamp?
@@ -580,7 +585,7 @@ extension WebDependencies {
             let view = try await self.api.positions(of: profile)
             realized += (try? Collateral(decimal: view.realizedPnL)) ?? .zero
             unrealized += (try? Collateral(decimal: view.unrealizedPnL)) ?? .zero
-            groups.append(["leaderName": Router<AppRequestContext>.name(of: try await self.api.store.leader(id: profile.leaderID)),
+            groups.append(["leaderName": Router<AppRequestContext>.name(of: try await self.api.leader(id: profile.leaderID, seenBy: try context.requireUser())),
                            "rows": view.positions.map { position -> [String: Any] in
                                ["token": String(position.tokenId.prefix(10)) + "…", "market": markets[position.tokenId] ?? "—",
                                 "shares": position.shares,

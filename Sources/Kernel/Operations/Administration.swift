@@ -5,6 +5,9 @@ public struct Administration: Sendable {
         case notFound
         /// The transaction is not FAILED; only a FAILED one can be retried.
         case notRetryable(status: RelayerTx.Status)
+        /// A FAILED withdrawal no longer fits in its wallet's available balance: retrying it
+        /// would reserve more than is there.
+        case insufficientBalance(available: Collateral)
     }
 
     /// One row reconcile moved.
@@ -66,8 +69,9 @@ public struct Administration: Sendable {
                               details: "\(from.rawValue) -> \(to.rawValue)", createdAt: now))
     }
 
-    /// FAILED → PENDING on the same row and idempotency key, its reference cleared so the next
-    /// step signs it again; never a new row.
+    /// FAILED → PENDING on the same row and idempotency key, its reference and payload cleared so
+    /// its turn signs it again with a fresh nonce; never a new row. A withdrawal is reserved again
+    /// under its wallet's lock, so a retry never reserves more than is available.
     public func retryRelayer(_ id: RelayerTxID) async throws -> RelayerTx {
         guard let tx = try await self.store.relayerTx(id: id) else { throw Failure.notFound }
         var retried = tx
@@ -78,11 +82,21 @@ public struct Administration: Sendable {
         }
         let now = self.wallClock.now()
         retried.relayerReference = nil
+        retried.transactionHash = nil
+        retried.payload = ""
         retried.updatedAt = now
         let audit = AuditEntry(id: self.ids.next(), actor: "admin", action: "admin.retry_relayer", subjectType: "relayer_tx",
                                subjectID: tx.id.rawValue,
                                details: "FAILED -> PENDING (\(tx.kind.rawValue), was: \(tx.lastError ?? "no error recorded"))",
                                createdAt: now)
+        if tx.kind == .withdraw {
+            switch try await self.store.reReserveWithdrawal(retried, audit: audit) {
+            case .reserved(let reserved): return reserved
+            case .insufficient(let available): throw Failure.insufficientBalance(available: available)
+            case .existing(let current): throw Failure.notRetryable(status: current.status)
+            case .overDailyLimit: throw Failure.notRetryable(status: tx.status)
+            }
+        }
         guard try await self.store.updateRelayerTx(retried, from: .failed, audit: audit) else {
             let current = try await self.store.relayerTx(id: id)
             throw Failure.notRetryable(status: current?.status ?? tx.status)

@@ -5,7 +5,7 @@ import Metrics
 /// relayer and books the payout in the per-profile ledger.
 ///
 /// A claim is one `relayer_txs` row under ``RelayerTxDriver/redeemKey(walletID:conditionID:)``,
-/// stored signed before it is submitted: a second worker process, or this one restarted after a
+/// stored before it is signed and submitted: a second worker process, or this one restarted after a
 /// crash anywhere in a claim, finds that row (the database's unique key) and only submits or polls
 /// it — a market is never redeemed twice for a wallet. Booking is idempotent: it moves a
 /// redeemable position to flat, which takes it out of the next tick's work.
@@ -100,10 +100,8 @@ public struct AutoClaim: Sendable {
             let winners = held.filter { ($0.resolvedPrice ?? .zero) > .zero }
             guard !winners.isEmpty else { return }
             let payout = winners.reduce(Collateral.zero) { $0 + $1.shares.value(at: $1.resolvedPrice ?? .zero) }
-            tx = try await self.relayerTxs.stored(
-                .redeem(conditionID: key.conditionID, negRisk: held.contains(where: \.negRisk),
-                        shares: Dictionary(held.map { ($0.tokenID, $0.shares) }, uniquingKeysWith: +)),
-                kind: .redeem, key: idempotencyKey, wallet: wallet, amount: payout)
+            // Signed in its wallet's turn, from the holdings then (RelayerTxDriver.request(for:store:feed:)).
+            tx = try await self.relayerTxs.stored(kind: .redeem, key: idempotencyKey, wallet: wallet, amount: payout)
         }
         guard var claim = tx else { return }
         let store = self.store

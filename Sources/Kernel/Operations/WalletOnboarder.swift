@@ -4,9 +4,14 @@
 /// issued and stored sealed (READY).
 ///
 /// Every step is idempotent and resumable: a relayer transaction is a `relayer_txs` row under an
-/// idempotency key per wallet and step, stored signed before it is submitted (so a process that
-/// dies mid-step resubmits the same bytes, which the relayer's nonce makes one transaction), and
-/// each state change is a compare-and-set on `TradingWallet.onboarding`.
+/// idempotency key per wallet and step, signed in the wallet's relayer sequence and stored before
+/// it is submitted (so a process that dies mid-step resubmits the same bytes, which the relayer's
+/// nonce makes one transaction), and each state change is a compare-and-set on
+/// `TradingWallet.onboarding`. The queue is the wallets themselves (``advanceQueued(limit:)``,
+/// run by the onboarding worker): nothing is lost to a restart.
+///
+/// Order (spec §11.6): a step moves on only when its transaction is CONFIRMED — the approvals
+/// are not sent until the deploy is confirmed, so a relayer never refuses them for order.
 public struct WalletOnboarder: Sendable {
     let store: any Store
     let vault: any KeyVault
@@ -16,10 +21,13 @@ public struct WalletOnboarder: Sendable {
     let ids: IDGenerator
     /// The funder address the venue derives for a signer (the deposit wallet on Polymarket).
     let funderAddress: @Sendable (WalletAddress) throws -> WalletAddress
+    /// The shared cache's leases for the wallet's relayer sequence; `nil`: this process only.
+    let leases: (any Cache)?
 
     public init(store: any Store, vault: any KeyVault, relayer: any Relayer, credentials: any APICredentialIssuer,
-                wallClock: WallClock, ids: IDGenerator,
+                wallClock: WallClock, ids: IDGenerator, leases: (any Cache)? = nil,
                 funderAddress: @escaping @Sendable (WalletAddress) throws -> WalletAddress) {
+        self.leases = leases
         self.store = store
         self.vault = vault
         self.relayer = relayer
@@ -56,10 +64,10 @@ public struct WalletOnboarder: Sendable {
             case .ready:
                 return wallet
             case .keyCreated:
-                guard try await self.relay(.deploy, kind: .deploy, for: wallet) else { return wallet }
+                guard try await self.relay(.deploy, for: wallet) else { return wallet }
                 next = .deployed
             case .deployed:
-                guard try await self.relay(.approve, kind: .approve, for: wallet) else { return wallet }
+                guard try await self.relay(.approve, for: wallet) else { return wallet }
                 next = .approved
             case .approved:
                 let issued = try await self.credentials.issueCredentials(for: wallet)
@@ -72,6 +80,18 @@ public struct WalletOnboarder: Sendable {
             _ = try await self.store.advanceOnboarding(walletID: wallet.id, from: wallet.onboarding, to: next,
                                                        at: self.wallClock.now())
         }
+    }
+
+    /// Advances every wallet still onboarding, oldest first: the onboarding worker's tick. One
+    /// wallet's failure (the relayer away) does not hold the others up; the next tick retries it.
+    /// Returns the wallets as they stand after the tick.
+    @discardableResult
+    public func advanceQueued(limit: Int = 100) async throws -> [TradingWallet] {
+        var advanced: [TradingWallet] = []
+        for wallet in try await self.store.walletsToOnboard(limit: limit) {
+            if let moved = try? await self.advance(wallet.id) { advanced.append(moved) }
+        }
+        return advanced
     }
 
     /// The idempotency key of a wallet's onboarding transaction of `kind`.
@@ -91,14 +111,14 @@ public struct WalletOnboarder: Sendable {
     }
 
     /// Whether the wallet's `kind` transaction is mined, submitting or polling it as needed.
-    private func relay(_ request: RelayerRequest, kind: RelayerTx.Kind, for wallet: TradingWallet) async throws -> Bool {
+    private func relay(_ kind: RelayerTx.Kind, for wallet: TradingWallet) async throws -> Bool {
         let driver = RelayerTxDriver(store: self.store, vault: self.vault, relayer: self.relayer, wallClock: self.wallClock,
-                                     ids: self.ids)
-        var tx = try await driver.stored(request, kind: kind, key: Self.idempotencyKey(kind, walletID: wallet.id), wallet: wallet)
-        // MINED is enough to move on; FAILED waits for the operator's retry (GET /wallet shows it).
-        if tx.status == .pending || tx.status == .submitted {
-            tx = try await driver.advance(tx) { _ in request }
+                                     ids: self.ids, leases: self.leases)
+        var tx = try await driver.stored(kind: kind, key: Self.idempotencyKey(kind, walletID: wallet.id), wallet: wallet)
+        // Only CONFIRMED moves on (§11.6); FAILED waits for the operator's retry (GET /wallet shows it).
+        if !tx.status.isFinalForWorkers {
+            tx = try await driver.advance(tx) { row in try RelayerTxDriver.request(for: row) }
         }
-        return tx.status == .mined || tx.status == .confirmed
+        return tx.status == .confirmed
     }
 }

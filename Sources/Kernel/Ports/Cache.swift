@@ -22,6 +22,22 @@ public protocol Cache: Sendable {
     func acquireLease(_ name: String, holder: String, ttl: Duration) async throws -> Bool
     /// Gives the lease up if `holder` holds it; returns whether it did.
     func releaseLease(_ name: String, holder: String) async throws -> Bool
+
+    /// Counts one more under `key`, a fixed window: a missing (or expired) counter starts at 1
+    /// and lives `window`. Returns the count and the time the window has left.
+    func increment(_ key: String, window: Duration) async throws -> WindowCount
+}
+
+/// A fixed-window counter's state after one increment.
+public struct WindowCount: Hashable, Sendable {
+    public var count: Int
+    /// Until the window ends and the count starts over.
+    public var remaining: Duration
+
+    public init(count: Int, remaining: Duration) {
+        self.count = count
+        self.remaining = remaining
+    }
 }
 
 /// The runbook's workers; the raw value is the name in their heartbeat key.
@@ -30,6 +46,7 @@ public enum WorkerName: String, Hashable, Sendable, CaseIterable, Codable {
     case positionSync = "position-sync"
     case autoClaim = "auto-claim"
     case healthCheck = "health-check"
+    case onboarding = "onboarding"
 
     /// Exactly as the runbook names it: `worker:copy-trading:last-ping`.
     public var heartbeatKey: String { "worker:\(self.rawValue):last-ping" }

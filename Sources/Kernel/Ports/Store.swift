@@ -9,7 +9,7 @@
 /// "newest first" is the exact reverse (both descending). Every CAS write that takes a time sets
 /// `updatedAt` to it.
 public typealias Store = UserStore & ProfileStore & CopyEventStore & OrderStore & RelayerTxStore & AuditStore
-    & FundsStore
+    & FundsStore & AddressBookStore & WatchListStore
     & EquityStore
 
 /// Users and their trading wallets.
@@ -27,6 +27,9 @@ public protocol UserStore: Sendable {
     /// Every wallet, by id ascending, starting strictly after `after`: one page of a sweep
     /// (position-sync) that new wallets cannot shift.
     func wallets(after: WalletID?, limit: Int) async throws -> [TradingWallet]
+    /// Wallets whose onboarding is not READY, oldest first (then by id), up to `limit`: the
+    /// onboarding worker's queue, which survives restarts because it is the wallets themselves.
+    func walletsToOnboard(limit: Int) async throws -> [TradingWallet]
     /// Moves onboarding from `expected` to `next`; `false` (changing nothing) if another writer moved it.
     func advanceOnboarding(walletID: WalletID, from expected: WalletOnboarding, to next: WalletOnboarding,
                            at time: Timestamp) async throws -> Bool

@@ -15,6 +15,7 @@ enum PostgresMigrations {
         .keyVersionsAsBigint,
         .walletFunds,
         .copyPipeline,
+        .withdrawalSafety,
         .equitySnapshots,
     ]
 

@@ -20,6 +20,7 @@ enum SQLiteMigrations {
         .exitsLedger,
         .walletFunds,
         .copyPipeline,
+        .withdrawalSafety,
         .equitySnapshots,
     ]
 

@@ -1,0 +1,23 @@
+public import Kernel
+
+// MARK: - AddressBookStore
+
+extension InMemoryStore {
+    public func addWithdrawalAddress(_ entry: WithdrawalAddress, audit: AuditEntry) throws -> Bool {
+        guard self.withdrawalAddressBook[entry.userID]?[entry.address] == nil else { return false }
+        try self.appendAudit(audit)
+        self.withdrawalAddressBook[entry.userID, default: [:]][entry.address] = entry
+        return true
+    }
+
+    public func removeWithdrawalAddress(userID: UserID, address: WalletAddress, audit: AuditEntry) throws -> Bool {
+        guard self.withdrawalAddressBook[userID]?[address] != nil else { return false }
+        try self.appendAudit(audit)
+        self.withdrawalAddressBook[userID]?[address] = nil
+        return true
+    }
+
+    public func withdrawalAddresses(userID: UserID) -> [WithdrawalAddress] {
+        (self.withdrawalAddressBook[userID] ?? [:]).values.sorted { ($0.createdAt, $0.address) < ($1.createdAt, $1.address) }
+    }
+}

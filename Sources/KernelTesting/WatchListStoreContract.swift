@@ -1,0 +1,28 @@
+import Kernel
+import Testing
+
+extension StoreContract where Port == WatchListStorePort {
+    public static var cases: [WatchListStoreContract] { [
+        .init("a watch is added once, labels stay per user, and the limit counts watches and live follows") { store async throws in
+            let leader = try await Seed.leader(1, in: store)
+            let second = try await Seed.leader(2, in: store)
+            let third = try await Seed.leader(3, in: store)
+            // User 1 follows leader 1 (a profile), user 2 only watches.
+            let profile = try await Seed.follower(1, of: leader, in: store)
+            let bob = try await Seed.user(2, in: store)
+            let mine = LeaderWatch(userID: profile.userID, leaderID: leader.id, label: "mine", createdAt: .fixture)
+            #expect(try await store.watchLeader(mine, limit: 2) == .added(mine), "a followed leader is already counted")
+            var relabel = mine
+            relabel.label = "changed"
+            #expect(try await store.watchLeader(relabel, limit: 2) == .existing(mine))
+            let secondWatch = LeaderWatch(userID: profile.userID, leaderID: second.id, createdAt: .fixture)
+            #expect(try await store.watchLeader(secondWatch, limit: 2) == .added(secondWatch))
+            let thirdWatch = LeaderWatch(userID: profile.userID, leaderID: third.id, createdAt: .fixture)
+            #expect(try await store.watchLeader(thirdWatch, limit: 2) == .overLimit(limit: 2))
+            let bobs = LeaderWatch(userID: bob.id, leaderID: leader.id, label: "bob's", createdAt: .fixture)
+            #expect(try await store.watchLeader(bobs, limit: 2) == .added(bobs))
+            #expect(try await store.leaderWatches(userID: profile.userID) == [mine, secondWatch])
+            #expect(try await store.leaderWatches(userID: bob.id) == [bobs])
+        },
+    ] }
+}
