@@ -22,8 +22,9 @@ func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClo
         store: backends.store, exchange: backends.venue.exchange, vault: backends.vault, wallClock: wallClock,
         ids: backends.ids, settings: CopyEngine.Settings(owner: "copy-trading-\(backends.ids.next(String.self).rawValue.prefix(8))"),
         logger: logger)
+    // Local mode: the simulated leaders are on every user's list, so each is polled at least slowly.
     let ingestor = FeedIngestor(store: backends.store, feed: backends.venue.feed, wallClock: wallClock, ids: backends.ids,
-                                logger: logger)
+                                logger: logger, everyLeaderWatched: configuration.mode == .local)
     let relayerTxs = backends.relayerTxDriver(wallClock: wallClock)
     let autoClaim = AutoClaim(store: backends.store, feed: backends.venue.feed, relayerTxs: relayerTxs, wallClock: wallClock,
                               logger: logger)

@@ -24,5 +24,18 @@ extension StoreContract where Port == WatchListStorePort {
             #expect(try await store.leaderWatches(userID: profile.userID) == [mine, secondWatch])
             #expect(try await store.leaderWatches(userID: bob.id) == [bobs])
         },
+        .init("interests: a live follow or held shares call for the full cadence, a watch for the slow one, nobody for none") { store async throws in
+            let followed = try await Seed.leader(1, in: store)
+            let watched = try await Seed.leader(2, in: store)
+            let forgotten = try await Seed.leader(3, in: store)
+            let profile = try await Seed.follower(1, of: followed, in: store)
+            let watch = LeaderWatch(userID: profile.userID, leaderID: watched.id, createdAt: .fixture)
+            _ = try await store.watchLeader(watch, limit: 10)
+            let interests = try await store.leaderInterests()
+            #expect(interests[followed.id] == LeaderInterest(followed: true))
+            #expect(interests[watched.id] == LeaderInterest(watched: true))
+            #expect(interests[forgotten.id] == nil)
+            #expect(interests.mapValues(LeaderCadence.init) == [followed.id: .full, watched.id: .slow])
+        },
     ] }
 }

@@ -15,4 +15,18 @@ extension InMemoryStore {
     public func leaderWatches(userID: UserID) -> [LeaderWatch] {
         (self.leaderWatchList[userID] ?? [:]).values.sorted { $0.leaderID.rawValue < $1.leaderID.rawValue }
     }
+
+    public func leaderInterests() -> [LeaderID: LeaderInterest] {
+        var interests: [LeaderID: LeaderInterest] = [:]
+        for profile in self.profilesByID.values {
+            if profile.status != .stopped { interests[profile.leaderID, default: .init()].followed = true }
+            if self.positionsByKey.values.contains(where: { $0.profileID == profile.id && $0.shares > .zero }) {
+                interests[profile.leaderID, default: .init()].holding = true
+            }
+        }
+        for watches in self.leaderWatchList.values {
+            for leaderID in watches.keys { interests[leaderID, default: .init()].watched = true }
+        }
+        return interests
+    }
 }

@@ -9,13 +9,13 @@ public actor InMemoryStore: Store {
     private var walletIDsBySigner: [WalletAddress: WalletID] = [:]
     private var leadersByID: [LeaderID: Leader] = [:]
     private var leaderIDsByAddress: [WalletAddress: LeaderID] = [:]
-    private var profilesByID: [ProfileID: CopyProfile] = [:]
+    var profilesByID: [ProfileID: CopyProfile] = [:]
     private var eventsByID: [LeaderEventID: LeaderEvent] = [:]
     private var eventIDsByIdentity: [String: LeaderEventID] = [:]
     private var leaderPositions: [LeaderTokenKey: Shares] = [:]
     private var attemptsByID: [AttemptID: CopyAttempt] = [:]
     var ordersByID: [OrderID: Order] = [:]
-    private var positionsByKey: [PositionKey: Position] = [:]
+    var positionsByKey: [PositionKey: Position] = [:]
     var relayerTxsByID: [RelayerTxID: RelayerTx] = [:]
     var relayerTxIDsByKey: [String: RelayerTxID] = [:]
     private var auditByID: [AuditID: AuditEntry] = [:]
@@ -30,7 +30,7 @@ public actor InMemoryStore: Store {
     /// Each user's watched leaders (`WatchListStore`).
     var leaderWatchList: [UserID: [LeaderID: LeaderWatch]] = [:]
 
-    private struct PositionKey: Hashable {
+    struct PositionKey: Hashable {
         let profileID: ProfileID
         let tokenID: TokenID
     }

@@ -38,4 +38,21 @@ extension PostgresStore: WatchListStore {
                                table: "leader_watches", logger: self.logger, LeaderWatch.init(row:))
         }
     }
+
+    public func leaderInterests() async throws -> [LeaderID: LeaderInterest] {
+        try await self.read { db in
+            let rows = try await db.fetch("""
+                SELECT l.id AS leader_id,
+                       EXISTS (SELECT 1 FROM copy_profiles p WHERE p.leader_id = l.id AND p.status <> 'STOPPED') AS followed,
+                       EXISTS (SELECT 1 FROM copy_profiles p JOIN positions pos ON pos.profile_id = p.id
+                               WHERE p.leader_id = l.id AND pos.shares_units > 0) AS holding,
+                       EXISTS (SELECT 1 FROM leader_watches w WHERE w.leader_id = l.id) AS watched
+                FROM leaders l
+                """, table: "leaders", logger: self.logger) { row in
+                (LeaderID(try row.text("leader_id")),
+                 LeaderInterest(followed: try row.bool("followed"), holding: try row.bool("holding"), watched: try row.bool("watched")))
+            }
+            return Dictionary(rows.filter { $0.1 != LeaderInterest() }, uniquingKeysWith: { first, _ in first })
+        }
+    }
 }

@@ -32,4 +32,22 @@ extension SQLiteStore: WatchListStore {
                          table: "leader_watches", LeaderWatch.init(row:))
         }
     }
+
+    public func leaderInterests() async throws -> [LeaderID: LeaderInterest] {
+        try await self.read { db in
+            var interests: [LeaderID: LeaderInterest] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT l.id AS leader_id,
+                       EXISTS (SELECT 1 FROM copy_profiles p WHERE p.leader_id = l.id AND p.status <> 'STOPPED') AS followed,
+                       EXISTS (SELECT 1 FROM copy_profiles p JOIN positions pos ON pos.profile_id = p.id
+                               WHERE p.leader_id = l.id AND pos.shares_units > 0) AS holding,
+                       EXISTS (SELECT 1 FROM leader_watches w WHERE w.leader_id = l.id) AS watched
+                FROM leaders l
+                """) {
+                let interest = LeaderInterest(followed: row["followed"], holding: row["holding"], watched: row["watched"])
+                if interest != LeaderInterest() { interests[LeaderID(row["leader_id"] as String)] = interest }
+            }
+            return interests
+        }
+    }
 }

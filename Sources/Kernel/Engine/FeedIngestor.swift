@@ -17,13 +17,19 @@ public final class FeedIngestor: Sendable {
     /// The engine the new attempts of a recorded fill are handed to at once: they are created
     /// claimed for it in the recording commit and carried through its pipeline as one batch.
     let handoff: CopyEngine?
+    /// Local mode: every leader counts as watched by every user (the simulated leaders are on
+    /// every list), so none goes unpolled.
+    let everyLeaderWatched: Bool
     private let cursors = Mutex<[LeaderID: Timestamp]>([:])
+    /// When each leader was last polled, for the slow cadence of watch-only leaders.
+    private let lastPolled = Mutex<[LeaderID: Timestamp]>([:])
     private let recorded: Counter
     private let duplicates: Counter
 
     public init(store: any Store, feed: any LeaderFeed, wallClock: WallClock, ids: IDGenerator, logger: Logger,
-                overlap: Duration = .seconds(120), handoff: CopyEngine? = nil) {
+                overlap: Duration = .seconds(120), handoff: CopyEngine? = nil, everyLeaderWatched: Bool = false) {
         self.handoff = handoff
+        self.everyLeaderWatched = everyLeaderWatched
         self.store = store
         self.feed = feed
         self.wallClock = wallClock
@@ -38,15 +44,17 @@ public final class FeedIngestor: Sendable {
     /// recording commit), so a copy costs no claim commit and waits for no poll.
     public func handingOff(to engine: CopyEngine) -> FeedIngestor {
         FeedIngestor(store: self.store, feed: self.feed, wallClock: self.wallClock, ids: self.ids, logger: self.logger,
-                     overlap: self.overlap, handoff: engine)
+                     overlap: self.overlap, handoff: engine, everyLeaderWatched: self.everyLeaderWatched)
     }
 
-    /// Polls every leader once; returns how many new events were recorded. After downtime the
-    /// first poll reaches back to the newest recorded event (or to when the leader was added).
+    /// Polls every leader that is due at its ``LeaderCadence`` once; returns how many new events
+    /// were recorded. After downtime the first poll reaches back to the newest recorded event (or
+    /// to when the leader was added).
     @discardableResult
     public func poll() async throws -> Int {
         var new = 0
-        for leader in try await self.store.leaders() {
+        let now = self.wallClock.now()
+        for leader in try await self.leaders(dueAt: now) {
             if leader.positionsSeededAt == nil { await self.seedPositions(of: leader) }
             let since = try await self.cursor(for: leader) - self.overlap
             let fills: [ObservedFill]
@@ -68,9 +76,33 @@ public final class FeedIngestor: Sendable {
         return new
     }
 
-    /// Records fills from the live stream until it ends or the task is cancelled.
+    /// The leaders whose cadence makes them due at `now`, marked as polled then.
+    func leaders(dueAt now: Timestamp) async throws -> [Leader] {
+        let cadences = try await self.cadences()
+        return try await self.store.leaders().filter { leader in
+            let cadence = cadences[leader.id] ?? .none
+            return self.lastPolled.withLock { polled in
+                guard cadence.isDue(lastPolled: polled[leader.id], now: now) else { return false }
+                polled[leader.id] = now
+                return true
+            }
+        }
+    }
+
+    /// Each leader's cadence from the store's interests (absent: nobody cares, not polled).
+    func cadences() async throws -> [LeaderID: LeaderCadence] {
+        var interests = try await self.store.leaderInterests()
+        if self.everyLeaderWatched {
+            for leader in try await self.store.leaders() { interests[leader.id, default: .init()].watched = true }
+        }
+        return interests.mapValues(LeaderCadence.init)
+    }
+
+    /// Records fills from the live stream until it ends or the task is cancelled. The stream
+    /// carries the leaders someone follows, holds or watches.
     public func consumeLiveStream() async throws {
-        let leaders = try await self.store.leaders()
+        let cadences = try await self.cadences()
+        let leaders = try await self.store.leaders().filter { (cadences[$0.id] ?? .none) != .none }
         guard !leaders.isEmpty else { return }
         let byAddress = Dictionary(leaders.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
         for try await observed in self.feed.liveFills(of: Set(byAddress.keys)) {

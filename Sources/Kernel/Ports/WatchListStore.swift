@@ -6,4 +6,8 @@ public protocol WatchListStore: Sendable {
     func watchLeader(_ watch: LeaderWatch, limit: Int) async throws -> WatchOutcome
     /// The user's watched leaders, by leader id.
     func leaderWatches(userID: UserID) async throws -> [LeaderWatch]
+    /// Every leader that some user follows (a profile not STOPPED), holds positions of, or
+    /// watches — what sets its polling cadence (``LeaderCadence``). A leader nobody cares about
+    /// is absent.
+    func leaderInterests() async throws -> [LeaderID: LeaderInterest]
 }
