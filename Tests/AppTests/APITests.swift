@@ -86,7 +86,16 @@ import Testing
             #expect(operations == documented)
             for route in APIDocument.routes(mode: mode) where route.requiresAuth {
                 #expect(route.responses[401] != nil, "\(route.path) documents its 401")
-                #expect(!route.takesObjectID || route.responses[404] != nil, "\(route.path) documents its 404")
+                #expect(route.pathParameters.isEmpty || route.responses[404] != nil, "\(route.path) documents its 404")
+            }
+            // Every `{name}` in a path is declared as a path parameter (schemathesis refuses the document otherwise).
+            for (path, methods) in paths {
+                let expected = Set(path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) })
+                for (method, operation) in methods {
+                    let declared = ((operation as? [String: Any])?["parameters"] as? [[String: Any]] ?? [])
+                        .filter { $0["in"] as? String == "path" }.compactMap { $0["name"] as? String }
+                    #expect(Set(declared) == expected, "\(method.uppercased()) \(path) declares its path parameters")
+                }
             }
         }
     }

@@ -17,7 +17,14 @@ struct DocumentedRoute: Hashable, Sendable {
     var admin: Bool = false
 
     /// Whether the path names an object (`{id}`): such a route must answer 404 for another user's.
-    var takesObjectID: Bool { self.path.contains("{id}") }
+    /// The route acts on one of the user's objects by id (each such route has an ownership test).
+    var takesObjectID: Bool { self.pathParameters.contains("id") }
+    /// The path's `{name}` segments, each a required path parameter.
+    var pathParameters: [String] {
+        self.path.split(separator: "/").compactMap { segment in
+            segment.hasPrefix("{") && segment.hasSuffix("}") ? String(segment.dropFirst().dropLast()) : nil
+        }
+    }
 }
 
 enum APIDocument {
@@ -179,8 +186,8 @@ enum APIDocument {
                 }),
             ]
             var parameters: [[String: Any]] = []
-            if route.takesObjectID {
-                parameters.append(["name": "id", "in": "path", "required": true, "schema": ["type": "string"]])
+            for name in route.pathParameters {
+                parameters.append(["name": name, "in": "path", "required": true, "schema": ["type": "string"]])
             }
             for name in route.queryParameters {
                 parameters.append(["name": name, "in": "query", "required": false, "schema": ["type": "string"]])
