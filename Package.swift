@@ -332,6 +332,7 @@ let package = Package(
                 "App",
                 "Kernel",
                 "KernelTesting",
+                "InMemoryAdapter",
                 "PolymarketAdapter",
                 "FakePolymarket",
                 "FakePolymarketTesting",
@@ -340,6 +341,10 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
         ),

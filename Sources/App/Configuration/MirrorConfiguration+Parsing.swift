@@ -14,7 +14,7 @@ extension MirrorConfiguration {
 
         let mode = try values.choice(.mirrorMode, default: Mode.local)
         self.mode = mode
-        self.host = values.raw(.host) ?? (mode == .local ? "127.0.0.1" : "0.0.0.0")
+        self.host = values.raw(.host) ?? (mode == .local ? "127.0.0.1" : "::")
         self.port = try values.integer(.port, in: 1...65535, default: 8080)
         self.logLevel = try values.choice(.logLevel, default: Logger.Level.info)
 
@@ -73,6 +73,7 @@ extension MirrorConfiguration {
             autoClaim: .seconds(try values.integer(.autoClaimIntervalSeconds, in: 1...86_400, default: 60)),
             healthCheck: .seconds(try values.integer(.healthCheckIntervalSeconds, in: 1...86_400, default: 30))
         )
+        self.operations = try values.operations()
     }
 
     /// 32 random bytes as 64 hex characters.
@@ -101,7 +102,7 @@ private func hexByte(_ byte: UInt8) -> String {
 
 /// Raw values read through the `ConfigReader`, with one parse function per kind of value. Every
 /// error names its variable and echoes the value only when the variable is not secret.
-private struct ConfigValues {
+struct ConfigValues {
     let reader: ConfigReader
 
     /// The trimmed value without surrounding quotes; `nil` when unset or empty.

@@ -16,7 +16,9 @@ struct MirrorConfiguration: Sendable {
     }
 
     var mode: Mode
-    /// The interface the HTTP server binds: loopback in local mode, every interface in production.
+    /// The interface the HTTP server binds: loopback in local mode; in production `::`, every
+    /// IPv6 and (dual-stack, Linux's default) IPv4 interface, so Railway's IPv6-only private
+    /// network and its public proxy both reach it.
     var host: String
     var port: Int
     var logLevel: Logger.Level
@@ -46,6 +48,7 @@ struct MirrorConfiguration: Sendable {
     var builderCode: String?
 
     var cadences: WorkerCadences
+    var operations: OperationsSettings
 }
 
 /// Where the durable store lives.
