@@ -335,6 +335,7 @@ let package = Package(
                 "Kernel",
                 "KernelTesting",
                 "InMemoryAdapter",
+                "KeyVaultAdapter",
                 "PolymarketAdapter",
                 "FakePolymarket",
                 "FakePolymarketTesting",

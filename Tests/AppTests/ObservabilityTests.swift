@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import InMemoryAdapter
 import Kernel
+import KeyVaultAdapter
 import KernelTesting
 import Logging
 import Metrics
@@ -405,5 +406,38 @@ func scrape(_ client: some TestClientProtocol, token: String? = nil) async throw
             #expect(!lines.contains { $0.contains("0123") }, "a raw path never becomes a label")
             #expect(lines.allSatisfy { $0.hasPrefix("mirror_") }, "every name starts with mirror_")
         }
+    }
+}
+
+@Suite struct SealedKeyCheckTests {
+    /// Every seal of a populated store opens under the key that sealed it; under another master
+    /// key each one is named as failing, by wallet and purpose, and no key material is printed.
+    @Test func everySealOpensUnderItsKeyAndNoneUnderAnother() async throws {
+        let store = InMemoryStore()
+        let right = AESKeyVault(current: try MasterKey(hex: String(repeating: "ab", count: 32)))
+        let wrong = AESKeyVault(current: try MasterKey(hex: String(repeating: "cd", count: 32)))
+        var wallets: [TradingWallet] = []
+        for index in 0..<3 {
+            let user = UserID("user-\(index)")
+            let key = try await right.generateTradingKey(userID: user)
+            let binding = SealBinding(userID: user, address: key.address, purpose: SealPurpose.apiSecret)
+            let wallet = TradingWallet(
+                id: WalletID("wallet-\(index)"), userID: user, type: .eoa, signerAddress: key.address,
+                funderAddress: key.address, sealedKey: key.sealed, apiKey: index == 0 ? "api-key" : nil,
+                sealedAPISecret: index == 0 ? try await right.seal(Array("canary-secret".utf8), binding: binding) : nil,
+                createdAt: .fixture, updatedAt: .fixture)
+            try await store.insertUser(User(id: user, externalID: "ext-\(index)", loginAddress: nil, createdAt: .fixture))
+            try await store.insertWallet(wallet)
+            wallets.append(wallet)
+        }
+        let good = try await SealedKeyCheck(store: store, vault: right, batchSize: 2).run()
+        #expect(good.wallets == 3)
+        #expect(good.sealedValues == 4)
+        #expect(good.failures.isEmpty)
+
+        let bad = try await SealedKeyCheck(store: store, vault: wrong, batchSize: 2).run()
+        #expect(bad.failures.map(\.walletID) == [wallets[0].id, wallets[0].id, wallets[1].id, wallets[2].id])
+        #expect(bad.failures.map(\.purpose).filter { $0 == SealPurpose.apiSecret }.count == 1)
+        #expect(!bad.failures.map(\.description).joined().contains("canary-secret"))
     }
 }

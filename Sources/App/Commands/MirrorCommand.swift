@@ -98,7 +98,7 @@ struct Database: AsyncParsableCommand {
 
 struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Manage the master key that seals trading keys.", subcommands: [Rotate.self])
+        commandName: "keys", abstract: "Manage the master key that seals trading keys.", subcommands: [Rotate.self, Verify.self])
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
