@@ -39,8 +39,8 @@ let requestIDHeader = HTTPFields.Element.Name("X-Request-Id")!
 /// First middleware of every router: gives the request its id (task-local, the response's
 /// `X-Request-Id` and the context logger's `request_id`), and counts it by route template and
 /// status as `mirror_http_requests_total` with its duration in `mirror_http_request_duration_seconds`.
-/// Route templates (`/profiles/{id}`), never raw paths, keep the labels bounded; a path no route
-/// matches counts as `unmatched`.
+/// Route templates (`/copy-profiles/:id`), never raw paths, keep the labels bounded; a path no
+/// route matches counts under Hummingbird's `NotFound`.
 struct RequestObservabilityMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
