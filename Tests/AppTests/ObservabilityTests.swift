@@ -217,6 +217,25 @@ func scrape(_ client: some TestClientProtocol, token: String? = nil) async throw
         await #expect(throws: LivenessFailure.self) { try await watchdog.check() }
     }
 
+    /// A loop that stops beating (a tick hung on a call that never returns) ends the watchdog,
+    /// and with it the process, once its limit has passed — while the database answers fine.
+    @Test func theWatchdogExitsWhenALoopStalls() async throws {
+        let clock = ManualWallClock(self.start)
+        let board = LivenessBoard()
+        let watchdog = LivenessWatchdog(
+            policy: LivenessPolicy(stallLimits: [.copyTrading: .seconds(120)], databaseUnreachableLimit: .seconds(60),
+                                   startedAt: self.start),
+            board: board, probeDatabase: {}, interval: .seconds(5), probeTimeout: .seconds(3), clock: ContinuousClock(),
+            wallClock: clock.wallClock, logger: Logger(label: "test"))
+        board.beat(.copyTrading, at: self.start + .seconds(10))
+        clock.advance(by: .seconds(130))
+        try await watchdog.check()
+        #expect(board.databaseDownSince == nil)
+        clock.advance(by: .seconds(1))
+        let failure = await #expect(throws: LivenessFailure.self) { try await watchdog.check() }
+        #expect(failure?.verdict == .stalled(.copyTrading, silentFor: .seconds(121)))
+    }
+
     /// During a Redis outage `mirror workers` still starts and its loops run (the board sees their
     /// beats though the cache refuses them); `/health`, `/ready` (503: the cache is down) and
     /// `/metrics` answer on its own small server, and the API's routes are not there.
