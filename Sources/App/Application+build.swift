@@ -7,13 +7,16 @@ import UnixSignals
 
 /// Which of the deployable services this process is.
 enum ProcessRole: String, Sendable {
-    /// API and workers in one process: the local default.
+    /// API, web pages and workers in one process: the local default.
     case serve
     case api
     case workers
+    /// Only the web pages (`mirror web`).
+    case web
 
-    var runsAPI: Bool { self != .workers }
-    var runsWorkers: Bool { self != .api }
+    var runsAPI: Bool { self == .serve || self == .api }
+    var runsWeb: Bool { self == .serve || self == .web }
+    var runsWorkers: Bool { self == .serve || self == .workers }
 }
 
 extension WallClock {
@@ -63,7 +66,7 @@ func buildApplication(
         router.addObservability(configuration: configuration, backends: backends)
         router.addHealthRoutes(mode: configuration.mode)
     } else {
-        router = try await buildRouter(configuration: configuration, backends: backends, wallClock: wallClock,
+        router = try await buildRouter(configuration: configuration, backends: backends, role: role, wallClock: wallClock,
                                        jwksFetcher: jwksFetcher, logger: logger)
     }
     var app = Application(
@@ -87,11 +90,13 @@ func buildApplication(
     return app
 }
 
-/// Every route: health, the OpenAPI document, the dev sign-in (local mode only) and the signed-in
-/// user's API. `jwksFetcher` replaces the HTTPS fetch of `DYNAMIC_JWKS_URL` (tests).
+/// Every route of `role`: health; for the API the OpenAPI document, the dev sign-in (local mode
+/// only) and the signed-in user's API; for the web the pages. `jwksFetcher` replaces the HTTPS
+/// fetch of `DYNAMIC_JWKS_URL` (tests).
 func buildRouter(
     configuration: MirrorConfiguration,
     backends: Backends,
+    role: ProcessRole = .serve,
     wallClock: WallClock = .system,
     jwksFetcher: (any JWKSFetcher)? = nil,
     logger: Logger = Logger(label: "mirror")
@@ -99,31 +104,49 @@ func buildRouter(
     let router = Router(context: AppRequestContext.self)
     router.addObservability(configuration: configuration, backends: backends)
     router.addHealthRoutes(mode: configuration.mode)
-    router.addOpenAPIRoute(mode: configuration.mode)
 
     let accounts = Accounts(
         store: backends.store, onboarder: backends.onboarder(wallClock: wallClock), wallClock: wallClock, ids: backends.ids,
         walletCreated: { wallet in await backends.venue.walletCreated(wallet) })
     var authority = TokenAuthority(
         dynamic: try await DynamicTokenVerifier.make(configuration: configuration, wallClock: wallClock, fetcher: jwksFetcher))
+    /// Local mode's sign-in without a password: the user `local|<name>`, funded on the simulated venue.
+    var localSignIn: (@Sendable (String) async throws -> User)?
     if configuration.mode == .local {
-        let issuer = await DevTokenIssuer(wallClock: wallClock)
-        authority.dev = issuer
-        router.addDevSignIn(issuer: issuer) { externalID in
-            let user = try await accounts.signIn(VerifiedIdentity(subject: externalID), logger: logger)
+        authority.dev = await DevTokenIssuer(wallClock: wallClock)
+        localSignIn = { name in
+            let user = try await accounts.signIn(VerifiedIdentity(subject: "local|\(name)"), logger: logger)
             await backends.venue.fundLocalUser(try await accounts.wallet(of: user))
+            return user
         }
     }
-    let authentication = AuthMiddleware(authority: authority, accounts: accounts)
-    router.addUserRoutes(
-        APIDependencies(
-            store: backends.store, exchange: backends.venue.exchange, accounts: accounts,
-            commands: ProfileCommands(store: backends.store, wallClock: wallClock, ids: backends.ids),
-            wallClock: wallClock, ids: backends.ids),
-        authentication: authentication)
-    router.addWithdrawalRoutes(backends.withdrawals(wallClock: wallClock), authentication: authentication)
-    router.addClaimRoutes(store: backends.store, authentication: authentication)
-    router.addAdminRoutes(backends.adminDependencies(wallClock: wallClock, logger: logger), token: configuration.adminToken)
+    let api = APIDependencies(
+        store: backends.store, exchange: backends.venue.exchange, accounts: accounts,
+        commands: ProfileCommands(store: backends.store, wallClock: wallClock, ids: backends.ids),
+        wallClock: wallClock, ids: backends.ids)
+    let admin = backends.adminDependencies(wallClock: wallClock, logger: logger)
+    if role.runsAPI {
+        router.addOpenAPIRoute(mode: configuration.mode)
+        if let issuer = authority.dev, let localSignIn {
+            router.addDevSignIn(issuer: issuer) { name in _ = try await localSignIn(name) }
+        }
+        let authentication = AuthMiddleware(authority: authority, accounts: accounts)
+        router.addUserRoutes(api, authentication: authentication)
+        router.addWithdrawalRoutes(backends.withdrawals(wallClock: wallClock), authentication: authentication)
+        router.addClaimRoutes(store: backends.store, authentication: authentication)
+        router.addAdminRoutes(admin, token: configuration.adminToken)
+    }
+    if role.runsWeb {
+        let web = WebDependencies(
+            api: api, withdrawals: backends.withdrawals(wallClock: wallClock), admin: admin,
+            sessions: WebSessions(cache: backends.cache, wallClock: wallClock, secureCookies: configuration.mode != .local),
+            authority: authority, localMode: configuration.mode == .local,
+            dynamicEnvironmentID: configuration.dynamic.environmentID, adminToken: configuration.adminToken,
+            localSignIn: localSignIn)
+        router.addSignInPages(web)
+        router.addUserPages(web)
+        router.addOperatorPages(web)
+    }
     return router
 }
 

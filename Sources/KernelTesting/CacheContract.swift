@@ -185,5 +185,20 @@ extension CacheContract {
             let renewed = try await cache.acquireLease(lease, holder: "worker-\(Fixtures.padded(winner))", ttl: .seconds(30))
             #expect(renewed)
         },
+        .init("a removed value reads nil; removing a missing key is no error") { harness async throws in
+            let cache = harness.cache
+            let timed = "contract:remove:timed"
+            let plain = "contract:remove:plain"
+            try await cache.set("session", forKey: timed, ttl: .seconds(60))
+            try await cache.set("kept", forKey: plain)
+            try await cache.removeValue(forKey: timed)
+            try await cache.removeValue(forKey: "contract:remove:never-set")
+            let removed = try await cache.value(forKey: timed)
+            let removedTTL = try await cache.remainingTTL(forKey: timed)
+            let kept = try await cache.value(forKey: plain)
+            #expect(removed == nil)
+            #expect(removedTTL == nil)
+            #expect(kept == "kept")
+        },
     ]
 }

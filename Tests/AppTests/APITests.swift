@@ -70,7 +70,7 @@ import Testing
                 "MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY": String(repeating: "ab", count: 32),
                 "ADMIN_TOKEN": String(repeating: "t", count: 40),
             ] : [:])
-            let router = try await buildRouter(configuration: world.configuration, backends: world.backends)
+            let router = try await buildRouter(configuration: world.configuration, backends: world.backends, role: .api)
             let routed = Set(router.routes.map { route in
                 "\(route.method.rawValue) " + route.path.description.split(separator: "/")
                     .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.reduce("") { $0 + "/" + $1 }

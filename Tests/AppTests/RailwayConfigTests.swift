@@ -24,7 +24,7 @@ import Testing
         "sleepApplication", "region", "requiredMountPath",
     ]
     /// The Railway services: one per long-running subcommand that serves HTTP on PORT.
-    static let services = ["api", "workers"]
+    static let services = ["api", "workers", "web"]
 
     /// The subcommand `mirror` itself declares under `name`, asked of its command configuration.
     static func subcommand(named name: String) -> (any ParsableCommand.Type)? {

@@ -155,6 +155,7 @@ struct UnreachableCache: Cache {
     func set(_ value: String, forKey key: String, ttl: Duration) async throws { throw Down() }
     func set(_ value: String, forKey key: String) async throws { throw Down() }
     func value(forKey key: String) async throws -> String? { throw Down() }
+    func removeValue(forKey key: String) async throws { throw Down() }
     func remainingTTL(forKey key: String) async throws -> Duration? { throw Down() }
     func acquireLease(_ name: String, holder: String, ttl: Duration) async throws -> Bool { throw Down() }
     func releaseLease(_ name: String, holder: String) async throws -> Bool { throw Down() }

@@ -308,6 +308,7 @@ final class HeartbeatOutcomes: Cache {
         }
     }
     func lastHeartbeat(_ worker: WorkerName) async throws -> Timestamp? { try await self.base.lastHeartbeat(worker) }
+    func removeValue(forKey key: String) async throws { try await self.base.removeValue(forKey: key) }
     func set(_ value: String, forKey key: String, ttl: Duration) async throws { try await self.base.set(value, forKey: key, ttl: ttl) }
     func set(_ value: String, forKey key: String) async throws { try await self.base.set(value, forKey: key) }
     func value(forKey key: String) async throws -> String? { try await self.base.value(forKey: key) }

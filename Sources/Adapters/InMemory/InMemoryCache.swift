@@ -39,6 +39,10 @@ public actor InMemoryCache: Cache {
         self.liveEntry(key, in: &self.entries)?.value
     }
 
+    public func removeValue(forKey key: String) {
+        self.entries[key] = nil
+    }
+
     public func remainingTTL(forKey key: String) -> Duration? {
         guard let expiresAt = self.liveEntry(key, in: &self.entries)?.expiresAt else { return nil }
         return expiresAt.since(self.clock.now())

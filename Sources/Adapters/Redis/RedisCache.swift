@@ -95,6 +95,10 @@ public final class RedisCache: Cache {
         }
     }
 
+    public func removeValue(forKey key: String) async throws {
+        _ = try await self.send(["DEL", key])
+    }
+
     public func remainingTTL(forKey key: String) async throws -> Duration? {
         switch try await self.send(["PTTL", key]) {
         // -2: no such key; -1: no expiry.

@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Kernel
+import Logging
 
 /// A client-facing error with a JSON body `{"error":{"message":…,"field":…}}`: `field` names the
 /// request field at fault (dotted path, or the query parameter) when there is one.
@@ -44,6 +46,55 @@ struct APIError: Error, HTTPResponseError, Equatable {
 
     static func conflict(_ message: String) -> APIError {
         APIError(status: .conflict, message: message)
+    }
+}
+
+/// The one mapping from domain errors to HTTP, used by the JSON API (``JSONErrorMiddleware``)
+/// and the web pages (``HTMLErrorMiddleware``) alike: a Kernel error becomes the 4xx (or 503)
+/// a client can act on; anything unexpected becomes `nil`, which both answer with a 500 that
+/// says nothing of the driver or its data (the details go to the log only).
+enum ErrorMapping {
+    static func clientError(for error: any Error, logger: Logger) -> APIError? {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as HTTPError:
+            return APIError(status: error.status, message: error.body ?? error.status.reasonPhrase)
+        case let error as StoreError:
+            switch error {
+            case .notFound(let entity, _): return APIError(status: .notFound, message: "\(entity) not found")
+            case .duplicate(let entity, _): return APIError(status: .conflict, message: "\(entity) already exists")
+            case .corruptRow, .schemaTooNew: return nil
+            }
+        case let error as DecodingError:
+            // The field's path, never the decoder's text (it can quote the body).
+            return .badRequest(error.fieldPath, "the request body is not the JSON this endpoint expects")
+        case let error as ProfileCommands.Failure:
+            switch error {
+            case .notFound: return .notFound("copy profile")
+            case .notAllowed(let from, let to): return .conflict("a \(from.rawValue) profile cannot become \(to.rawValue)")
+            case .contended: return .conflict("the profile kept changing; try again")
+            }
+        case let error as Administration.Failure:
+            switch error {
+            case .notFound: return .notFound("relayer transaction")
+            case .notRetryable(let status):
+                return .conflict("only a FAILED transaction can be retried; this one is \(status.rawValue)")
+            }
+        case let error as VenueError:
+            logger.warning("venue call failed", metadata: ["error.message": "\(error)"])
+            return APIError(status: .serviceUnavailable, message: "the exchange is unavailable; try again")
+        default:
+            return nil
+        }
+    }
+
+    /// Logs an unexpected error (URL credentials redacted) before it is answered with a 500.
+    static func logInternal(_ error: any Error, logger: Logger) {
+        logger.error("request failed", metadata: [
+            "error.type": "\(type(of: error))",
+            "error.message": "\(redactingURLCredentials(in: String(describing: error)))",
+        ])
     }
 }
 

@@ -82,14 +82,7 @@ extension Router where Context == AppRequestContext {
             let user = try context.requireUser()
             let profile = try await api.ownedProfile(context)
             let patch = try await request.decodeJSON(as: ProfileSettingsPatch.self, context: context)
-            var edited = try patch.applied(to: profile)
-            guard edited != profile else { return ProfileView(profile, leader: try await api.store.leader(id: profile.leaderID)) }
-            edited.updatedAt = api.wallClock.now()
-            try await api.store.updateProfileSettings(edited, audit: AuditEntry(
-                id: api.ids.next(), actor: "user:\(user.id.rawValue)", action: "profile.settings_changed",
-                subjectType: "copy_profile", subjectID: profile.id.rawValue,
-                details: Self.settingsChange(from: profile, to: edited), createdAt: edited.updatedAt))
-            let stored = try await api.store.profile(id: profile.id) ?? edited
+            let stored = try await api.edit(profile, with: patch, by: user)
             return ProfileView(stored, leader: try await api.store.leader(id: stored.leaderID))
         }
         let commands: [(String, @Sendable (ProfileCommands, ProfileID, String) async throws -> CopyProfile)] = [
@@ -104,6 +97,14 @@ extension Router where Context == AppRequestContext {
                 let changed = try await command(api.commands, profile.id, "user:\(user.id.rawValue)")
                 return ProfileView(changed, leader: try await api.store.leader(id: changed.leaderID))
             }
+        }
+        routes.post("/me/pause-copying") { _, context -> ProfileList in
+            let user = try context.requireUser()
+            var views: [ProfileView] = []
+            for profile in try await api.commands.pauseEverything(of: user.id, by: "user:\(user.id.rawValue)") {
+                views.append(ProfileView(profile, leader: try await api.store.leader(id: profile.leaderID)))
+            }
+            return ProfileList(profiles: views)
         }
         routes.post("/copy-profiles/:id/stop") { request, context -> ProfileView in
             let user = try context.requireUser()
@@ -122,7 +123,7 @@ extension Router where Context == AppRequestContext {
         }
     }
 
-    /// `POST /auth/dev-sign-in` (local mode only): a token for a local user, no password.
+    /// `POST /auth/dev-sign-in` (local mode only): a token for the local user `name`, no password.
     func addDevSignIn(issuer: DevTokenIssuer, signedIn: @escaping @Sendable (String) async throws -> Void) {
         self.post("/auth/dev-sign-in") { request, context -> DevSignInResponse in
             let body = try await request.decodeJSON(as: DevSignInRequest.self, context: context)
@@ -131,7 +132,7 @@ extension Router where Context == AppRequestContext {
                   name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" })
             else { throw APIError.invalid("name", "name must be 1 to 32 characters of a-z, 0-9 and -") }
             let issued = try await issuer.issue(name: name)
-            try await signedIn("local|\(name)")
+            try await signedIn(name)
             return DevSignInResponse(token: issued.token, tokenType: "Bearer", expiresAt: issued.expiresAt.description)
         }
     }

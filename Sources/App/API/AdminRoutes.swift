@@ -137,13 +137,7 @@ extension Router where Context == AppRequestContext {
         routes.post("/retry-relayer") { request, context -> AdminRelayerTxView in
             let body = try await request.decodeJSON(as: RetryRelayerRequest.self, context: context)
             guard (1...100).contains(body.txId.count) else { throw APIError.invalid("txId", "txId must be 1 to 100 characters") }
-            do {
-                return AdminRelayerTxView(try await admin.administration.retryRelayer(RelayerTxID(body.txId)))
-            } catch Administration.Failure.notFound {
-                throw APIError.notFound("relayer transaction")
-            } catch Administration.Failure.notRetryable(let status) {
-                throw APIError.conflict("only a FAILED transaction can be retried; this one is \(status.rawValue)")
-            }
+            return AdminRelayerTxView(try await admin.administration.retryRelayer(RelayerTxID(body.txId)))
         }
         routes.post("/reconcile") { _, _ -> ReconcileView in
             let report = try await admin.administration.reconcile(olderThan: admin.reconcileThreshold)

@@ -72,6 +72,10 @@ enum APIDocument {
                             409: "not allowed from the current status", 500: internalError]))
         }
         routes += [
+            DocumentedRoute(method: "POST", path: "/me/pause-copying",
+                            summary: "The user's kill switch: every follow not STOPPED to USER_PAUSED (an operator's resume-all leaves it); audited",
+                            responses: [200: "the profiles after the change", 401: unauthorized, 409: "a profile kept changing",
+                                        500: internalError]),
             DocumentedRoute(method: "POST", path: "/copy-profiles/{id}/stop",
                             summary: "Stop following; SELL closes positions now, HOLD keeps them to resolution",
                             responses: [200: "the stopped profile", 400: "body is not JSON of this shape (field named)",

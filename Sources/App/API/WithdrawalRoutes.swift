@@ -43,12 +43,7 @@ extension Router where Context == AppRequestContext {
         routes.post("/withdrawals") { request, context -> EditedResponse<WithdrawalView> in
             let user = try context.requireUser()
             let body = try await request.decodeJSON(as: WithdrawalRequest.self, context: context)
-            guard let amount = try? Collateral(decimal: body.amount), amount > .zero else {
-                throw APIError.invalid("amount", "amount must be a positive decimal with at most 6 places")
-            }
-            guard let destination = try? WalletAddress(body.destination) else {
-                throw APIError.invalid("destination", "destination must be 0x followed by 40 hex digits")
-            }
+            let (amount, destination) = try WithdrawalInput.validated(amount: body.amount, destination: body.destination)
             guard (1...100).contains(body.idempotencyKey.count) else {
                 throw APIError.invalid("idempotencyKey", "idempotencyKey must be 1 to 100 characters")
             }

@@ -15,34 +15,41 @@ struct MirrorCommand: AsyncParsableCommand {
             Configuration comes from environment variables and a .env file in the working \
             directory (the environment wins); .env.example lists every variable.
             """,
-        subcommands: [Serve.self, API.self, Workers.self, Database.self, Keys.self, FakePolymarketCommand.self]
+        subcommands: [Serve.self, API.self, Web.self, Workers.self, Database.self, Keys.self, FakePolymarketCommand.self]
     )
 }
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the HTTP API and the workers in one process (the local default).")
+        abstract: "Run the HTTP API, the web pages and the workers in one process (the local default).")
 
-    func run() async throws {
-        try await Startup.run { configuration, logger in
-            let app = try await buildApplication(configuration: configuration, role: .serve, logger: logger)
-            Startup.announceGeneratedAdminToken(configuration)
-            try await runServices([app], operations: configuration.operations, logger: logger)
-        }
-    }
+    func run() async throws { try await Startup.runHTTP(.serve) }
 }
 
 struct API: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run only the HTTP API (deploy with `mirror workers`; needs REDIS_URL in production).")
 
-    func run() async throws {
-        try await Startup.run { configuration, logger in
-            if let warning = try configuration.checkSeparateProcesses(command: "api") {
+    func run() async throws { try await Startup.runHTTP(.api) }
+}
+
+struct Web: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run only the web pages under /app (deploy with `mirror api` and `mirror workers`; needs REDIS_URL in production).")
+
+    func run() async throws { try await Startup.runHTTP(.web) }
+}
+
+extension Startup {
+    /// `mirror serve`, `mirror api` and `mirror web`: one HTTP process of `role`. A split role
+    /// warns (in production: fails) without Redis, which the processes share state through.
+    static func runHTTP(_ role: ProcessRole) async throws {
+        try await Self.run { configuration, logger in
+            if role != .serve, let warning = try configuration.checkSeparateProcesses(command: role.rawValue) {
                 logger.warning("\(warning)")
             }
-            let app = try await buildApplication(configuration: configuration, role: .api, logger: logger)
-            Startup.announceGeneratedAdminToken(configuration)
+            let app = try await buildApplication(configuration: configuration, role: role, logger: logger)
+            Self.announceGeneratedAdminToken(configuration)
             try await runServices([app], operations: configuration.operations, logger: logger)
         }
     }

@@ -7,10 +7,15 @@ struct AppRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// Set by ``AuthMiddleware`` on the routes behind it; `nil` elsewhere.
     var user: User?
+    /// Set by ``WebSessionMiddleware`` on the pages; `nil` on the JSON API.
+    var webSession: WebSession?
+    var webSessionID: String?
 
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.user = nil
+        self.webSession = nil
+        self.webSessionID = nil
     }
 
     /// The signed-in user; a route behind ``AuthMiddleware`` always has one.

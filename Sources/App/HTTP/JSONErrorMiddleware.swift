@@ -3,9 +3,9 @@ import Hummingbird
 import Kernel
 import Logging
 
-/// The one place errors become HTTP responses (STYLE §2.8). Every error leaves as JSON
-/// (`{"error":{"message":…}}`); Kernel errors map to 4xx; anything unexpected becomes a 500
-/// whose text says nothing of the driver or its data — the details go to the log only.
+/// Every error of the JSON API leaves as JSON (`{"error":{"message":…}}`), mapped to a status by
+/// ``ErrorMapping`` (shared with the web pages); anything unexpected becomes a 500 whose text
+/// says nothing of the driver or its data — the details go to the log only.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -15,43 +15,14 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             // Hummingbird's own errors (e.g. the router's 404) carry no body: give them one.
             guard error.body == nil else { throw error }
             throw HTTPError(error.status, headers: error.headers, message: error.status.reasonPhrase)
-        } catch let error as any HTTPResponseError {
-            throw error
-        } catch let error as StoreError {
-            switch error {
-            case .notFound(let entity, _):
-                throw HTTPError(.notFound, message: "\(entity) not found")
-            case .duplicate(let entity, _):
-                throw HTTPError(.conflict, message: "\(entity) already exists")
-            case .corruptRow, .schemaTooNew:
-                throw Self.internalError(error, context: context)
-            }
-        } catch let error as DecodingError {
-            // The field's path, never the decoder's text (it can quote the body).
-            throw APIError.badRequest(error.fieldPath, "the request body is not the JSON this endpoint expects")
-        } catch let error as ProfileCommands.Failure {
-            switch error {
-            case .notFound: throw APIError.notFound("copy profile")
-            case .notAllowed(let from, let to):
-                throw APIError.conflict("a \(from.rawValue) profile cannot become \(to.rawValue)")
-            case .contended: throw APIError.conflict("the profile kept changing; try again")
-            }
-        } catch let error as VenueError {
-            context.logger.warning("venue call failed", metadata: ["error.message": "\(error)"])
-            throw APIError(status: .serviceUnavailable, message: "the exchange is unavailable; try again")
         } catch let error as CancellationError {
             throw error
         } catch {
-            throw Self.internalError(error, context: context)
+            if let mapped = ErrorMapping.clientError(for: error, logger: context.logger) { throw mapped }
+            if let error = error as? any HTTPResponseError { throw error }
+            ErrorMapping.logInternal(error, logger: context.logger)
+            throw HTTPError(.internalServerError, message: "internal error")
         }
-    }
-
-    private static func internalError(_ error: any Error, context: Context) -> HTTPError {
-        context.logger.error("request failed", metadata: [
-            "error.type": "\(type(of: error))",
-            "error.message": "\(redactingURLCredentials(in: String(describing: error)))",
-        ])
-        return HTTPError(.internalServerError, message: "internal error")
     }
 }
 

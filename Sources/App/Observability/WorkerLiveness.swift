@@ -50,6 +50,7 @@ struct HeartbeatNotingCache: Cache {
     func set(_ value: String, forKey key: String, ttl: Duration) async throws { try await self.base.set(value, forKey: key, ttl: ttl) }
     func set(_ value: String, forKey key: String) async throws { try await self.base.set(value, forKey: key) }
     func value(forKey key: String) async throws -> String? { try await self.base.value(forKey: key) }
+    func removeValue(forKey key: String) async throws { try await self.base.removeValue(forKey: key) }
     func remainingTTL(forKey key: String) async throws -> Duration? { try await self.base.remainingTTL(forKey: key) }
     func acquireLease(_ name: String, holder: String, ttl: Duration) async throws -> Bool {
         try await self.base.acquireLease(name, holder: holder, ttl: ttl)

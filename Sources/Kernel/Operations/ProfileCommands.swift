@@ -69,7 +69,7 @@ public struct ProfileCommands: Sendable {
         throw Failure.contended(id)
     }
 
-    private func move(_ id: ProfileID, to next: ProfileStatus, allowedFrom: Set<ProfileStatus>,
+    func move(_ id: ProfileID, to next: ProfileStatus, allowedFrom: Set<ProfileStatus>,
                       by actor: String) async throws -> CopyProfile {
         for _ in 0..<5 {
             guard let profile = try await self.store.profile(id: id) else { throw Failure.notFound(id) }

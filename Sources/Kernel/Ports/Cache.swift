@@ -12,6 +12,8 @@ public protocol Cache: Sendable {
     /// Stores `value` under `key` with no expiry.
     func set(_ value: String, forKey key: String) async throws
     func value(forKey key: String) async throws -> String?
+    /// Deletes `key` (nothing happens if it is missing): how a web session ends before its TTL.
+    func removeValue(forKey key: String) async throws
     /// The time `key` has left; `nil` when the key is missing or never expires.
     func remainingTTL(forKey key: String) async throws -> Duration?
 
