@@ -13,7 +13,7 @@
 FROM swift:6.3-bookworm AS build
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libsecp256k1-dev libhiredis-dev libsqlite3-dev pkg-config \
+    && apt-get install -y --no-install-recommends libsecp256k1-dev libhiredis-dev libsqlite3-dev libcurl4-openssl-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The manifest first, so dependency resolution is cached while only sources change.
@@ -21,8 +21,9 @@ COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
-RUN swift build -c release --product mirror --static-swift-stdlib \
-    && install -D -m 0755 "$(swift build -c release --product mirror --static-swift-stdlib --show-bin-path)/mirror" /out/mirror
+# FoundationNetworking (URLSession, the JWKS fetch) linked statically needs libcurl named explicitly.
+RUN swift build -c release --product mirror --static-swift-stdlib -Xlinker -lcurl \
+    && install -D -m 0755 "$(swift build -c release --product mirror --static-swift-stdlib -Xlinker -lcurl --show-bin-path)/mirror" /out/mirror
 
 FROM debian:bookworm-slim
 # hadolint ignore=DL3008
