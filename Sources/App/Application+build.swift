@@ -46,6 +46,8 @@ func buildApplication(
 
 /// The HTTP application over already-open backends, with the backends' lifetimes and (unless
 /// `role` is `.api`) the workers as its services. Tests pass backends they keep a handle on.
+/// `mirror workers` serves only `/health`, `/ready` and `/metrics` on `PORT` (for the platform's
+/// checks and scrapes) and stops itself when its loops stall or the database stays unreachable.
 ///
 /// Migrations happen in `Backends.open`, before any service starts, rather than in
 /// `beforeServerStarts`: that hook runs while the other services (the workers) already run.
@@ -57,8 +59,16 @@ func buildApplication(
     jwksFetcher: (any JWKSFetcher)? = nil,
     logger: Logger = Logger(label: "mirror")
 ) async throws -> some ApplicationProtocol {
-    let router = try await buildRouter(configuration: configuration, backends: backends, role: role, wallClock: wallClock,
+    MirrorMetrics.bootstrap()
+    let router: Router<AppRequestContext>
+    if role == .workers {
+        router = Router(context: AppRequestContext.self)
+        router.addObservability(configuration: configuration, backends: backends)
+        router.addHealthRoutes(mode: configuration.mode)
+    } else {
+        router = try await buildRouter(configuration: configuration, backends: backends, role: role, wallClock: wallClock,
                                        jwksFetcher: jwksFetcher, logger: logger)
+    }
     var app = Application(
         router: router,
         // Hummingbird's idle timeout is a read timeout: it closes a connection that sends nothing
@@ -72,6 +82,14 @@ func buildApplication(
     app.addServices(backends.services)
     if role.runsWorkers {
         app.addServices(makeWorkers(configuration: configuration, backends: backends, wallClock: wallClock, logger: logger))
+    }
+    if role == .workers {
+        app.addServices(LivenessWatchdog(
+            policy: LivenessPolicy(stallLimits: configuration.cadences.stallLimits,
+                                   databaseUnreachableLimit: configuration.operations.databaseUnreachableLimit,
+                                   startedAt: wallClock.now()),
+            board: backends.liveness, probeDatabase: backends.probeDatabase, interval: .seconds(5),
+            probeTimeout: .seconds(3), clock: ContinuousClock(), wallClock: wallClock, logger: logger))
     }
     return app
 }
@@ -88,7 +106,7 @@ func buildRouter(
     logger: Logger = Logger(label: "mirror")
 ) async throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.middlewares.add(JSONErrorMiddleware())
+    router.addObservability(configuration: configuration, backends: backends)
     router.middlewares.add(BodySizeLimitMiddleware())
     router.addHealthRoutes(mode: configuration.mode)
 
@@ -178,19 +196,6 @@ extension DynamicTokenVerifier {
     }
 }
 
-/// `mirror workers`: the backends' lifetimes and the workers in one ServiceGroup that stops
-/// gracefully on `signals` (tests pass none and trigger the shutdown themselves).
-func buildWorkerGroup(
-    configuration: MirrorConfiguration,
-    backends: Backends,
-    wallClock: WallClock = .system,
-    signals: [UnixSignal] = [.sigterm, .sigint],
-    logger: Logger = Logger(label: "mirror")
-) -> ServiceGroup {
-    let workers = makeWorkers(configuration: configuration, backends: backends, wallClock: wallClock, logger: logger)
-    return ServiceGroup(services: backends.services + workers, gracefulShutdownSignals: signals, logger: logger)
-}
-
 extension Backends {
     /// `make`, then in local mode the migrations (a fresh clone needs no `db push`); production
     /// leaves the schema to `mirror db push`, as the runbook says.
@@ -209,8 +214,10 @@ extension Backends {
                 logger.info("database schema ready", metadata: ["db.migrations": "\(report)"])
             }
             if configuration.mode == .local, let venue = backends.venue.fakeVenue {
-                try await Demo.ensure(store: backends.store, vault: backends.vault, venue: venue, wallClock: wallClock,
-                                      ids: backends.ids, logger: logger)
+                try await backends.storeBackend.maintenance { store in
+                    _ = try await Demo.ensure(store: store, vault: backends.vault, venue: venue, wallClock: wallClock,
+                                          ids: backends.ids, logger: logger)
+                }
             }
         } catch {
             try? await backends.storeBackend.close?()

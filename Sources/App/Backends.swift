@@ -21,15 +21,20 @@ struct Backends: Sendable {
     var vault: any KeyVault
     var ids: IDGenerator
 
-    var store: any Store { self.storeBackend.store }
-    var cache: any Cache { self.cacheBackend.cache }
+    /// This process's first-hand view of its workers' loops and its database (`mirror workers`'
+    /// liveness check and `/metrics`); the cache notes every heartbeat on it.
+    var liveness: LivenessBoard
 
-    /// Lifetimes the ServiceGroup owns (closing the SQLite file), in start order. They come before
-    /// the workers and the server, so the group, which stops services in reverse, stops them last.
+    var store: any Store { self.storeBackend.store }
+    var cache: any Cache { HeartbeatNotingCache(base: self.cacheBackend.cache, board: self.liveness) }
+
+    /// Lifetimes the ServiceGroup owns (the database pool, closing the SQLite file), in start
+    /// order. They come before the workers and the server, so the group, which stops services in
+    /// reverse, stops them last: nothing in flight loses its database.
     var services: [any Service] {
         let closeStore = self.storeBackend.close.map { [CloseOnShutdown(name: "store", close: $0)] as [any Service] } ?? []
         let closeCache = self.cacheBackend.close.map { [CloseOnShutdown(name: "cache", close: $0)] as [any Service] } ?? []
-        return closeStore + closeCache + self.venue.services
+        return self.storeBackend.services + closeStore + closeCache + self.venue.services
     }
 
     /// Wallet onboarding over these backends: the vault's keys, the venue's relayer and API-key
@@ -57,8 +62,9 @@ struct Backends: Sendable {
 
     /// Opens the store and cache named by `configuration` (ARCHITECTURE §2: `DATABASE_URL`
     /// postgres:// → PostgreSQL, a path or sqlite: → SQLite, unset → ./data/mirror.sqlite;
-    /// `REDIS_URL` set → Redis, unset → in-memory). A server that cannot be reached stops start-up
-    /// with one line naming it.
+    /// `REDIS_URL` set → Redis, unset → in-memory). A database that cannot be reached stops
+    /// start-up with one line naming it; Redis only costs efficiency (ARCHITECTURE §2), so an
+    /// unreachable one is a warning and the cache reconnects when it returns.
     static func make(configuration: MirrorConfiguration, wallClock: WallClock, logger: Logger) async throws -> Backends {
         // The store first: a database this build cannot open is refused before anything is written.
         let storeBackend = try await StoreBackend.open(configuration.database, poolSize: configuration.databasePoolSize,
@@ -68,9 +74,11 @@ struct Backends: Sendable {
             let cache = try await CacheBackend.open(configuration.redis, wallClock: wallClock, logger: logger)
             cacheBackend = cache
             let vault = try AESKeyVault.make(configuration: configuration, logger: logger)
-            let venue = try VenueBackend.make(configuration, store: storeBackend.store, vault: vault, wallClock: wallClock,
+            var venue = try VenueBackend.make(configuration, store: storeBackend.store, vault: vault, wallClock: wallClock,
                                               logger: logger)
-            return Backends(storeBackend: storeBackend, cacheBackend: cache, venue: venue, vault: vault, ids: .system)
+            venue.feed = MeteredLeaderFeed(venue.feed, wallClock: wallClock)
+            return Backends(storeBackend: storeBackend, cacheBackend: cache, venue: venue, vault: vault, ids: .system,
+                            liveness: LivenessBoard())
         } catch {
             try? await cacheBackend?.close?()
             try? await storeBackend.close?()
@@ -97,8 +105,8 @@ struct CacheBackend: Sendable {
         do {
             try await cache.ping()
         } catch {
-            await cache.shutdown()
-            throw StartupFailure(message: "error: cannot reach Redis at \(location): \(error)")
+            logger.warning("cannot reach Redis at start-up; starting anyway, heartbeats and leases resume when it answers",
+                           metadata: ["cache.redis": "\(location)", "error": "\(redactingURLCredentials(in: String(describing: error)))"])
         }
         return CacheBackend(cache: cache, close: { await cache.shutdown() })
     }
@@ -116,40 +124,59 @@ struct StoreBackend: Sendable {
     var migrate: (@Sendable () async throws -> MigrationReport)?
     /// Releases the database; `nil` when there is nothing to release.
     var close: (@Sendable () async throws -> Void)?
+    /// What must run for ``store`` to answer (the PostgreSQL pool), for the service group.
+    var services: [any Service] = []
+    /// Runs one-off work (migrations, the demo's seed, key rotation) before or without the service
+    /// group: ``store`` itself when it needs nothing running, else a second small pool that lives
+    /// exactly as long as the work, in a child task.
+    var maintenance: @Sendable (_ work: @Sendable (any Store) async throws -> Void) async throws -> Void
 
     static func open(_ location: DatabaseLocation, poolSize: Int = PostgresConfiguration.defaultPoolSize,
                      logger: Logger = Logger(label: "mirror")) async throws -> StoreBackend {
         switch location {
         case .memory:
-            return StoreBackend(store: InMemoryStore(), migrate: nil, close: nil)
+            let store = InMemoryStore()
+            return StoreBackend(store: store, migrate: nil, close: nil, maintenance: { try await $0(store) })
         case .sqlite(let path):
             let store = try SQLiteStore.open(path: path, logger: logger)
             return StoreBackend(
                 store: store,
                 migrate: { MigrationReport(try store.migrate()) },
-                close: { try store.close() })
+                close: { try store.close() },
+                maintenance: { try await $0(store) })
         case .postgres(let location):
             guard let sslMode = PostgresConfiguration.SSLMode(rawValue: location.parameters["sslmode"] ?? "prefer") else {
                 let known = PostgresConfiguration.SSLMode.allCases.map(\.rawValue).joined(separator: ", ")
                 throw ConfigurationError(.databaseURL, "has an sslmode this build does not know (use one of \(known))")
             }
-            let store = try PostgresStore(
-                configuration: PostgresConfiguration(
-                    host: location.host, port: location.port, username: location.username ?? "postgres",
-                    password: location.password?.revealed, database: location.database, sslMode: sslMode,
-                    poolSize: poolSize),
-                logger: logger)
+            let configuration = PostgresConfiguration(
+                host: location.host, port: location.port, username: location.username ?? "postgres",
+                password: location.password?.revealed, database: location.database, sslMode: sslMode,
+                poolSize: poolSize)
+            let store = try PostgresStore(configuration: configuration, logger: logger)
             // One clear line now rather than every query failing later.
             try await store.checkConnection()
-            // The pool runs for the process's life; closing the store ends it.
-            let pool = Task { await store.client.run() }
+            var maintenancePool = configuration
+            maintenancePool.poolSize = 2
+            let small = maintenancePool
             return StoreBackend(
                 store: store,
-                migrate: { MigrationReport(try await store.migrate()) },
-                close: {
-                    pool.cancel()
-                    await pool.value
-                })
+                migrate: { try await Self.withPool(small, logger: logger) { MigrationReport(try await $0.migrate()) } },
+                close: nil,
+                // The pool runs under the service group, which ends it last on shutdown.
+                services: [store.client],
+                maintenance: { work in try await Self.withPool(small, logger: logger) { try await work($0) } })
+        }
+    }
+
+    /// A PostgreSQL store whose pool runs in a child task for exactly as long as `body`.
+    private static func withPool<T: Sendable>(_ configuration: PostgresConfiguration, logger: Logger,
+                                              _ body: @Sendable (PostgresStore) async throws -> T) async throws -> T {
+        let store = try PostgresStore(configuration: configuration, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await store.client.run() }
+            defer { group.cancelAll() }
+            return try await body(store)
         }
     }
 }

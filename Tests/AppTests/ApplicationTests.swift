@@ -161,10 +161,12 @@ actor Flag {
 
 @Suite struct ServiceLifetimeTests {
     @Test(.timeLimit(.minutes(1)))
-    func theWorkerGroupRunsTheHealthCheckAndStopsOnGracefulShutdown() async throws {
+    func theWorkerServicesRunTheHealthCheckAndStopOnGracefulShutdown() async throws {
         let config = try configuration(["DATABASE_URL": "memory:"])
         let backends = try await Backends.open(configuration: config)
-        let group = buildWorkerGroup(configuration: config, backends: backends, signals: [])
+        let workers = makeWorkers(configuration: config, backends: backends, wallClock: .system, logger: Logger(label: "test"))
+        let group = ServiceGroup(configuration: serviceGroupConfiguration(
+            backends.services + workers, operations: config.operations, logger: Logger(label: "test"), signals: []))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             while try await backends.cache.lastHeartbeat(.healthCheck) == nil {

@@ -285,7 +285,7 @@ let productionBasics = ["MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY
     @Test func productionWithKeyAndTokenBindsEveryInterface() throws {
         let config = try configuration(productionBasics)
         #expect(config.mode == .production)
-        #expect(config.host == "0.0.0.0")
+        #expect(config.host == "::")
         #expect(!config.adminTokenWasGenerated)
     }
 

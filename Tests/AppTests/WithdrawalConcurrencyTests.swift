@@ -84,39 +84,40 @@ import Testing
 
     static func withdraw(on backends: [Backends], configuration: MirrorConfiguration, control: HTTPVenueControl,
                          logger: Logger) async throws {
-        let store = backends[0].store
-
-        // One user with a READY deposit wallet holding $1,000.
-        let now = WallClock.system.now()
-        let subject = "dynamic|withdrawer-\(UUID().uuidString.prefix(8))"
-        let user = User(id: UserID("user-\(UUID().uuidString.prefix(8).lowercased())"), externalID: subject,
-                        loginAddress: nil, createdAt: now)
-        try await store.insertUser(user)
-        let key = try await backends[0].vault.generateTradingKey(userID: user.id)
-        let funder = try WalletAddress(WalletDerivation.polygon.depositWallet(
-            owner: try Address(hex: key.address.lowercased), shape: .beacon).lowercased)
-        var wallet = TradingWallet(id: WalletID("wallet-\(UUID().uuidString.prefix(8).lowercased())"), userID: user.id,
-                                   type: .depositWallet, signerAddress: key.address, funderAddress: funder,
-                                   sealedKey: key.sealed, onboarding: .ready, createdAt: now, updatedAt: now)
-        let issued = try await backends[0].venue.credentialIssuer(vault: backends[0].vault).issueCredentials(for: wallet)
-        wallet.apiKey = issued.apiKey
-        wallet.sealedAPISecret = issued.sealedSecret
-        wallet.sealedAPIPassphrase = issued.sealedPassphrase
-        try await store.insertWallet(wallet)
-        let walletID = wallet.id
-        try await control.fund(wallet: funder, amount: Self.balance)
-        let destination = try WalletAddress("0x" + String(repeating: "5a", count: 19) + "01")
-
         var apps: [any ApplicationProtocol] = []
         for backend in backends {
             apps.append(try await buildApplication(configuration: configuration, backends: backend, role: .api,
                                                    jwksFetcher: ScriptedJWKS(), logger: logger))
         }
+        let subject = "dynamic|withdrawer-\(UUID().uuidString.prefix(8))"
         let token = try await APIWorld.token(subject)
         // $30 to $39.80: together about twice the balance, so some must be refused.
         let amounts = (0..<Self.requests).map { Collateral(baseUnits: 30_000_000 + Int64($0 % 50) * 200_000) }
-        // The services of the apps (the stores' closing among them) run only inside this call.
+        // The services of the apps (the stores' closing and the PostgreSQL pools among them) run
+        // only inside this call, so every store call, the set-up's too, is made in it.
         try await withClients(apps) { clients in
+            let store = backends[0].store
+
+            // One user with a READY deposit wallet holding $1,000.
+            let now = WallClock.system.now()
+            let user = User(id: UserID("user-\(UUID().uuidString.prefix(8).lowercased())"), externalID: subject,
+                            loginAddress: nil, createdAt: now)
+            try await store.insertUser(user)
+            let key = try await backends[0].vault.generateTradingKey(userID: user.id)
+            let funder = try WalletAddress(WalletDerivation.polygon.depositWallet(
+                owner: try Address(hex: key.address.lowercased), shape: .beacon).lowercased)
+            var wallet = TradingWallet(id: WalletID("wallet-\(UUID().uuidString.prefix(8).lowercased())"), userID: user.id,
+                                       type: .depositWallet, signerAddress: key.address, funderAddress: funder,
+                                       sealedKey: key.sealed, onboarding: .ready, createdAt: now, updatedAt: now)
+            let issued = try await backends[0].venue.credentialIssuer(vault: backends[0].vault).issueCredentials(for: wallet)
+            wallet.apiKey = issued.apiKey
+            wallet.sealedAPISecret = issued.sealedSecret
+            wallet.sealedAPIPassphrase = issued.sealedPassphrase
+            try await store.insertWallet(wallet)
+            let walletID = wallet.id
+            try await control.fund(wallet: funder, amount: Self.balance)
+            let destination = try WalletAddress("0x" + String(repeating: "5a", count: 19) + "01")
+
             let statuses = try await withThrowingTaskGroup(of: (Int, Int, String).self) { group in
                 for (n, amount) in amounts.enumerated() {
                     let client = clients[n % clients.count]

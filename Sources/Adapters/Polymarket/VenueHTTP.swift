@@ -154,7 +154,7 @@ struct VenueHTTP: Sendable {
             "method": "\(endpoint.method)", "path": "\(endpoint.path)", "outcome": "\(outcome)",
             "elapsed_ms": "\(elapsed.wholeMilliseconds)",
         ])
-        Counter(label: "polymarket_requests_total",
+        Counter(label: "mirror_polymarket_requests_total",
                 dimensions: [("family", (endpoint.family ?? endpoint.service.generalFamily).rawValue), ("outcome", outcome)])
             .increment()
     }

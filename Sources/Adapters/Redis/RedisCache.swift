@@ -12,7 +12,7 @@ import Metrics
 /// Redis being down never blocks trading: after a failure calls fail at once with a
 /// ``RedisCacheError`` until a reconnect attempt is due (backoff up to
 /// ``RedisConfiguration/maximumBackoff``); each failure is counted in
-/// `mirror.cache.redis.failures{reason}` and logged.
+/// `mirror_cache_redis_failures_total{reason}` and logged.
 ///
 /// Constructing it does no I/O; call ``ping()`` to check the server at start-up, and
 /// ``shutdown()`` when done (dropping the last reference also stops its threads).
@@ -28,10 +28,10 @@ public final class RedisCache: Cache {
     public init(configuration: RedisConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        let opened = Counter(label: "mirror.cache.redis.connections.opened")
+        let opened = Counter(label: "mirror_cache_redis_connections_opened_total")
         self.pool = ConnectionPool(configuration: configuration, logger: logger) { opened.increment() }
         self.failureCounters = Dictionary(uniqueKeysWithValues: RedisCacheError.metricReasons.map { reason in
-            (reason, Counter(label: "mirror.cache.redis.failures", dimensions: [("reason", reason)]))
+            (reason, Counter(label: "mirror_cache_redis_failures_total", dimensions: [("reason", reason)]))
         })
     }
 

@@ -34,6 +34,13 @@ enum APIDocument {
     static func routes(mode: MirrorConfiguration.Mode) -> [DocumentedRoute] {
         var routes: [DocumentedRoute] = [
             DocumentedRoute(method: "GET", path: "/health", summary: "Liveness", responses: [200: "alive"], requiresAuth: false),
+            DocumentedRoute(method: "GET", path: "/ready", summary: "Readiness: the database and the cache answer",
+                            responses: [200: "ready", 503: "the database or the cache does not answer (named)"],
+                            requiresAuth: false),
+            DocumentedRoute(method: "GET", path: "/metrics", summary: "Prometheus text exposition of Mirror's metrics",
+                            responses: [200: "the metrics", 401: "METRICS_TOKEN is set and was not presented as a bearer token",
+                                        404: "production mode without METRICS_TOKEN: metrics are off"],
+                            requiresAuth: false),
             DocumentedRoute(method: "GET", path: "/openapi.json", summary: "This document", responses: [200: "the document"],
                             requiresAuth: false),
             DocumentedRoute(method: "GET", path: "/me", summary: "The signed-in user",

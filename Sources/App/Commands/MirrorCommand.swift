@@ -50,23 +50,25 @@ extension Startup {
             }
             let app = try await buildApplication(configuration: configuration, role: role, logger: logger)
             Self.announceGeneratedAdminToken(configuration)
-            try await app.runService()
+            try await runServices([app], operations: configuration.operations, logger: logger)
         }
     }
 }
 
 struct Workers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run only the workers (deploy with `mirror api`; needs REDIS_URL in production).")
+        abstract: """
+            Run only the workers (deploy with `mirror api`; needs REDIS_URL in production), with /health, \
+            /ready and /metrics on PORT; exits when a loop stalls or the database stays unreachable.
+            """)
 
     func run() async throws {
         try await Startup.run { configuration, logger in
             if let warning = try configuration.checkSeparateProcesses(command: "workers") {
                 logger.warning("\(warning)")
             }
-            let backends = try await Backends.open(configuration: configuration, logger: logger)
-            let group = buildWorkerGroup(configuration: configuration, backends: backends, logger: logger)
-            try await group.run()
+            let app = try await buildApplication(configuration: configuration, role: .workers, logger: logger)
+            try await runServices([app], operations: configuration.operations, logger: logger)
         }
     }
 }
@@ -103,7 +105,7 @@ struct Database: AsyncParsableCommand {
 
 struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Manage the master key that seals trading keys.", subcommands: [Rotate.self])
+        commandName: "keys", abstract: "Manage the master key that seals trading keys.", subcommands: [Rotate.self, Verify.self])
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -122,12 +124,14 @@ struct Keys: AsyncParsableCommand {
                 let backend = try await StoreBackend.open(
                     configuration.database, poolSize: configuration.databasePoolSize, logger: logger)
                 do {
-                    let outcome = try await KeyRotation(store: backend.store, vault: vault, wallClock: .system,
-                                                        logger: logger).run()
+                    try await backend.maintenance { store in
+                        let outcome = try await KeyRotation(store: store, vault: vault, wallClock: .system,
+                                                            logger: logger).run()
+                        Startup.printLine(
+                            "resealed \(outcome.resealed) wallet(s) under key version \(vault.currentKeyVersion)"
+                                + (outcome.raced > 0 ? " (\(outcome.raced) changed meanwhile; run again to be sure)" : ""))
+                    }
                     try await backend.close?()
-                    Startup.printLine(
-                        "resealed \(outcome.resealed) wallet(s) under key version \(vault.currentKeyVersion)"
-                            + (outcome.raced > 0 ? " (\(outcome.raced) changed meanwhile; run again to be sure)" : ""))
                 } catch {
                     try? await backend.close?()
                     throw error

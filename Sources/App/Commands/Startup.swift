@@ -25,12 +25,8 @@ enum Startup {
     static func run(_ body: (MirrorConfiguration, Logger) async throws -> Void) async throws {
         do {
             let configuration = try await Self.readConfiguration()
-            let level = configuration.logLevel
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardOutput(label: label)
-                handler.logLevel = level
-                return handler
-            }
+            Self.bootstrapLogging(configuration)
+            MirrorMetrics.bootstrap()
             try await body(configuration, Logger(label: "mirror"))
         } catch let exit as ExitCode {
             throw exit
@@ -38,6 +34,25 @@ enum Startup {
             Self.printError(Self.line(for: error))
             throw ExitCode.failure
         }
+    }
+
+    /// `LOG_LEVEL` and `LOG_FORMAT` for every logger, each line carrying the request id of the
+    /// HTTP request whose work wrote it.
+    static func bootstrapLogging(_ configuration: MirrorConfiguration) {
+        let level = configuration.logLevel
+        let format = configuration.operations.logFormat
+        LoggingSystem.bootstrap({ label, provider in
+            switch format {
+            case .json:
+                var handler = JSONLogHandler(label: label, metadataProvider: provider)
+                handler.logLevel = level
+                return handler
+            case .text:
+                var handler = StreamLogHandler.standardOutput(label: label, metadataProvider: provider)
+                handler.logLevel = level
+                return handler
+            }
+        }, metadataProvider: RequestTrace.metadataProvider)
     }
 
     /// One line, whatever the error: configuration errors already read

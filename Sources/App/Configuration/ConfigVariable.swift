@@ -7,6 +7,10 @@ enum ConfigVariable: String, CaseIterable, Sendable {
     case host = "HOST"
     case port = "PORT"
     case logLevel = "LOG_LEVEL"
+    case logFormat = "LOG_FORMAT"
+    case metricsToken = "METRICS_TOKEN"
+    case shutdownDrainSeconds = "SHUTDOWN_DRAIN_SECONDS"
+    case workersDatabaseUnreachableSeconds = "WORKERS_DB_UNREACHABLE_S"
 
     case databaseURL = "DATABASE_URL"
     case databasePoolSize = "DATABASE_POOL_SIZE"
@@ -55,7 +59,7 @@ enum ConfigVariable: String, CaseIterable, Sendable {
     var isSecret: Bool {
         switch self {
         case .databaseURL, .redisURL, .tradingKeyEncryptionKey, .tradingKeyEncryptionKeyPrevious, .adminToken,
-             .polyBuilderAPIKey, .polyBuilderSecret, .polyBuilderPassphrase, .relayerAPIKey:
+             .polyBuilderAPIKey, .polyBuilderSecret, .polyBuilderPassphrase, .relayerAPIKey, .metricsToken:
             true
         default:
             false

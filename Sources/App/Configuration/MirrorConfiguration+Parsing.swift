@@ -15,7 +15,7 @@ extension MirrorConfiguration {
 
         let mode = try values.choice(.mirrorMode, default: Mode.local)
         self.mode = mode
-        self.host = values.raw(.host) ?? (mode == .local ? "127.0.0.1" : "0.0.0.0")
+        self.host = values.raw(.host) ?? (mode == .local ? "127.0.0.1" : "::")
         if values.raw(.mirrorMode) == nil {
             try values.refuseImplicitLocalMode(host: self.host)
         }
@@ -84,6 +84,7 @@ extension MirrorConfiguration {
             dailyLimit: try values.collateral(.withdrawalDailyLimit),
             addressDelay: try values.duration(.withdrawalAddressDelay, default: mode == .production ? .seconds(86_400) : .zero),
             addsNewDestinations: mode == .local)
+        self.operations = try values.operations()
     }
 
     /// 32 random bytes as 64 hex characters.
@@ -112,7 +113,7 @@ private func hexByte(_ byte: UInt8) -> String {
 
 /// Raw values read through the `ConfigReader`, with one parse function per kind of value. Every
 /// error names its variable and echoes the value only when the variable is not secret.
-private struct ConfigValues {
+struct ConfigValues {
     let reader: ConfigReader
 
     /// The trimmed value without surrounding quotes; `nil` when unset or empty.

@@ -17,7 +17,9 @@ struct MirrorConfiguration: Sendable {
     }
 
     var mode: Mode
-    /// The interface the HTTP server binds: loopback in local mode, every interface in production.
+    /// The interface the HTTP server binds: loopback in local mode; in production `::`, every
+    /// IPv6 and (dual-stack, Linux's default) IPv4 interface, so Railway's IPv6-only private
+    /// network and its public proxy both reach it.
     var host: String
     var port: Int
     var logLevel: Logger.Level
@@ -56,6 +58,7 @@ struct MirrorConfiguration: Sendable {
     var cadences: WorkerCadences
     /// Withdrawals' daily limit, address-book delay and (local mode) adding on first use.
     var withdrawalPolicy: WithdrawalPolicy
+    var operations: OperationsSettings
 }
 
 /// Where the durable store lives.

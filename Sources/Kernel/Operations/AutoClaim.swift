@@ -67,7 +67,7 @@ public struct AutoClaim: Sendable {
             do {
                 try await self.claim(key, positions: positions, startingNew: !paused, into: &outcome)
             } catch {
-                Counter(label: "mirror.autoclaim.failures").increment()
+                Counter(label: "mirror_autoclaim_failures_total").increment()
                 self.logger.warning("claim step failed; the next tick resumes it", metadata: [
                     "wallet.id": "\(key.walletID)", "market.condition_id": "\(key.conditionID)",
                     "error": "\(String(describing: error))",
@@ -121,7 +121,7 @@ public struct AutoClaim: Sendable {
         var booked = position.sold(position.shares, notional: payout, fee: .zero, at: self.wallClock.now())
         booked.redeemable = false
         try await self.store.savePosition(booked)
-        Counter(label: "mirror.autoclaim.booked", dimensions: [("outcome", payout > .zero ? "won" : "lost")]).increment()
+        Counter(label: "mirror_autoclaim_booked_total", dimensions: [("outcome", payout > .zero ? "won" : "lost")]).increment()
         return [booked]
     }
 }

@@ -147,7 +147,7 @@ public struct PositionSync<C: Clock<Duration>>: Sendable {
             // are the user's; fewer on the venue than the ledger books is the mismatch that matters.
             guard venueShares < ledgerShares else { continue }
             report.mismatches += 1
-            Counter(label: "mirror.position_sync.mismatches").increment()
+            Counter(label: "mirror_position_sync_mismatches_total").increment()
             // One audit row per distinct mismatch, not one per sweep (best effort: the cache only dedupes).
             let seenKey = "position-sync:mismatch:\(wallet.id.rawValue):\(tokenID)"
             let seen = "\(ledgerShares)/\(venueShares)"

@@ -4,7 +4,7 @@ import Metrics
 /// One dependency the health check probes (database, cache, exchange, relayer).
 public struct HealthProbe: Sendable {
     public let name: String
-    let check: @Sendable () async throws -> Void
+    public let check: @Sendable () async throws -> Void
 
     public init(name: String, check: @escaping @Sendable () async throws -> Void) {
         self.name = name
@@ -104,7 +104,7 @@ public struct HealthCheck: Sendable {
             let up = last.map { now.since($0) <= Self.staleAfter } ?? false
             if !up {
                 // The runbook's alert: a ping more than 2 minutes stale.
-                Counter(label: "mirror.worker.stale", dimensions: [("worker", worker.rawValue)]).increment()
+                Counter(label: "mirror_worker_stale_total", dimensions: [("worker", worker.rawValue)]).increment()
                 self.logger.warning("worker heartbeat stale", metadata: [
                     "worker.name": "\(worker.rawValue)", "worker.last_ping": "\(last.map(\.description) ?? "never")",
                 ])

@@ -25,8 +25,8 @@ public struct PeriodicWorker<C: Clock<Duration>>: Service {
         self.cache = cache
         self.logger = logger
         self.tick = tick
-        self.failures = Counter(label: "mirror.worker.tick.failures", dimensions: [("worker", name.rawValue)])
-        self.heartbeatFailures = Counter(label: "mirror.worker.heartbeat.failures", dimensions: [("worker", name.rawValue)])
+        self.failures = Counter(label: "mirror_worker_tick_failures_total", dimensions: [("worker", name.rawValue)])
+        self.heartbeatFailures = Counter(label: "mirror_worker_heartbeat_failures_total", dimensions: [("worker", name.rawValue)])
     }
 
     public func run() async throws {
