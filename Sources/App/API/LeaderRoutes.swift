@@ -97,8 +97,13 @@ extension APIDependencies {
 
     /// The leader as `user` sees it: its label is the one ``LeaderLabels`` gives that user.
     func leader(id: LeaderID, seenBy user: User) async throws -> Leader? {
+        try await self.leader(id: id, labels: try await self.leaderLabels(of: user))
+    }
+
+    /// The same with the user's labels already in hand (a page naming many leaders reads them once).
+    func leader(id: LeaderID, labels: LeaderLabels) async throws -> Leader? {
         guard var leader = try await self.store.leader(id: id) else { return nil }
-        leader.label = try await self.leaderLabels(of: user).label(of: leader)
+        leader.label = labels.label(of: leader)
         return leader
     }
 

@@ -261,11 +261,12 @@ extension WebDependencies {
             ? ["level": "ok", "headline": "Copying is running normally.", "detail": ""]
             : ["level": "warn", "headline": "Copying may be delayed.",
                "detail": down.isEmpty ? "The latest health check is not in yet." : "Not healthy right now: \(down.joined(separator: ", "))."]
+        let labels = try await self.api.leaderLabels(of: try context.requireUser())
         var follows: [[String: Any]] = []
         for profile in profiles {
             follows.append(["id": profile.id.rawValue, "status": profile.status.rawValue,
                             "statusClass": WebPage.statusClass(profile.status.rawValue),
-                            "leaderName": Router<AppRequestContext>.name(of: try await self.api.leader(id: profile.leaderID, seenBy: try context.requireUser()))])
+                            "leaderName": Router<AppRequestContext>.name(of: try await self.api.leader(id: profile.leaderID, labels: labels))])
         }
         let (realizedText, realizedClass) = WebPage.signed(realized)
         let (unrealizedText, unrealizedClass) = WebPage.signed(unrealized)
@@ -348,11 +349,12 @@ extension WebDependencies {
     func followsPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         var follows: [[String: Any]] = []
+        let labels = try await self.api.leaderLabels(of: try context.requireUser())
         for profile in try await self.api.store.profiles(userID: user.id) {
             let status = profile.status
             let sizing = SizingView(profile.sizing)
             follows.append([
-                "id": profile.id.rawValue, "leaderName": Router<AppRequestContext>.name(of: try await self.api.leader(id: profile.leaderID, seenBy: try context.requireUser())),
+                "id": profile.id.rawValue, "leaderName": Router<AppRequestContext>.name(of: try await self.api.leader(id: profile.leaderID, labels: labels)),
                 "status": status.rawValue, "statusClass": WebPage.statusClass(status.rawValue),
                 "sizing": Self.describe(sizing), "mode": profile.mode.rawValue.lowercased(),
                 "stopBehavior": profile.stopBehavior == .sellNow ? "sell now" : "hold to resolution",
@@ -480,9 +482,10 @@ extension WebDependencies {
         let attempts = try await self.api.store.attempts(userID: user.id, matching: query, limit: limit)
         let events = try await self.api.store.leaderEvents(ids: Set(attempts.compactMap(\.leaderEventID)))
         let profiles = try await self.api.store.profiles(userID: user.id)
+        let labels = try await self.api.leaderLabels(of: try context.requireUser())
         var names: [ProfileID: String] = [:]
         for profile in profiles {
-            names[profile.id] = Router<AppRequestContext>.name(of: try await self.api.leader(id: profile.leaderID, seenBy: try context.requireUser()))
+            names[profile.id] = Router<AppRequestContext>.name(of: try await self.api.leader(id: profile.leaderID, labels: labels))
         }
         let rows = attempts.map { attempt -> [String: Any] in
             let event = attempt.leaderEventID.flatMap { events[$0] }
@@ -581,11 +584,12 @@ extension WebDependencies {
         for event in events.values { markets[event.fill.tokenID.description] = "\(event.fill.marketSlug) (\(event.fill.outcome))" }
         var realized = Collateral.zero, unrealized = Collateral.zero
         var groups: [[String: Any]] = []
+        let labels = try await self.api.leaderLabels(of: try context.requireUser())
         for profile in try await self.api.store.profiles(userID: user.id) where only == nil || only == profile.id.rawValue {
             let view = try await self.api.positions(of: profile)
             realized += (try? Collateral(decimal: view.realizedPnL)) ?? .zero
             unrealized += (try? Collateral(decimal: view.unrealizedPnL)) ?? .zero
-            groups.append(["leaderName": Router<AppRequestContext>.name(of: try await self.api.leader(id: profile.leaderID, seenBy: try context.requireUser())),
+            groups.append(["leaderName": Router<AppRequestContext>.name(of: try await self.api.leader(id: profile.leaderID, labels: labels)),
                            "rows": view.positions.map { position -> [String: Any] in
                                ["token": String(position.tokenId.prefix(10)) + "…", "market": markets[position.tokenId] ?? "—",
                                 "shares": position.shares,

@@ -78,8 +78,9 @@ public final class FeedIngestor: Sendable {
 
     /// The leaders whose cadence makes them due at `now`, marked as polled then.
     func leaders(dueAt now: Timestamp) async throws -> [Leader] {
-        let cadences = try await self.cadences()
-        return try await self.store.leaders().filter { leader in
+        let leaders = try await self.store.leaders()
+        let cadences = try await self.cadences(of: leaders)
+        return leaders.filter { leader in
             let cadence = cadences[leader.id] ?? .none
             return self.lastPolled.withLock { polled in
                 guard cadence.isDue(lastPolled: polled[leader.id], now: now) else { return false }
@@ -89,11 +90,11 @@ public final class FeedIngestor: Sendable {
         }
     }
 
-    /// Each leader's cadence from the store's interests (absent: nobody cares, not polled).
-    func cadences() async throws -> [LeaderID: LeaderCadence] {
+    /// Each of `leaders`' cadence from the store's interests (absent: nobody cares, not polled).
+    func cadences(of leaders: [Leader]) async throws -> [LeaderID: LeaderCadence] {
         var interests = try await self.store.leaderInterests()
         if self.everyLeaderWatched {
-            for leader in try await self.store.leaders() { interests[leader.id, default: .init()].watched = true }
+            for leader in leaders { interests[leader.id, default: .init()].watched = true }
         }
         return interests.mapValues(LeaderCadence.init)
     }
@@ -101,8 +102,9 @@ public final class FeedIngestor: Sendable {
     /// Records fills from the live stream until it ends or the task is cancelled. The stream
     /// carries the leaders someone follows, holds or watches.
     public func consumeLiveStream() async throws {
-        let cadences = try await self.cadences()
-        let leaders = try await self.store.leaders().filter { (cadences[$0.id] ?? .none) != .none }
+        let all = try await self.store.leaders()
+        let cadences = try await self.cadences(of: all)
+        let leaders = all.filter { (cadences[$0.id] ?? .none) != .none }
         guard !leaders.isEmpty else { return }
         let byAddress = Dictionary(leaders.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
         for try await observed in self.feed.liveFills(of: Set(byAddress.keys)) {
