@@ -25,11 +25,11 @@ struct PostgresMigrationTests {
                 let afterSecond = try await self.schema(of: store)
 
                 #expect(empty.isEmpty)
-                #expect(first.applied.map(\.version) == [1, 2, 3, 4, 5, 6])
-                #expect(first.applied.map(\.name) == ["initial_schema", "key_versions_as_bigint", "wallet_funds", "copy_pipeline", "withdrawal_safety", "equity_snapshots"])
-                #expect(first.schemaVersion == 6)
+                #expect(first.applied.map(\.version) == [1, 2, 3, 4, 5, 6, 7])
+                #expect(first.applied.map(\.name) == ["initial_schema", "key_versions_as_bigint", "wallet_funds", "copy_pipeline", "withdrawal_safety", "equity_snapshots", "copy_quality"])
+                #expect(first.schemaVersion == 7)
                 #expect(second.wasUpToDate)
-                #expect(second.description == "schema up to date (version 6)")
+                #expect(second.description == "schema up to date (version 7)")
                 #expect(afterSecond == afterFirst)
                 let tables = Set(afterFirst.filter { $0["kind"] == .text("table") }.compactMap { row -> String? in
                     if case .text(let name) = row["name"] { name } else { nil }
@@ -47,6 +47,7 @@ struct PostgresMigrationTests {
                     SQLRow(columns: ["version", "name"], values: [.integer(4), .text("copy_pipeline")]),
                     SQLRow(columns: ["version", "name"], values: [.integer(5), .text("withdrawal_safety")]),
                     SQLRow(columns: ["version", "name"], values: [.integer(6), .text("equity_snapshots")]),
+                    SQLRow(columns: ["version", "name"], values: [.integer(7), .text("copy_quality")]),
                 ])
             }
         }
@@ -63,8 +64,8 @@ struct PostgresMigrationTests {
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 3, 4, 5, 6], "exactly one replica applied the steps")
-            #expect(outcomes.allSatisfy { $0.schemaVersion == 6 })
+            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 3, 4, 5, 6, 7], "exactly one replica applied the steps")
+            #expect(outcomes.allSatisfy { $0.schemaVersion == 7 })
             #expect(outcomes.filter(\.wasUpToDate).count == 3)
         }
     }

@@ -30,7 +30,8 @@ import Testing
                                       MigrationOutcome.Step(version: 3, name: "wallet_funds"),
                                       MigrationOutcome.Step(version: 4, name: "copy_pipeline"),
                                       MigrationOutcome.Step(version: 5, name: "withdrawal_safety"),
-                                      MigrationOutcome.Step(version: 6, name: "equity_snapshots")])
+                                      MigrationOutcome.Step(version: 6, name: "equity_snapshots"),
+                                      MigrationOutcome.Step(version: 7, name: "copy_quality")])
             #expect(first.schemaVersion == SQLiteMigrations.latestVersion)
             #expect(!first.wasUpToDate)
             #expect(second.applied.isEmpty)
@@ -88,7 +89,8 @@ import Testing
                                         MigrationOutcome.Step(version: 3, name: "wallet_funds"),
                                         MigrationOutcome.Step(version: 4, name: "copy_pipeline"),
                                         MigrationOutcome.Step(version: 5, name: "withdrawal_safety"),
-                                        MigrationOutcome.Step(version: 6, name: "equity_snapshots")])
+                                        MigrationOutcome.Step(version: 6, name: "equity_snapshots"),
+                                      MigrationOutcome.Step(version: 7, name: "copy_quality")])
             let columns = try store.rows(sql: "SELECT name FROM pragma_table_info('copy_attempts')").compactMap { row -> String? in
                 if case .text(let name) = row["name"] { name } else { nil }
             }

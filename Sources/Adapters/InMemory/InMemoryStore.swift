@@ -362,6 +362,8 @@ extension InMemoryStore {
         stored.fillPrice = attempt.fillPrice
         stored.targetShares = attempt.targetShares
         stored.fanoutPlace = attempt.fanoutPlace
+        stored.idealShares = attempt.idealShares
+        stored.decisionPrice = attempt.decisionPrice
         stored.updatedAt = attempt.updatedAt
         self.attemptsByID[attempt.id] = stored
         return true

@@ -227,6 +227,8 @@ extension PostgresStore: CopyEventStore {
                 lease_expires_at = \(attempt.leaseExpiresAt.pg), sent_at = \(attempt.sentAt.pg),
                 accepted_at = \(attempt.acceptedAt.pg), filled_shares_units = \(attempt.filledShares.baseUnits),
                 fill_price_units = \(attempt.fillPrice?.baseUnits), fanout_place = \(attempt.fanoutPlace),
+                ideal_shares_units = \(attempt.idealShares?.baseUnits),
+                decision_price_units = \(attempt.decisionPrice?.baseUnits),
                 updated_at = \(attempt.updatedAt.pg)
             WHERE id = \(attempt.id.rawValue) AND status = \(expected.rawValue)
               AND fencing_token = \(attempt.fencingToken)

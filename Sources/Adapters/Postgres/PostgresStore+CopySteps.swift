@@ -124,7 +124,7 @@ extension PostgresStore {
 
     /// Writes every mutable field of each attempt (their fences were checked under lock).
     static func updateAttempts(_ attempts: [CopyAttempt], _ db: some QueryRunner, logger: Logger) async throws {
-        for chunk in Self.chunks(attempts, columns: 14) {
+        for chunk in Self.chunks(attempts, columns: 16) {
             var rows = BulkRows()
             for attempt in chunk {
                 try rows.add(attempt.id.rawValue)
@@ -141,6 +141,8 @@ extension PostgresStore {
                 try rows.add(attempt.fillPrice?.baseUnits)
                 try rows.add(attempt.fanoutPlace.map(Int32.init))
                 try rows.add(attempt.updatedAt.pg)
+                try rows.add(attempt.idealShares?.baseUnits)
+                try rows.add(attempt.decisionPrice?.baseUnits)
                 rows.endRow()
             }
             _ = try await db.execute(PostgresQuery(unsafeSQL: """
@@ -150,9 +152,10 @@ extension PostgresStore {
                     lease_owner = v.lease_owner::text, lease_expires_at = v.lease_expires_at::timestamptz,
                     sent_at = v.sent_at::timestamptz, accepted_at = v.accepted_at::timestamptz,
                     filled_shares_units = v.filled::bigint, fill_price_units = v.fill_price::bigint,
-                    fanout_place = v.place::integer, updated_at = v.updated_at::timestamptz
+                    fanout_place = v.place::integer, updated_at = v.updated_at::timestamptz,
+                    ideal_shares_units = v.ideal::bigint, decision_price_units = v.decision::bigint
                 FROM (VALUES \(rows.values)) AS v(id, status, skip_reason, note, target, due_at, lease_owner,
-                    lease_expires_at, sent_at, accepted_at, filled, fill_price, place, updated_at)
+                    lease_expires_at, sent_at, accepted_at, filled, fill_price, place, updated_at, ideal, decision)
                 WHERE a.id = v.id::text
                 """, binds: rows.binds), logger: logger)
         }

@@ -254,7 +254,8 @@ extension SQLiteStore: CopyEventStore {
                 UPDATE copy_attempts
                 SET status = ?, skip_reason = ?, note = ?, due_at = ?, lease_owner = ?, lease_expires_at = ?,
                     sent_at = ?, accepted_at = ?, filled_shares_units = ?, fill_price_units = ?,
-                    target_shares_units = ?, fanout_place = ?, updated_at = ?
+                    target_shares_units = ?, fanout_place = ?, updated_at = ?,
+                    ideal_shares_units = ?, decision_price_units = ?
                 WHERE id = ? AND status = ? AND fencing_token = ?
                 """,
             arguments: [
@@ -262,6 +263,7 @@ extension SQLiteStore: CopyEventStore {
                 attempt.leaseOwner, attempt.leaseExpiresAt.sql, attempt.sentAt.sql, attempt.acceptedAt.sql,
                 attempt.filledShares.baseUnits, attempt.fillPrice?.baseUnits, attempt.targetShares?.baseUnits,
                 attempt.fanoutPlace, attempt.updatedAt.sql,
+                attempt.idealShares?.baseUnits, attempt.decisionPrice?.baseUnits,
                 attempt.id.rawValue, expected.rawValue, attempt.fencingToken,
             ])
     }

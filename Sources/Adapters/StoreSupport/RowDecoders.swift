@@ -122,6 +122,8 @@ extension CopyAttempt {
             filledShares: try row.units(Shares.self, "filled_shares_units"),
             fillPrice: try row.optionalUnits(Price.self, "fill_price_units"),
             leaderPrice: try row.optionalUnits(Price.self, "leader_price_units"),
+            idealShares: try row.optionalUnits(Shares.self, "ideal_shares_units"),
+            decisionPrice: try row.optionalUnits(Price.self, "decision_price_units"),
             createdAt: try row.timestamp("created_at"),
             updatedAt: try row.timestamp("updated_at"))
     }
