@@ -17,6 +17,7 @@ import Testing
         "POST /copy-profiles/{id}/exit-only": (.post, nil),
         "POST /copy-profiles/{id}/stop": (.post, #"{"behavior":"HOLD"}"#),
         "GET /copy-profiles/{id}/positions": (.get, nil),
+        "GET /copy-profiles/{id}/quality": (.get, nil),
     ]
 
     static func leaderAddress(_ world: APIWorld) async throws -> String {
