@@ -78,13 +78,13 @@ struct PostgresMigrationTests {
                 try await store.execute(sql: "CREATE TABLE from_the_future (id TEXT)")
                 let before = try await self.schema(of: store)
 
-                await #expect(throws: StoreError.schemaTooNew(databaseVersion: 99, codeVersion: 6)) {
+                await #expect(throws: StoreError.schemaTooNew(databaseVersion: 99, codeVersion: 7)) {
                     try await store.migrate()
                 }
                 let after = try await self.schema(of: store)
                 let versions = try await store.rows(sql: "SELECT version FROM schema_migrations ORDER BY version")
                 #expect(after == before, "nothing was created or dropped")
-                #expect(versions.map { $0["version"] } == [.integer(1), .integer(2), .integer(3), .integer(4), .integer(5), .integer(6), .integer(99)])
+                #expect(versions.map { $0["version"] } == [.integer(1), .integer(2), .integer(3), .integer(4), .integer(5), .integer(6), .integer(7), .integer(99)])
             }
         }
     }

@@ -27,6 +27,7 @@ enum WebTemplates {
         "positions": positions, "claims": claims, "withdrawals": withdrawals, "withdrawalConfirm": withdrawalConfirm,
         "operatorSignIn": operatorSignIn, "operatorStatus": operatorStatus, "operatorAudit": operatorAudit,
         "error": errorPage,
+        "followQuality": followQuality,
     ]
 
     static let layout = """
@@ -199,6 +200,7 @@ enum WebTemplates {
         <h2 id="follow-{{id}}">{{leaderName}} <span class="status status-{{statusClass}}">{{status}}</span></h2>
         <p>{{sizing}} · {{mode}} · on stop: {{stopBehavior}}</p>
         <ul class="actions">
+        <li><a href="/app/follows/{{id}}">Copy quality</a></li>
         <li><a href="/app/follows/{{id}}/edit">Edit settings</a></li>
         <li><a href="/app/positions?follow={{id}}">Positions</a></li>
         <li><a href="/app/activity?follow={{id}}">Activity</a></li>

@@ -47,6 +47,7 @@ extension Router where Context == AppRequestContext {
             }
             return WebPage.redirect("/app/follows?done=followed")
         }
+        pages.get("/follows/:id") { request, context in try await web.followPage(request, context) }
         pages.get("/follows/:id/edit") { _, context -> Response in
             let profile = try await web.api.ownedProfile(context)
             let leader = try await web.api.leader(id: profile.leaderID, seenBy: try context.requireUser())
