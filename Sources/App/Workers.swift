@@ -29,6 +29,9 @@ func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClo
     let autoClaim = AutoClaim(store: backends.store, feed: backends.venue.feed, relayerTxs: relayerTxs, wallClock: wallClock,
                               logger: logger)
     let withdrawals = backends.withdrawals(wallClock: wallClock)
+    let autoPause = AutoPauseGuard(store: backends.store,
+                                   marks: QualityReader.venueMarks(exchange: backends.venue.exchange, feed: backends.venue.feed),
+                                   wallClock: wallClock, ids: backends.ids, logger: logger)
     let onboarder = backends.onboarder(wallClock: wallClock)
     let positionSync = PositionSync(store: backends.store, feed: backends.venue.feed, exchange: backends.venue.exchange,
                                     cache: backends.cache, clock: ContinuousClock(), wallClock: wallClock, ids: backends.ids,
@@ -46,6 +49,8 @@ func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClo
         ) {
             _ = try await autoClaim.run()
             try await withdrawals.pollInFlight()
+            // Copy quality's auto-pause rules (issue #22): judged once a tick, failures logged per follow.
+            try await autoPause.run()
         },
         PeriodicWorker(
             name: .onboarding, interval: configuration.cadences.onboarding, clock: ContinuousClock(),

@@ -24,7 +24,45 @@ public struct CopyQualityContract: Sendable, CustomTestStringConvertible {
         .init("a known history gives the exact drag components, to the micro-dollar") { harness async throws in
             try await Self.knownHistory(harness)
         },
+        .init("an auto-pause rule pauses a follow whose copies drift, and a resume restarts its window") { harness async throws in
+            try await Self.autoPause(harness)
+        },
     ]
+
+    /// A rule of slippage p90 ≤ 100 bps over 2 copies; every copy fills at the 0.51 ask against the
+    /// leader's 0.50 (200 bps): one copy is not a full window, two break the rule; after a resume
+    /// the window starts again.
+    static func autoPause(_ harness: CopyFlowHarness) async throws {
+        let rule = AutoPauseRule(maxDragPercent: nil, maxSlippageBpsP90: 100, window: 2)
+        let scenario = try await FlowScenario.make(harness, limits: CopyLimits(autoPause: rule))
+        let guardian = AutoPauseGuard(
+            store: harness.store, marks: QualityReader.venueMarks(exchange: harness.venue.exchange, feed: harness.venue.feed),
+            wallClock: harness.clock.wallClock, ids: harness.ids.generator, logger: Logger(label: "auto-pause"))
+        #expect(try await harness.store.profilesWithAutoPause().map(\.id) == [scenario.profile.id])
+        try await scenario.copyLeaderBuy(on: harness)
+        #expect(try await guardian.run().isEmpty, "one copy is not a full window")
+        harness.clock.advance(by: .seconds(1))
+        try await scenario.copyLeaderBuy(on: harness)
+        #expect(try await guardian.run() == [scenario.profile.id])
+        var profile = try #require(try await harness.store.profile(id: scenario.profile.id))
+        #expect(profile.status == .userPaused)
+        #expect(profile.pausedByRule?.hasPrefix("maxSlippageBpsP90: slippage p90 200 bps over the last 2 copies") == true,
+                "\(profile.pausedByRule ?? "no rule")")
+        let audit = try await harness.store.recentAudit(limit: 5)
+        #expect(audit.contains { $0.action == "profile.auto_paused" && $0.subjectID == scenario.profile.id.rawValue })
+        #expect(try await harness.store.profilesWithAutoPause().isEmpty, "a paused follow is not judged")
+
+        harness.clock.advance(by: .seconds(1))
+        let commands = ProfileCommands(store: harness.store, wallClock: harness.clock.wallClock, ids: harness.ids.generator)
+        profile = try await commands.resume(scenario.profile.id)
+        #expect(profile.status == .enabled && profile.pausedByRule == nil)
+        #expect(profile.resumedAt == harness.clock.now())
+        #expect(try await guardian.run().isEmpty, "the window restarts at the resume")
+        harness.clock.advance(by: .seconds(1))
+        try await scenario.copyLeaderBuy(on: harness)
+        #expect(try await guardian.run().isEmpty, "one copy since the resume")
+        #expect(try await harness.store.profile(id: scenario.profile.id)?.status == .enabled)
+    }
 
     static func price(_ units: Int64) -> Price { Price(baseUnits: units) }
     static func usd(_ units: Int64) -> Collateral { Collateral(baseUnits: units) }

@@ -84,6 +84,22 @@ import Testing
         #expect(CopyDrag.percentile([], 90) == nil)
     }
 
+    @Test func copyQualityAutoPauseJudgesOnlyAFullWindowAndNamesTheRule() {
+        // Each copy: 8 of 10 ideal shares; drag per copy 0.38 of an ideal notional of 5 (7.6%).
+        let copies = [Self.copied, Self.copied, Self.copied]
+        let marks = [Self.token: Self.price("0.6")]
+        let drag = AutoPauseRule(maxDragPercent: Ratio(baseUnits: 7_000_000), maxSlippageBpsP90: nil, window: 3)
+        #expect(drag.breach(Array(copies.prefix(2)), marks: marks) == nil, "two copies are not a window of three")
+        #expect(drag.breach(copies, marks: marks)
+            == "maxDragPercent: drag 1.14 USDC is 7.6% of the ideal notional 15 over the last 3 copies (limit 7%)")
+        let lenient = AutoPauseRule(maxDragPercent: Ratio(baseUnits: 7_600_000), maxSlippageBpsP90: nil, window: 3)
+        #expect(lenient.breach(copies, marks: marks) == nil, "exactly at the limit is not a breach")
+        let slippage = AutoPauseRule(maxDragPercent: nil, maxSlippageBpsP90: 399, window: 2)
+        #expect(slippage.breach(copies, marks: marks)
+            == "maxSlippageBpsP90: slippage p90 400 bps over the last 2 copies (limit 399 bps)")
+        #expect(AutoPauseRule(maxDragPercent: nil, maxSlippageBpsP90: 400, window: 2).breach(copies, marks: marks) == nil)
+    }
+
     static func attempt(_ id: String, kind: CopyAttempt.Kind, status: CopyAttempt.Status, ideal: Shares? = nil,
                         event: LeaderEventID? = nil, at offset: Int64, skip: SkipReason? = nil,
                         note: String? = nil) -> CopyAttempt {

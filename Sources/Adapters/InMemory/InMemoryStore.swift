@@ -46,7 +46,7 @@ public actor InMemoryStore: Store {
 // MARK: - Ordering
 
 /// "Oldest first": creation time, then id, ascending. "Newest first" is the reverse.
-private func oldestFirst<Row>(_ rows: some Sequence<Row>, createdAt: (Row) -> Timestamp, id: (Row) -> String) -> [Row] {
+func oldestFirst<Row>(_ rows: some Sequence<Row>, createdAt: (Row) -> Timestamp, id: (Row) -> String) -> [Row] {
     rows.sorted { (createdAt($0), id($0)) < (createdAt($1), id($1)) }
 }
 
@@ -209,6 +209,8 @@ extension InMemoryStore {
         try self.checkNewAudit(audit)
         profile.status = next
         profile.updatedAt = time
+        profile.pausedByRule = nil
+        if next == .enabled { profile.resumedAt = time }
         self.profilesByID[id] = profile
         self.record(audit)
         return true
@@ -549,12 +551,12 @@ extension InMemoryStore {
     }
 
     /// Throws `duplicate` before anything changes when the entry's id is taken.
-    private func checkNewAudit(_ entry: AuditEntry?) throws {
+    func checkNewAudit(_ entry: AuditEntry?) throws {
         guard let entry, self.auditByID[entry.id] != nil else { return }
         throw StoreError.duplicate(entity: "audit_logs", key: entry.id.rawValue)
     }
 
-    private func record(_ entry: AuditEntry?) {
+    func record(_ entry: AuditEntry?) {
         if let entry { self.auditByID[entry.id] = entry }
     }
 

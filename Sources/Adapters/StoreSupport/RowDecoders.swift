@@ -66,8 +66,15 @@ extension CopyProfile {
                 maxPerTrade: try row.optionalUnits(Collateral.self, "max_per_trade_units"),
                 maxPerMarket: try row.optionalUnits(Collateral.self, "max_per_market_units"),
                 totalBudget: try row.optionalUnits(Collateral.self, "total_budget_units"),
-                dailySpend: try row.optionalUnits(Collateral.self, "daily_spend_units")),
+                dailySpend: try row.optionalUnits(Collateral.self, "daily_spend_units"),
+                autoPause: try row.optionalInteger("auto_pause_window").map { window in
+                    AutoPauseRule(maxDragPercent: try row.optionalUnits(Ratio.self, "auto_pause_max_drag_units"),
+                                  maxSlippageBpsP90: try row.optionalInteger("auto_pause_max_slippage_bps").map { Int($0) },
+                                  window: Int(window))
+                }),
             stopBehavior: try row.enumeration(StopBehavior.self, "stop_behavior"),
+            pausedByRule: try row.optionalText("paused_by_rule"),
+            resumedAt: try row.optionalTimestamp("resumed_at"),
             createdAt: try row.timestamp("created_at"),
             updatedAt: try row.timestamp("updated_at"))
     }

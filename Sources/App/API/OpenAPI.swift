@@ -248,6 +248,10 @@ enum APIDocument {
                             "amount": string,
                         ]],
                         "limits": ["type": "object"],
+                        "autoPause": ["type": "object", "required": ["window"], "properties": [
+                            "maxDragPercent": string, "maxSlippageBpsP90": ["type": "integer"],
+                            "window": ["type": "integer"],
+                        ]],
                     ]],
                     "Stop": ["type": "object", "required": ["behavior"], "properties": [
                         "behavior": ["type": "string", "enum": ["SELL", "HOLD"]],

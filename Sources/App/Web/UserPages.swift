@@ -262,6 +262,12 @@ extension WebDependencies {
             ? ["level": "ok", "headline": "Copying is running normally.", "detail": ""]
             : ["level": "warn", "headline": "Copying may be delayed.",
                "detail": down.isEmpty ? "The latest health check is not in yet." : "Not healthy right now: \(down.joined(separator: ", "))."]
+        // Copy quality (issue #22): a follow an auto-pause rule stopped is named in the banner.
+        let ruled = profiles.filter { $0.status == .userPaused && $0.pausedByRule != nil }
+        let ruleBanner: [String: Any]? = ruled.isEmpty ? nil : [
+            "level": "warn", "headline": "\(ruled.count) follow(s) paused by an auto-pause rule.",
+            "detail": ruled.compactMap(\.pausedByRule).joined(separator: "; ") + " Resume on the Follows page.",
+        ]
         let labels = try await self.api.leaderLabels(of: try context.requireUser())
         var follows: [[String: Any]] = []
         for profile in profiles {
@@ -274,7 +280,7 @@ extension WebDependencies {
         let chrome = self.chrome(context, current: "/app", request: request, live: true)
         let live = profiles.contains { $0.mode == .live && $0.status != .stopped }
         return WebPage.render(title: "Overview", template: "overview", context: [
-            "health": health, "balance": wallet.balance ?? "unavailable", "copiesToday": today.filter { $0.status == .done }.count,
+            "health": health, "ruleBanner": ruleBanner as Any, "balance": wallet.balance ?? "unavailable", "copiesToday": today.filter { $0.status == .done }.count,
             "skipsToday": today.filter { $0.status == .skipped }.count, "realized": realizedText, "realizedClass": realizedClass,
             "unrealized": unrealizedText, "unrealizedClass": unrealizedClass, "depositAddress": wallet.depositAddress,
             "onboarding": wallet.onboarding, "ready": wallet.ready, "days": days,
@@ -361,6 +367,7 @@ extension WebDependencies {
                 "stopBehavior": profile.stopBehavior == .sellNow ? "sell now" : "hold to resolution",
                 "canPause": [.enabled, .exitOnly].contains(status), "canResume": [.userPaused, .exitOnly].contains(status),
                 "canExitOnly": [.enabled, .userPaused].contains(status), "canStop": status != .stopped,
+                "pauseRule": (status == .userPaused ? profile.pausedByRule : nil) as Any,
             ])
         }
         return WebPage.render(title: "Follows", template: "follows", context: ["follows": follows],

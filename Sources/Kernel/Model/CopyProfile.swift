@@ -10,13 +10,20 @@ public struct CopyProfile: Hashable, Sendable, Codable {
     public var limits: CopyLimits
     /// What `STOPPED` does with open positions.
     public var stopBehavior: StopBehavior
+    /// Set when an auto-pause rule (``AutoPauseRule``) moved the follow to USER_PAUSED: the rule
+    /// broken, in words. Cleared by the next status change.
+    public var pausedByRule: String?
+    /// The last time the follow was moved to ENABLED after it was created: an auto-pause window
+    /// counts copies from the later of this and `createdAt`.
+    public var resumedAt: Timestamp?
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
 
     public init(
         id: ProfileID, userID: UserID, leaderID: LeaderID, walletID: WalletID, status: ProfileStatus = .enabled,
         mode: TradingMode = .live, sizing: Sizing, limits: CopyLimits = CopyLimits(),
-        stopBehavior: StopBehavior = .holdToResolution, createdAt: Timestamp, updatedAt: Timestamp
+        stopBehavior: StopBehavior = .holdToResolution, pausedByRule: String? = nil, resumedAt: Timestamp? = nil,
+        createdAt: Timestamp, updatedAt: Timestamp
     ) {
         self.id = id
         self.userID = userID
@@ -27,6 +34,8 @@ public struct CopyProfile: Hashable, Sendable, Codable {
         self.sizing = sizing
         self.limits = limits
         self.stopBehavior = stopBehavior
+        self.pausedByRule = pausedByRule
+        self.resumedAt = resumedAt
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -121,6 +130,8 @@ public struct CopyLimits: Hashable, Sendable, Codable {
     public var totalBudget: Collateral?
     /// Spend per UTC day.
     public var dailySpend: Collateral?
+    /// Pause the follow when its copy quality drifts (issue #22); `nil`: never.
+    public var autoPause: AutoPauseRule?
 
     public init(
         maxFillAge: Duration = .seconds(60),
@@ -133,7 +144,8 @@ public struct CopyLimits: Hashable, Sendable, Codable {
         maxPerTrade: Collateral? = nil,
         maxPerMarket: Collateral? = nil,
         totalBudget: Collateral? = nil,
-        dailySpend: Collateral? = nil
+        dailySpend: Collateral? = nil,
+        autoPause: AutoPauseRule? = nil
     ) {
         self.maxFillAge = maxFillAge
         self.minPrice = minPrice
@@ -146,5 +158,6 @@ public struct CopyLimits: Hashable, Sendable, Codable {
         self.maxPerMarket = maxPerMarket
         self.totalBudget = totalBudget
         self.dailySpend = dailySpend
+        self.autoPause = autoPause
     }
 }
