@@ -24,10 +24,63 @@ public struct CopyQualityContract: Sendable, CustomTestStringConvertible {
         .init("a known history gives the exact drag components, to the micro-dollar") { harness async throws in
             try await Self.knownHistory(harness)
         },
+        .init("a twin with a wider slippage limit copies what the live follow skipped, with no order sent") { harness async throws in
+            try await Self.twin(harness)
+        },
         .init("an auto-pause rule pauses a follow whose copies drift, and a resume restarts its window") { harness async throws in
             try await Self.autoPause(harness)
         },
     ]
+
+    /// The leader buys at 0.40 while the book asks 0.51: the live follow (3 cents of slippage)
+    /// skips it; its twin allowing 15 cents copies it on paper, after the live follower, with no
+    /// order reaching the venue. A follow has at most 3 twins.
+    static func twin(_ harness: CopyFlowHarness) async throws {
+        let scenario = try await FlowScenario.make(harness)
+        let commands = ProfileCommands(store: harness.store, wallClock: harness.clock.wallClock, ids: harness.ids.generator)
+        let twin = try await commands.twin(of: scenario.profile.id, settings: { profile in
+            var wider = profile
+            wider.limits.maxSlippage = price(150_000)
+            return wider
+        }, by: "user:\(scenario.profile.userID.rawValue)")
+        #expect(twin.mode == .paper && twin.twinOf == scenario.profile.id && twin.leaderID == scenario.leader.id)
+        _ = try await control(harness).leaderTrade(LeaderTrade(
+            leader: scenario.leader.address,
+            legs: [.init(tokenID: scenario.token, side: .buy, size: .whole(100), price: price(400_000))]))
+        try await harness.ingestor().poll()
+        try await harness.engine().runOnce()
+
+        let attempts = try await scenario.attempts(harness)
+        let live = try #require(attempts.first { $0.profileID == scenario.profile.id })
+        let shadow = try #require(attempts.first { $0.profileID == twin.id })
+        #expect(live.status == .skipped && live.skipReason == .slippageTooHigh)
+        #expect(shadow.status == .done && shadow.filledShares.baseUnits > 0)
+        #expect(shadow.fanoutPlace == 1, "the twin is sized after the live follower")
+        let orders = try await harness.store.orders(attemptID: shadow.id)
+        #expect(!orders.isEmpty && orders.allSatisfy(\.paper))
+        #expect(try await control(harness).collateral(of: scenario.account.funderAddress) == .dollars(100), "nothing was sent")
+        #expect(try await control(harness).shares(of: scenario.account.funderAddress, tokenID: scenario.token) == .zero)
+
+        let reader = QualityReader(store: harness.store,
+                                   marks: QualityReader.venueMarks(exchange: harness.venue.exchange, feed: harness.venue.feed))
+        let liveReport = try await reader.report(of: [scenario.profile], since: nil)
+        let twinReport = try await reader.report(of: [twin], since: nil)
+        #expect(liveReport.skipsByReason.first { $0.reason == "SLIPPAGE_TOO_HIGH" }?.count == 1)
+        #expect(twinReport.skipsByReason.allSatisfy { $0.count == 0 } && twinReport.ideal == liveReport.ideal)
+
+        for _ in 0..<2 {
+            _ = try await commands.twin(of: scenario.profile.id, settings: { $0 }, by: "test")
+        }
+        await #expect(throws: ProfileCommands.TwinFailure.tooManyTwins(scenario.profile.id)) {
+            _ = try await commands.twin(of: scenario.profile.id, settings: { $0 }, by: "test")
+        }
+        await #expect(throws: ProfileCommands.TwinFailure.twinMustBePaper) {
+            _ = try await commands.twin(of: scenario.profile.id, settings: { var live = $0; live.mode = .live; return live },
+                                        by: "test")
+        }
+    }
+
+    static func control(_ harness: CopyFlowHarness) -> any VenueControl { harness.venue.control }
 
     /// A rule of slippage p90 ≤ 100 bps over 2 copies; every copy fills at the 0.51 ask against the
     /// leader's 0.50 (200 bps): one copy is not a full window, two break the rule; after a resume

@@ -187,6 +187,10 @@ extension InMemoryStore {
             throw StoreError.duplicate(entity: "copy_profiles", key: profile.id.rawValue)
         }
         try self.checkNewAudit(audit)
+        if let parent = profile.twinOf,
+           self.profilesByID.values.filter({ $0.twinOf == parent }).count >= CopyProfile.maxTwins {
+            throw StoreError.duplicate(entity: "copy_profile_twins", key: parent.rawValue)
+        }
         self.profilesByID[profile.id] = profile
         self.record(audit)
     }

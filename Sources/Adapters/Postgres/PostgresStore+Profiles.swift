@@ -101,7 +101,7 @@ extension PostgresStore: ProfileStore {
                     \(limits.maxPerMarket?.baseUnits), \(limits.totalBudget?.baseUnits), \(limits.dailySpend?.baseUnits),
                     \(profile.stopBehavior.rawValue), \(profile.createdAt.pg), \(profile.updatedAt.pg))
                 """, logger: self.logger)
-            try await Self.writeAutoPause(profile, db, logger: self.logger)
+            try await Self.writeQualityColumns(profile, db, logger: self.logger)
             try await Self.insertAudit(audit, db, logger: self.logger)
         }
     }
@@ -186,7 +186,7 @@ extension PostgresStore: ProfileStore {
                 RETURNING 1
                 """, logger: self.logger) > 0
             else { return false }
-            try await Self.writeAutoPause(profile, db, logger: self.logger)
+            try await Self.writeQualityColumns(profile, db, logger: self.logger)
             try await Self.insertAudit(audit, db, logger: self.logger)
             return true
         }

@@ -26,13 +26,24 @@ extension PostgresStore: AutoPauseStore {
         }
     }
 
-    /// The auto-pause rule's columns, written in the transaction that inserts or edits the profile.
-    static func writeAutoPause(_ profile: CopyProfile, _ db: some QueryRunner, logger: Logger) async throws {
+    /// The auto-pause rule and the twin link, written in the transaction that inserts or edits
+    /// the profile; a twin's count is checked under its parent row's lock, so two concurrent
+    /// requests cannot both add a fourth.
+    static func writeQualityColumns(_ profile: CopyProfile, _ db: some QueryRunner, logger: Logger) async throws {
+        if let parent = profile.twinOf {
+            try await db.execute("SELECT 1 FROM copy_profiles WHERE id = \(parent.rawValue) FOR UPDATE", logger: logger)
+            let twins = try await db.execute(
+                "SELECT 1 FROM copy_profiles WHERE twin_of = \(parent.rawValue) AND id <> \(profile.id.rawValue)", logger: logger)
+            guard twins < CopyProfile.maxTwins else {
+                throw StoreError.duplicate(entity: "copy_profile_twins", key: parent.rawValue)
+            }
+        }
         let rule = profile.limits.autoPause
         try await db.execute(
             """
             UPDATE copy_profiles SET auto_pause_max_drag_units = \(rule?.maxDragPercent?.baseUnits),
-                auto_pause_max_slippage_bps = \(rule?.maxSlippageBpsP90), auto_pause_window = \(rule?.window)
+                auto_pause_max_slippage_bps = \(rule?.maxSlippageBpsP90), auto_pause_window = \(rule?.window),
+                twin_of = \(profile.twinOf?.rawValue)
             WHERE id = \(profile.id.rawValue)
             """, logger: logger)
     }

@@ -74,7 +74,7 @@ extension SQLiteStore: ProfileStore {
                     profile.status.rawValue,
                 ] + Self.settingsArguments(profile) + [profile.createdAt.sql, profile.updatedAt.sql],
                 keys: ["id": profile.id.rawValue])
-            try Self.writeAutoPause(profile, db)
+            try Self.writeQualityColumns(profile, db)
             try Self.insertAudit(audit, db)
         }
     }
@@ -171,7 +171,7 @@ extension SQLiteStore: ProfileStore {
                     """,
                 arguments: Self.settingsArguments(profile) + [profile.updatedAt.sql, profile.id.rawValue])
             else { return false }
-            try Self.writeAutoPause(profile, db)
+            try Self.writeQualityColumns(profile, db)
             try Self.insertAudit(audit, db)
             return true
         }

@@ -25,15 +25,25 @@ extension SQLiteStore: AutoPauseStore {
         }
     }
 
-    /// The auto-pause rule's columns, written in the transaction that inserts or edits the profile.
-    static func writeAutoPause(_ profile: CopyProfile, _ db: Database) throws {
+    /// The auto-pause rule and the twin link, written in the transaction that inserts or edits
+    /// the profile (one writer: the twin count and the write cannot interleave with another's).
+    static func writeQualityColumns(_ profile: CopyProfile, _ db: Database) throws {
+        if let parent = profile.twinOf {
+            let twins = try db.fetch(
+                "SELECT id FROM copy_profiles WHERE twin_of = ? AND id <> ?", [parent.rawValue, profile.id.rawValue],
+                table: "copy_profiles") { row in try row.text("id") }
+            guard twins.count < CopyProfile.maxTwins else {
+                throw StoreError.duplicate(entity: "copy_profile_twins", key: parent.rawValue)
+            }
+        }
         let rule = profile.limits.autoPause
         try db.execute(
             sql: """
                 UPDATE copy_profiles SET auto_pause_max_drag_units = ?, auto_pause_max_slippage_bps = ?,
-                    auto_pause_window = ?
+                    auto_pause_window = ?, twin_of = ?
                 WHERE id = ?
                 """,
-            arguments: [rule?.maxDragPercent?.baseUnits, rule?.maxSlippageBpsP90, rule?.window, profile.id.rawValue])
+            arguments: [rule?.maxDragPercent?.baseUnits, rule?.maxSlippageBpsP90, rule?.window, profile.twinOf?.rawValue,
+                        profile.id.rawValue])
     }
 }

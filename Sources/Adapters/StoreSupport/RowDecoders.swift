@@ -75,6 +75,7 @@ extension CopyProfile {
             stopBehavior: try row.enumeration(StopBehavior.self, "stop_behavior"),
             pausedByRule: try row.optionalText("paused_by_rule"),
             resumedAt: try row.optionalTimestamp("resumed_at"),
+            twinOf: try row.optionalID("twin_of"),
             createdAt: try row.timestamp("created_at"),
             updatedAt: try row.timestamp("updated_at"))
     }

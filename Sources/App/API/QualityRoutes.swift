@@ -10,7 +10,21 @@ extension Router where Context == AppRequestContext {
         routes.get("/copy-profiles/:id/quality") { request, context -> QualityView in
             let profile = try await api.ownedProfile(context)
             let since = try QualityWindow(request.uri.queryParameters["days"].map(String.init)).since(api.wallClock.now())
-            return try await api.quality(of: [profile], since: since)
+            var view = try await api.quality(of: [profile], since: since)
+            view.twins = []
+            for twin in try await api.store.profiles(userID: profile.userID) where twin.twinOf == profile.id {
+                view.twins?.append(TwinQualityView(profile: ProfileView(twin, leader: nil),
+                                                   quality: try await api.quality(of: [twin], since: since)))
+            }
+            return view
+        }
+        routes.post("/copy-profiles/:id/twins") { request, context -> EditedResponse<ProfileView> in
+            let user = try context.requireUser()
+            let profile = try await api.ownedProfile(context)
+            let patch = try await request.decodeJSON(as: ProfileSettingsPatch.self, context: context)
+            let twin = try await api.commands.twin(of: profile.id, settings: { try patch.applied(to: $0) },
+                                                   by: "user:\(user.id.rawValue)")
+            return EditedResponse(status: .created, response: ProfileView(twin, leader: try await api.store.leader(id: twin.leaderID)))
         }
         routes.get("/leaders/:address/quality") { request, context -> QualityView in
             let user = try context.requireUser()
@@ -56,6 +70,12 @@ extension APIDependencies {
     }
 }
 
+/// One paper twin in a follow's quality answer: its settings and its quality.
+struct TwinQualityView: Codable, Equatable {
+    var profile: ProfileView
+    var quality: QualityView
+}
+
 /// The quality answer: money as decimal strings, basis points as signed integers.
 struct QualityView: ResponseEncodable, Decodable, Equatable {
     struct Drag: Codable, Equatable {
@@ -86,6 +106,9 @@ struct QualityView: ResponseEncodable, Decodable, Equatable {
     var markedAt: String
     /// Tokens that had no mark (no resolution payout known, no midpoint): their attempts are left out.
     var unmarked: Int
+    /// A follow's paper twins, each with its own quality over the same window (absent for a
+    /// leader's answer and inside a twin's).
+    var twins: [TwinQualityView]?
 
     init(_ report: CopyDrag.Report, markedAt: Timestamp) {
         self.ideal = report.ideal.description

@@ -146,6 +146,8 @@ struct ProfileView: ResponseEncodable, Decodable, Equatable {
     /// Who paused it: `rule` (an auto-pause rule, named in `pauseRule`), `user`, or `operator` (PAUSED).
     var pausedBy: String?
     var pauseRule: String?
+    /// A paper twin's follow (issue #22); absent for a follow of its own.
+    var twinOf: String?
     var createdAt: String
     var updatedAt: String
 
@@ -174,6 +176,7 @@ struct ProfileView: ResponseEncodable, Decodable, Equatable {
         default: self.pausedBy = nil
         }
         self.pauseRule = profile.status == .userPaused ? profile.pausedByRule : nil
+        self.twinOf = profile.twinOf?.rawValue
         self.createdAt = profile.createdAt.description
         self.updatedAt = profile.updatedAt.description
     }

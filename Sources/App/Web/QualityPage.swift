@@ -9,7 +9,18 @@ extension WebDependencies {
     func followPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let profile = try await self.api.ownedProfile(context)
         let window = try QualityWindow(request.uri.queryParameters.get("days"))
-        let quality = try await self.api.quality(of: [profile], since: window.since(self.api.wallClock.now()))
+        let since = window.since(self.api.wallClock.now())
+        let quality = try await self.api.quality(of: [profile], since: since)
+        var twins: [[String: Any]] = []
+        for twin in try await self.api.store.profiles(userID: profile.userID) where twin.twinOf == profile.id {
+            let answer = try await self.api.quality(of: [twin], since: since)
+            twins.append([
+                "id": twin.id.rawValue, "slippage": twin.limits.maxSlippage.description,
+                "sizing": Self.describe(SizingView(twin.sizing)),
+                "ideal": answer.ideal, "actual": answer.actual,
+                "skipped": answer.skipsByReason.filter { $0.reason != "NOT_FILLED" && $0.reason != "FAILED" }.reduce(0) { $0 + $1.count },
+            ])
+        }
         let leader = try await self.api.leader(id: profile.leaderID, seenBy: try context.requireUser())
         let name = Router<AppRequestContext>.name(of: leader)
         let drag = quality.drag
@@ -37,6 +48,7 @@ extension WebDependencies {
             "skips": skips, "hasSkips": !skips.isEmpty, "p50": quality.slippageBps.p50.map(String.init) ?? "–",
             "p90": quality.slippageBps.p90.map(String.init) ?? "–", "markedAt": quality.markedAt,
             "unmarked": quality.unmarked, "hasUnmarked": quality.unmarked > 0,
+            "twins": twins, "hasTwins": !twins.isEmpty,
         ], chrome: self.chrome(context, current: "/app/follows", request: request))
     }
 }
@@ -67,5 +79,15 @@ extension WebTemplates {
         {{/hasSkips}}
         {{^hasSkips}}<p>Nothing skipped in this window.</p>{{/hasSkips}}
         </section>
+        {{#hasTwins}}
+        <section class="card" aria-labelledby="quality-twins">
+        <h2 id="quality-twins">Paper twins</h2>
+        <div class="table-scroll"><table data-quality="twins">
+        <caption>The same leader on paper with other settings, over the same window (USDC)</caption>
+        <thead><tr><th scope="col">Twin</th><th scope="col">Max slippage</th><th scope="col">Would have made</th><th scope="col">Made on paper</th><th scope="col">Skipped</th></tr></thead>
+        <tbody>{{#twins}}<tr><th scope="row">{{sizing}}</th><td>{{slippage}}</td><td>{{ideal}}</td><td>{{actual}}</td><td>{{skipped}}</td></tr>{{/twins}}</tbody>
+        </table></div>
+        </section>
+        {{/hasTwins}}
         """
 }

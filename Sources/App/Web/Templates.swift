@@ -199,7 +199,7 @@ enum WebTemplates {
         {{#follows}}
         <section class="card" aria-labelledby="follow-{{id}}">
         <h2 id="follow-{{id}}">{{leaderName}} <span class="status status-{{statusClass}}">{{status}}</span></h2>
-        <p>{{sizing}} · {{mode}} · on stop: {{stopBehavior}}</p>
+        <p>{{sizing}} · {{mode}}{{#twin}} (paper twin){{/twin}} · on stop: {{stopBehavior}}</p>
         {{#pauseRule}}<p class="error-box" role="status">Paused by its auto-pause rule: {{pauseRule}}</p>{{/pauseRule}}
         <ul class="actions">
         <li><a href="/app/follows/{{id}}">Copy quality</a></li>

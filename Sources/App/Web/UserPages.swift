@@ -207,6 +207,7 @@ extension APIDependencies {
     /// (the API's PATCH and the web's edit form).
     func edit(_ profile: CopyProfile, with patch: ProfileSettingsPatch, by user: User) async throws -> CopyProfile {
         var edited = try patch.applied(to: profile)
+        if profile.twinOf != nil, edited.mode != .paper { throw ProfileCommands.TwinFailure.twinMustBePaper }
         guard edited != profile else { return profile }
         edited.updatedAt = self.wallClock.now()
         try await self.store.updateProfileSettings(edited, audit: AuditEntry(
@@ -368,6 +369,7 @@ extension WebDependencies {
                 "canPause": [.enabled, .exitOnly].contains(status), "canResume": [.userPaused, .exitOnly].contains(status),
                 "canExitOnly": [.enabled, .userPaused].contains(status), "canStop": status != .stopped,
                 "pauseRule": (status == .userPaused ? profile.pausedByRule : nil) as Any,
+                "twin": profile.twinOf != nil,
             ])
         }
         return WebPage.render(title: "Follows", template: "follows", context: ["follows": follows],

@@ -41,7 +41,8 @@ extension CopyEngine {
         let fanOut = FanOut(seed: self.settings.fanOutSeed)
         let index = Dictionary(works.indices.map { (works[$0].attempt.id, $0) }, uniquingKeysWith: { first, _ in first })
         var order: [Int] = []
-        for (attempt, place) in fanOut.ordered(works.map(\.attempt)) {
+        let twins = Set(profiles.values.filter { $0.twinOf != nil }.map(\.id))
+        for (attempt, place) in fanOut.ordered(works.map(\.attempt), last: twins) {
             guard let position = index[attempt.id] else { continue }
             if let place, works[position].attempt.status != .placing, works[position].attempt.fanoutPlace == nil {
                 works[position].attempt.fanoutPlace = place

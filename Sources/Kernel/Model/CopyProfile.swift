@@ -16,6 +16,9 @@ public struct CopyProfile: Hashable, Sendable, Codable {
     /// The last time the follow was moved to ENABLED after it was created: an auto-pause window
     /// counts copies from the later of this and `createdAt`.
     public var resumedAt: Timestamp?
+    /// A paper twin (issue #22) of this follow: PAPER, the same leader, other settings; sized after
+    /// the live followers of each fill. `nil` for a follow of its own.
+    public var twinOf: ProfileID?
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
 
@@ -23,7 +26,7 @@ public struct CopyProfile: Hashable, Sendable, Codable {
         id: ProfileID, userID: UserID, leaderID: LeaderID, walletID: WalletID, status: ProfileStatus = .enabled,
         mode: TradingMode = .live, sizing: Sizing, limits: CopyLimits = CopyLimits(),
         stopBehavior: StopBehavior = .holdToResolution, pausedByRule: String? = nil, resumedAt: Timestamp? = nil,
-        createdAt: Timestamp, updatedAt: Timestamp
+        twinOf: ProfileID? = nil, createdAt: Timestamp, updatedAt: Timestamp
     ) {
         self.id = id
         self.userID = userID
@@ -36,6 +39,7 @@ public struct CopyProfile: Hashable, Sendable, Codable {
         self.stopBehavior = stopBehavior
         self.pausedByRule = pausedByRule
         self.resumedAt = resumedAt
+        self.twinOf = twinOf
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

@@ -32,8 +32,10 @@ public struct FanOut: Hashable, Sendable {
 
     /// `attempts` in the order they are decided: fan-outs in the order given, the attempts of each
     /// leader event shuffled by a generator seeded with the event's id and ``seed``, each paired
-    /// with its place in its fan-out (nil for close-outs, which have none).
-    public func ordered(_ attempts: [CopyAttempt]) -> [(attempt: CopyAttempt, place: Int?)] {
+    /// with its place in its fan-out (nil for close-outs, which have none). Attempts of the
+    /// profiles in `last` (paper twins, issue #22) come after every other of their fan-out, so they
+    /// are sized against the depth the live followers left and never take it from them.
+    public func ordered(_ attempts: [CopyAttempt], last: Set<ProfileID> = []) -> [(attempt: CopyAttempt, place: Int?)] {
         var groups: [LeaderEventID?: [CopyAttempt]] = [:]
         var order: [LeaderEventID?] = []
         for attempt in attempts {
@@ -45,7 +47,9 @@ public struct FanOut: Hashable, Sendable {
             guard let eventID else { return group.map { ($0, nil) } }
             var generator = SplitMix64(seed: self.seed ^ Self.fnv1a(eventID.rawValue))
             let sorted = group.sorted { $0.id.rawValue < $1.id.rawValue }
-            return sorted.shuffled(using: &generator).enumerated().map { ($0.element, $0.offset) }
+            let shuffled = sorted.shuffled(using: &generator)
+            let ranked = shuffled.filter { !last.contains($0.profileID) } + shuffled.filter { last.contains($0.profileID) }
+            return ranked.enumerated().map { ($0.element, $0.offset) }
         }
     }
 
