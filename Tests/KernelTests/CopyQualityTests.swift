@@ -100,6 +100,45 @@ import Testing
         #expect(AutoPauseRule(maxDragPercent: nil, maxSlippageBpsP90: 400, window: 2).breach(copies, marks: marks) == nil)
     }
 
+    @Test func copyQualityRecordsQStarAndTheDecisionPriceOnTheFirstDecisionOnly() throws {
+        let leader = try WalletAddress("0x00000000000000000000000000000000000000aa")
+        let fill = LeaderFill(leaderAddress: leader, transactionHash: "0x1", tokenID: Self.token, conditionID: "0xc0",
+                              marketSlug: "m", outcome: "Yes", side: .buy, size: Self.shares("100"),
+                              price: Self.price("0.4"), occurredAt: Self.now, source: .dataAPI)
+        let event = LeaderEvent(id: "e1", leaderID: "l1", identity: "x#0", fill: fill, detectedAt: Self.now, createdAt: Self.now)
+        var profile = CopyProfile(id: "p1", userID: "u1", leaderID: "l1", walletID: "w1", sizing: .fixedUSD(.dollars(10)),
+                                  createdAt: Self.now, updatedAt: Self.now)
+        let book = OrderBook(tokenID: Self.token, bids: [BookLevel(price: Self.price("0.49"), size: .whole(10))],
+                             asks: [BookLevel(price: Self.price("0.51"), size: .whole(10))], tickSize: Self.price("0.01"),
+                             minOrderSize: .whole(5))
+        let market = MarketInfo(tokenID: Self.token, conditionID: "0xc0", slug: "m", outcome: "Yes",
+                                tickSize: Self.price("0.01"), minOrderSize: .whole(5), negRisk: false)
+        let pending = Self.attempt("a1", kind: .entry, status: .pending, event: "e1", at: 0)
+        var facts = AttemptFacts(now: Self.now, profile: profile, hasWallet: true, event: event,
+                                 market: .known(MarketBook(market: market, book: book)))
+        let skipped = DecisionRecord.recorded(pending, action: .skip(.slippageTooHigh), facts: facts)
+        #expect(skipped.idealShares == Self.shares("25"), "$10 at the leader's 0.40")
+        #expect(skipped.decisionPrice == Self.price("0.51"), "the best ask")
+        #expect(skipped.note == nil)
+        var placing = skipped
+        placing.status = .placing
+        #expect(DecisionRecord.recorded(placing, action: .release(dueIn: .zero), facts: facts) == placing)
+        profile.status = .userPaused
+        facts.profile = profile
+        facts.market = .unread
+        let paused = DecisionRecord.recorded(pending, action: .skip(.profileNotActive), facts: facts)
+        #expect(paused.note == QualityHistory.userPausedNote && paused.decisionPrice == nil)
+        profile.status = .paused
+        facts.profile = profile
+        #expect(DecisionRecord.recorded(pending, action: .skip(.profileNotActive), facts: facts).note == nil,
+                "an operator's pause is counted")
+        profile.sizing = .percentOfBalance(Ratio(baseUnits: 100_000))
+        facts.profile = profile
+        #expect(DecisionRecord.idealShares(profile, fill: fill, facts: facts) == nil, "live, balance not read")
+        facts.balance = .known(.dollars(200))
+        #expect(DecisionRecord.idealShares(profile, fill: fill, facts: facts) == Self.shares("50"))
+    }
+
     static func attempt(_ id: String, kind: CopyAttempt.Kind, status: CopyAttempt.Status, ideal: Shares? = nil,
                         event: LeaderEventID? = nil, at offset: Int64, skip: SkipReason? = nil,
                         note: String? = nil) -> CopyAttempt {

@@ -34,7 +34,8 @@ extension Router where Context == AppRequestContext {
             }
             let since = try QualityWindow(request.uri.queryParameters["days"].map(String.init)).since(api.wallClock.now())
             guard let leader = try await api.store.leader(address: address) else { throw APIError.notFound("leader") }
-            let follows = try await api.store.profiles(userID: user.id).filter { $0.leaderID == leader.id }
+            // The user's own follows of the leader; paper twins are what-ifs, not results.
+            let follows = try await api.store.profiles(userID: user.id).filter { $0.leaderID == leader.id && $0.twinOf == nil }
             guard !follows.isEmpty else { throw APIError.notFound("follow of this leader") }
             return try await api.quality(of: follows, since: since)
         }
