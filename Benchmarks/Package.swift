@@ -18,6 +18,7 @@ let package = Package(
     products: [
         .executable(name: "HTTPBaseline", targets: ["HTTPBaseline"]),
         .executable(name: "PolymarketSigningCheck", targets: ["PolymarketSigningCheck"]),
+        .executable(name: "PolymarketFanout", targets: ["PolymarketFanout"]),
     ],
     dependencies: [
         .package(name: "mirror", path: ".."),
@@ -91,6 +92,26 @@ let package = Package(
         .executableTarget(
             name: "PolymarketSigningCheck",
             dependencies: ["PolymarketSigningSupport"],
+            swiftSettings: strictSettings
+        ),
+        /// One leader fill copied to 1,000 followers on PostgreSQL through the real Polymarket
+        /// adapter (HTTP, signing, published rate limits) against the `mirror fake-polymarket`
+        /// facade on loopback (`fanout-1000-adapter` in docs/BENCHMARKS.md).
+        .executableTarget(
+            name: "PolymarketFanout",
+            dependencies: [
+                .product(name: "Kernel", package: "mirror"),
+                .product(name: "KernelTesting", package: "mirror"),
+                .product(name: "KeyVaultAdapter", package: "mirror"),
+                .product(name: "PostgresAdapter", package: "mirror"),
+                .product(name: "PolymarketAdapter", package: "mirror"),
+                .product(name: "FakeExchangeAdapter", package: "mirror"),
+                .product(name: "FakeExchangeTesting", package: "mirror"),
+                .product(name: "FakePolymarket", package: "mirror"),
+                .product(name: "FakePolymarketTesting", package: "mirror"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(

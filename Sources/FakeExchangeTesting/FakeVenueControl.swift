@@ -69,6 +69,10 @@ public struct FakeVenueControl: VenueControl {
     public func clearFaults() async throws {
         await self.venue.clearFaults()
     }
+
+    public func liveStreams() async throws -> Int {
+        self.venue.liveStreamCount
+    }
 }
 
 extension VenueMarket {

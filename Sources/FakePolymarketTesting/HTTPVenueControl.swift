@@ -81,6 +81,10 @@ public struct HTTPVenueControl: VenueControl {
         try await self.send("DELETE", "/faults")
     }
 
+    public func liveStreams() async throws -> Int {
+        Int(try await self.call("GET", "/live-streams", as: ControlWire.Balance.self).baseUnits)
+    }
+
     /// Tells the venue whose wallet `funder` is.
     public func register(funder: WalletAddress, owner: WalletAddress) async throws {
         try await self.send("POST", "/wallets", body: ControlWire.Registration(funder: funder, owner: owner))

@@ -38,6 +38,10 @@ public protocol VenueControl: Sendable {
     /// until ``clearFaults()`` when `times` is nil.
     func inject(_ fault: VenueFault, times: Int?) async throws
     func clearFaults() async throws
+
+    /// How many live fill streams are subscribed at the venue: a stream over a real socket
+    /// subscribes after `liveFills` returns, and delivers only what is made from then on.
+    func liveStreams() async throws -> Int
 }
 
 /// A market to list.
