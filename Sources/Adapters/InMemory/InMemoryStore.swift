@@ -412,6 +412,10 @@ extension InMemoryStore {
         }
         return facts
     }
+
+    public func profileStatuses(ids: Set<ProfileID>) -> [ProfileID: ProfileStatus] {
+        Dictionary(ids.compactMap { id in self.profilesByID[id].map { (id, $0.status) } }, uniquingKeysWith: { first, _ in first })
+    }
 }
 
 // MARK: - OrderStore

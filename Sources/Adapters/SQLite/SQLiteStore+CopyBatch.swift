@@ -74,4 +74,16 @@ extension SQLiteStore {
     static func list(_ count: Int) -> String {
         "(" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
     }
+
+    public func profileStatuses(ids: Set<ProfileID>) async throws -> [ProfileID: ProfileStatus] {
+        guard !ids.isEmpty else { return [:] }
+        let values = ids.map(\.rawValue).sorted()
+        let rows = try await self.read { db in
+            try db.fetch("SELECT id, status FROM copy_profiles WHERE id IN \(Self.list(values.count))",
+                         StatementArguments(values), table: "copy_profiles", { row in
+                             (try row.id("id") as ProfileID, try row.enumeration(ProfileStatus.self, "status"))
+                         })
+        }
+        return Dictionary(rows, uniquingKeysWith: { first, _ in first })
+    }
 }

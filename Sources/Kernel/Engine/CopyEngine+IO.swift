@@ -11,9 +11,12 @@ extension CopyEngine {
         let now = self.wallClock.now()
         let dayStart = Timestamp(epochMilliseconds: now.epochMilliseconds - now.epochMilliseconds % 86_400_000)
         // Open orders are short-lived (FOK entries, FAK exits); a day's window covers them and today's spend.
-        let followers = try await self.store.followerFacts(profileIDs: Set(claimed.map(\.profileID)),
-                                                           ordersSince: dayStart - .seconds(86_400))
-        let events = try await self.store.leaderEvents(ids: Set(claimed.compactMap(\.leaderEventID)))
+        let ordersSince = dayStart - .seconds(86_400)
+        // Both reads at once: neither needs the other.
+        async let facts = self.store.followerFacts(profileIDs: Set(claimed.map(\.profileID)), ordersSince: ordersSince)
+        async let readEvents = self.store.leaderEvents(ids: Set(claimed.compactMap(\.leaderEventID)))
+        let followers = try await facts
+        let events = try await readEvents
         let profiles = followers.profiles
         let wallets = followers.wallets
         var ledgers: [ProfileID: ProfileLedger] = [:]
@@ -31,7 +34,7 @@ extension CopyEngine {
             if attempt.conditionID == nil {
                 attempt.conditionID = ledger.positions.first { $0.tokenID == attempt.tokenID }?.conditionID
             }
-            let orders = attempt.status == .placing ? try await self.store.orders(attemptID: attempt.id) : []
+            let orders = attempt.status == .placing ? try await self.orders(of: attempt, ledger: ledger, since: ordersSince) : []
             works.append(AttemptWork(
                 attempt: attempt, profile: profile,
                 wallet: profile.flatMap { wallets[$0.walletID] }, event: event, orders: orders,
@@ -53,6 +56,13 @@ extension CopyEngine {
         // one pass in its shuffled order, no follower waiting for a read while later ones are sized.
         for (walletID, funds) in followers.funds { batch.balances[walletID] = .known(funds.available) }
         return batch
+    }
+
+    /// A placing attempt's orders: among its profile's recent orders when the attempt is recent
+    /// enough for all of them to be there (its orders are never older than it), else read.
+    private func orders(of attempt: CopyAttempt, ledger: ProfileLedger, since: Timestamp) async throws -> [Order] {
+        guard attempt.createdAt >= since else { return try await self.store.orders(attemptID: attempt.id) }
+        return ledger.recentOrders.filter { $0.attemptID == attempt.id }
     }
 
     /// Reads the facts one planning round asked for: each market and book, balance and order
@@ -156,10 +166,8 @@ extension CopyEngine {
         }
         guard !sending.isEmpty else { return }
         let now = self.wallClock.now()
-        // One read for every profile of the batch (no order is that new: none are read).
-        let current = try await self.store.followerFacts(
-            profileIDs: Set(sending.map { batch.works[$0].attempt.profileID }), ordersSince: now + .seconds(86_400))
-        let statuses = current.profiles.mapValues(\.status)
+        // One read of one column for every profile of the batch.
+        let statuses = try await self.store.profileStatuses(ids: Set(sending.map { batch.works[$0].attempt.profileID }))
         for index in sending {
             let work = batch.works[index]
             guard case .send(let order) = work.need else { continue }
