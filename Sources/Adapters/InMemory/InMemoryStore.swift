@@ -25,6 +25,7 @@ public actor InMemoryStore: Store {
     var releasedWithdrawals: Set<RelayerTxID> = []
     /// Each wallet's equity points by hour (InMemoryStore+Equity).
     var equityByWallet: [WalletID: [Int64: EquitySnapshot]] = [:]
+    var leasesByName: [String: WorkerLease] = [:]
     /// Withdrawal address books (`AddressBookStore`), per user and address.
     var withdrawalAddressBook: [UserID: [WalletAddress: WithdrawalAddress]] = [:]
     /// Each user's watched leaders (`WatchListStore`).

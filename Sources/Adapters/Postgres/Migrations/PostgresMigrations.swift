@@ -17,6 +17,7 @@ enum PostgresMigrations {
         .copyPipeline,
         .withdrawalSafety,
         .equitySnapshots,
+        .workerLeases,
     ]
 
     /// The newest schema this build knows.

@@ -22,6 +22,7 @@ enum SQLiteMigrations {
         .copyPipeline,
         .withdrawalSafety,
         .equitySnapshots,
+        .workerLeases,
     ]
 
     /// The newest schema this build knows.
