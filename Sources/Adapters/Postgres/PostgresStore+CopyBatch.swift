@@ -33,6 +33,7 @@ extension PostgresStore {
                 "SELECT * FROM orders WHERE profile_id = ANY(\(ids)) AND created_at >= \(ordersSince.pg) ORDER BY created_at, id",
                 table: "orders", logger: self.logger, Order.init(row:))
         }
+        async let heldBack = self.read { db in try await Self.heldBack(in: .ofProfiles(ids), db, logger: self.logger) }
         var facts = FollowerFacts()
         for profile in try await profiles { facts.profiles[profile.id] = profile }
         var synced: [WalletID: (Collateral?, Timestamp?)] = [:]
@@ -40,10 +41,9 @@ extension PostgresStore {
             facts.wallets[wallet.id] = wallet
             synced[wallet.id] = balance
         }
-        async let funds = self.read { db in try await Self.reservations(of: synced, db, logger: self.logger) }
         for position in try await positions { facts.positions[position.profileID, default: []].append(position) }
         for order in try await orders { facts.recentOrders[order.profileID, default: []].append(order) }
-        facts.funds = try await funds
+        facts.funds = Self.funds(synced: synced, heldBack: try await heldBack)
         return facts
     }
 

@@ -102,21 +102,48 @@ extension PostgresStore {
     static func reservations(of synced: [WalletID: (Collateral?, Timestamp?)], _ db: some QueryRunner,
                              logger: Logger) async throws -> [WalletID: WalletFunds] {
         guard !synced.isEmpty else { return [:] }
-        let ids = synced.keys.map(\.rawValue).sorted()
-        var withdrawals: [WalletID: [Collateral]] = [:]
-        var buys: [WalletID: [OpenBuy]] = [:]
-        for (walletID, reservation) in try await db.fetch(
-            """
+        let held = try await Self.heldBack(in: .wallets(synced.keys.map(\.rawValue).sorted()), db, logger: logger)
+        return Self.funds(synced: synced, heldBack: held)
+    }
+
+    /// Whose funds ``heldBack(in:_:logger:)`` reads: some wallets, or the wallets of some profiles.
+    enum WalletSelection {
+        case wallets([String])
+        case ofProfiles([String])
+
+        /// The `wallet_id` condition, its one parameter `$1`.
+        var condition: String {
+            switch self {
+            case .wallets: "wallet_id = ANY($1)"
+            case .ofProfiles: "wallet_id IN (SELECT wallet_id FROM copy_profiles WHERE id = ANY($1))"
+            }
+        }
+
+        var ids: [String] {
+            switch self {
+            case .wallets(let ids), .ofProfiles(let ids): ids
+            }
+        }
+    }
+
+    /// The reserved withdrawals and open buys of the selected wallets, in one statement.
+    static func heldBack(in selection: WalletSelection, _ db: some QueryRunner, logger: Logger) async throws
+        -> [WalletID: (withdrawals: [Collateral], buys: [OpenBuy])]
+    {
+        var binds = PostgresBindings()
+        binds.append(selection.ids)
+        var held: [WalletID: (withdrawals: [Collateral], buys: [OpenBuy])] = [:]
+        for (walletID, reservation) in try await db.fetch(PostgresQuery(unsafeSQL: """
             SELECT 'w' AS kind, wallet_id, NULL::text AS id, amount_units AS limit_price_units,
                 NULL::bigint AS shares_units, NULL::bigint AS filled_shares_units
             FROM relayer_txs
-            WHERE wallet_id = ANY(\(ids)) AND kind = 'WITHDRAW' AND status <> 'FAILED' AND released_at IS NULL
+            WHERE \(selection.condition) AND kind = 'WITHDRAW' AND status <> 'FAILED' AND released_at IS NULL
             UNION ALL
             SELECT 'b', wallet_id, id, limit_price_units, shares_units, filled_shares_units FROM orders
-            WHERE wallet_id = ANY(\(ids)) AND side = 'BUY' AND NOT paper
+            WHERE \(selection.condition) AND side = 'BUY' AND NOT paper
                 AND status IN ('SIGNED', 'SUBMITTED', 'LIVE', 'UNKNOWN')
             ORDER BY 1, 3
-            """, table: "orders", logger: logger, { row in
+            """, binds: binds), table: "orders", logger: logger, { row in
                 let walletID: WalletID = try row.id("wallet_id")
                 if try row.text("kind") == "w" {
                     return (walletID, Reservation.withdrawal(try row.optionalUnits(Collateral.self, "limit_price_units") ?? .zero))
@@ -124,14 +151,20 @@ extension PostgresStore {
                 return (walletID, Reservation.buy(try OpenBuy(row: row)))
             }) {
             switch reservation {
-            case .withdrawal(let amount): withdrawals[walletID, default: []].append(amount)
-            case .buy(let buy): buys[walletID, default: []].append(buy)
+            case .withdrawal(let amount): held[walletID, default: ([], [])].withdrawals.append(amount)
+            case .buy(let buy): held[walletID, default: ([], [])].buys.append(buy)
             }
         }
+        return held
+    }
+
+    /// Each wallet's funds from its synced balance and what is held back.
+    static func funds(synced: [WalletID: (Collateral?, Timestamp?)],
+                      heldBack: [WalletID: (withdrawals: [Collateral], buys: [OpenBuy])]) -> [WalletID: WalletFunds] {
         var funds: [WalletID: WalletFunds] = [:]
         for (id, balance) in synced {
             funds[id] = WalletFunds(walletID: id, syncedBalance: balance.0, syncedAt: balance.1,
-                                    reservedWithdrawals: withdrawals[id] ?? [], openBuys: buys[id] ?? [])
+                                    reservedWithdrawals: heldBack[id]?.withdrawals ?? [], openBuys: heldBack[id]?.buys ?? [])
         }
         return funds
     }
