@@ -84,6 +84,13 @@ extension CopyEngine {
         for (index, orderID, fact) in answers { batch.works[index].lookups[orderID] = fact }
     }
 
+    /// The market and book of every token the batch decides anew (attempts not yet placing: those
+    /// only look their orders up), each once, concurrently.
+    func prefetchMarkets(for claimed: [CopyAttempt]) async -> [(TokenID, VenueFact<MarketBook>)] {
+        let tokens = Set(claimed.filter { $0.status != .placing }.map(\.tokenID))
+        return (try? await self.bounded(Array(tokens)) { token in (token, await self.marketFact(token)) }) ?? []
+    }
+
     func marketFact(_ token: TokenID) async -> VenueFact<MarketBook> {
         do {
             // One after the other, as a breaker-guarded venue expects: no read after a failure.
