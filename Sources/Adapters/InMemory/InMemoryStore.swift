@@ -399,13 +399,17 @@ extension InMemoryStore {
 }
 
 extension InMemoryStore {
-    public func followerFacts(profileIDs: Set<ProfileID>, ordersSince: Timestamp) throws -> FollowerFacts {
+    public func followerFacts(profileIDs: Set<ProfileID>, ordersSince: Timestamp, spendSince: Timestamp) throws
+        -> FollowerFacts
+    {
         var facts = FollowerFacts()
         for id in profileIDs {
             guard let profile = self.profilesByID[id] else { continue }
             facts.profiles[id] = profile
             facts.positions[id] = self.positions(profileID: id)
-            facts.recentOrders[id] = self.orders(profileID: id, createdSince: ordersSince)
+            facts.openOrders[id] = self.orders(profileID: id, createdSince: ordersSince).filter { !$0.status.isTerminal }
+            let settled = self.orders(profileID: id, createdSince: spendSince).filter { $0.side == .buy && $0.status.isTerminal }
+            if !settled.isEmpty { facts.settledSpend[id] = settled.reduce(.zero) { $0 + $1.filledNotional + $1.fee } }
             if let wallet = self.walletsByID[profile.walletID] {
                 facts.wallets[wallet.id] = wallet
                 facts.funds[wallet.id] = try self.walletFunds(wallet.id)

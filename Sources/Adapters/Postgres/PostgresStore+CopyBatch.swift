@@ -8,7 +8,9 @@ extension PostgresStore {
     /// connections: under READ COMMITTED each statement sees its own snapshot inside a
     /// transaction too, so one would add round trips and no consistency (the funds are checked
     /// again under the wallet's lock when orders are persisted).
-    public func followerFacts(profileIDs: Set<ProfileID>, ordersSince: Timestamp) async throws -> FollowerFacts {
+    public func followerFacts(profileIDs: Set<ProfileID>, ordersSince: Timestamp, spendSince: Timestamp) async throws
+        -> FollowerFacts
+    {
         guard !profileIDs.isEmpty else { return FollowerFacts() }
         let ids = profileIDs.map(\.rawValue).sorted()
         async let profiles = self.read { db in
@@ -28,10 +30,25 @@ extension PostgresStore {
                 "SELECT * FROM positions WHERE profile_id = ANY(\(ids)) ORDER BY profile_id, length(token_id), token_id",
                 table: "positions", logger: self.logger, Position.init(row:))
         }
+        let final = Order.Status.finalValues
         async let orders = self.read { db in
             try await db.fetch(
-                "SELECT * FROM orders WHERE profile_id = ANY(\(ids)) AND created_at >= \(ordersSince.pg) ORDER BY created_at, id",
-                table: "orders", logger: self.logger, Order.init(row:))
+                """
+                SELECT * FROM orders WHERE profile_id = ANY(\(ids)) AND created_at >= \(ordersSince.pg)
+                    AND status <> ALL(\(final))
+                ORDER BY created_at, id
+                """, table: "orders", logger: self.logger, Order.init(row:))
+        }
+        async let spend = self.read { db in
+            try await db.fetch(
+                """
+                SELECT profile_id, SUM(filled_notional_units + fee_units)::bigint AS spent FROM orders
+                WHERE profile_id = ANY(\(ids)) AND created_at >= \(spendSince.pg) AND side = 'BUY'
+                    AND status = ANY(\(final))
+                GROUP BY profile_id
+                """, table: "orders", logger: self.logger, { row in
+                    (try row.id("profile_id") as ProfileID, try row.units(Collateral.self, "spent"))
+                })
         }
         async let heldBack = self.read { db in try await Self.heldBack(in: .ofProfiles(ids), db, logger: self.logger) }
         var facts = FollowerFacts()
@@ -42,7 +59,8 @@ extension PostgresStore {
             synced[wallet.id] = balance
         }
         for position in try await positions { facts.positions[position.profileID, default: []].append(position) }
-        for order in try await orders { facts.recentOrders[order.profileID, default: []].append(order) }
+        for order in try await orders { facts.openOrders[order.profileID, default: []].append(order) }
+        for (id, spent) in try await spend { facts.settledSpend[id] = spent }
         facts.funds = Self.funds(synced: synced, heldBack: try await heldBack)
         return facts
     }

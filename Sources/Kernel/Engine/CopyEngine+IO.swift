@@ -13,7 +13,8 @@ extension CopyEngine {
         // Open orders are short-lived (FOK entries, FAK exits); a day's window covers them and today's spend.
         let ordersSince = dayStart - .seconds(86_400)
         // Both reads at once: neither needs the other.
-        async let facts = self.store.followerFacts(profileIDs: Set(claimed.map(\.profileID)), ordersSince: ordersSince)
+        async let facts = self.store.followerFacts(profileIDs: Set(claimed.map(\.profileID)), ordersSince: ordersSince,
+                                                   spendSince: dayStart)
         async let readEvents = self.store.leaderEvents(ids: Set(claimed.compactMap(\.leaderEventID)))
         let followers = try await facts
         let events = try await readEvents
@@ -21,8 +22,8 @@ extension CopyEngine {
         let wallets = followers.wallets
         var ledgers: [ProfileID: ProfileLedger] = [:]
         for id in profiles.keys {
-            ledgers[id] = ProfileLedger(positions: followers.positions[id] ?? [],
-                                        recentOrders: followers.recentOrders[id] ?? [], dayStart: dayStart)
+            ledgers[id] = ProfileLedger(positions: followers.positions[id] ?? [], openOrders: followers.openOrders[id] ?? [],
+                                        settledSpend: followers.settledSpend[id] ?? .zero, dayStart: dayStart)
         }
         var works: [AttemptWork] = []
         for var attempt in claimed {
@@ -30,11 +31,13 @@ extension CopyEngine {
             // Rows from before migration 0004 learn their market from their event.
             attempt.conditionID = attempt.conditionID ?? event?.fill.conditionID
             let profile = profiles[attempt.profileID]
-            let ledger = ledgers[attempt.profileID] ?? ProfileLedger(positions: [], recentOrders: [], dayStart: dayStart)
+            let ledger = ledgers[attempt.profileID]
+                ?? ProfileLedger(positions: [], openOrders: [], settledSpend: .zero, dayStart: dayStart)
             if attempt.conditionID == nil {
                 attempt.conditionID = ledger.positions.first { $0.tokenID == attempt.tokenID }?.conditionID
             }
-            let orders = attempt.status == .placing ? try await self.orders(of: attempt, ledger: ledger, since: ordersSince) : []
+            // Only reconciliation (a PLACING attempt) reads its orders, final ones included.
+            let orders = attempt.status == .placing ? try await self.store.orders(attemptID: attempt.id) : []
             works.append(AttemptWork(
                 attempt: attempt, profile: profile,
                 wallet: profile.flatMap { wallets[$0.walletID] }, event: event, orders: orders,
@@ -56,13 +59,6 @@ extension CopyEngine {
         // one pass in its shuffled order, no follower waiting for a read while later ones are sized.
         for (walletID, funds) in followers.funds { batch.balances[walletID] = .known(funds.available) }
         return batch
-    }
-
-    /// A placing attempt's orders: among its profile's recent orders when the attempt is recent
-    /// enough for all of them to be there (its orders are never older than it), else read.
-    private func orders(of attempt: CopyAttempt, ledger: ProfileLedger, since: Timestamp) async throws -> [Order] {
-        guard attempt.createdAt >= since else { return try await self.store.orders(attemptID: attempt.id) }
-        return ledger.recentOrders.filter { $0.attemptID == attempt.id }
     }
 
     /// Reads the facts one planning round asked for: each market and book, balance and order
@@ -213,24 +209,25 @@ extension CopyEngine {
     }
 }
 
-/// A profile's positions and recent orders, read once per batch: its exposure, holdings and what
-/// its open sells already offer.
+/// A profile's positions, open orders and today's settled spend, read once per batch: its
+/// exposure, holdings and what its open sells already offer.
 struct ProfileLedger: Sendable {
     let positions: [Position]
-    let recentOrders: [Order]
+    let openOrders: [Order]
+    /// What today's final BUY orders cost (filled notional plus fee).
+    let settledSpend: Collateral
     let dayStart: Timestamp
 
-    /// Cost basis of positions plus open BUY orders, in this market and in total, and today's spend.
+    /// Cost basis of positions plus open BUY orders, in this market and in total, and today's
+    /// spend: final buys at what they cost, open ones at what they may.
     func exposure(conditionID: String?, tokenID: TokenID) -> EntrySizing.Exposure {
-        let buys = self.recentOrders.filter { $0.side == .buy }
+        let open = self.openOrders.filter { $0.side == .buy }
         let openCost: (Order) -> Collateral = { $0.shares.value(at: $0.limitPrice, rounding: .up) }
-        let open = buys.filter { !$0.status.isTerminal }
-        let spent: (Order) -> Collateral = { $0.status.isTerminal ? $0.filledNotional + $0.fee : openCost($0) }
         return EntrySizing.Exposure(
             market: self.positions.filter { $0.conditionID == conditionID }.reduce(.zero) { $0 + $1.costBasis }
                 + open.filter { $0.tokenID == tokenID }.reduce(.zero) { $0 + openCost($1) },
             total: self.positions.reduce(.zero) { $0 + $1.costBasis } + open.reduce(.zero) { $0 + openCost($1) },
-            today: buys.filter { $0.createdAt >= self.dayStart }.reduce(.zero) { $0 + spent($1) })
+            today: self.settledSpend + open.filter { $0.createdAt >= self.dayStart }.reduce(.zero) { $0 + openCost($1) })
     }
 
     func held(_ tokenID: TokenID) -> Shares {
@@ -240,8 +237,8 @@ struct ProfileLedger: Sendable {
     /// Held less what open sells already offer, in whole hundredths, so two exits of one token
     /// (a leader selling twice in a row) never sell the same shares.
     func sellable(_ tokenID: TokenID) -> Shares {
-        let offered = self.recentOrders
-            .filter { $0.side == .sell && $0.tokenID == tokenID && !$0.status.isTerminal }
+        let offered = self.openOrders
+            .filter { $0.side == .sell && $0.tokenID == tokenID }
             .reduce(Shares.zero) { $0 + ($1.shares - $1.filledShares) }
         return max(.zero, self.held(tokenID) - offered).orderable
     }
