@@ -186,42 +186,39 @@ extension PostgresStore {
         return stride(from: 0, to: rows.count, by: size).map { rows[$0..<min($0 + size, rows.count)] }
     }
 
-    /// Inserts attempts, a multi-row INSERT per chunk.
+    /// Inserts attempts: one statement, a column per array (``NullableArray``).
     static func insertAttempts(_ attempts: [CopyAttempt], _ db: some QueryRunner, logger: Logger) async throws {
+        guard !attempts.isEmpty else { return }
         var writes = StatementBatch()
-        try writes.add(attempts, columns: 24, { attempt, rows in
-            try rows.add(attempt.id.rawValue)
-            try rows.add(attempt.profileID.rawValue)
-            try rows.add(attempt.userID.rawValue)
-            try rows.add(attempt.leaderEventID?.rawValue)
-            try rows.add(attempt.kind.rawValue)
-            try rows.add(attempt.tokenID.decimal)
-            try rows.add(attempt.conditionID)
-            try rows.add(attempt.fanoutPlace.map(Int32.init))
-            try rows.add(attempt.targetShares?.baseUnits)
-            try rows.add(attempt.status.rawValue)
-            try rows.add(attempt.skipReason?.rawValue)
-            try rows.add(attempt.note)
-            try rows.add(attempt.dueAt.pg)
-            try rows.add(attempt.leaseOwner)
-            try rows.add(attempt.leaseExpiresAt.pg)
-            try rows.add(attempt.fencingToken)
-            try rows.add(attempt.detectedAt.pg)
-            try rows.add(attempt.sentAt.pg)
-            try rows.add(attempt.acceptedAt.pg)
-            try rows.add(attempt.filledShares.baseUnits)
-            try rows.add(attempt.fillPrice?.baseUnits)
-            try rows.add(attempt.leaderPrice?.baseUnits)
-            try rows.add(attempt.createdAt.pg)
-            try rows.add(attempt.updatedAt.pg)
-        }) { values in
+        try writes.add { b in
             """
             INSERT INTO copy_attempts (
                 id, profile_id, user_id, leader_event_id, kind, token_id, condition_id, fanout_place,
                 target_shares_units, status, skip_reason, note, due_at, lease_owner, lease_expires_at, fencing_token,
                 detected_at, sent_at, accepted_at, filled_shares_units, fill_price_units, leader_price_units,
                 created_at, updated_at)
-            VALUES \(values)
+            SELECT * FROM UNNEST(
+                \(try b.bind(attempts.map(\.id.rawValue)))::text[], \(try b.bind(attempts.map(\.profileID.rawValue)))::text[],
+                \(try b.bind(attempts.map(\.userID.rawValue)))::text[],
+                \(try b.bind(NullableArray(attempts.map { $0.leaderEventID?.rawValue })))::text[],
+                \(try b.bind(attempts.map(\.kind.rawValue)))::text[], \(try b.bind(attempts.map(\.tokenID.decimal)))::text[],
+                \(try b.bind(NullableArray(attempts.map(\.conditionID))))::text[],
+                \(try b.bind(NullableArray(attempts.map { $0.fanoutPlace.map(Int32.init) })))::integer[],
+                \(try b.bind(NullableArray(attempts.map { $0.targetShares?.baseUnits })))::bigint[],
+                \(try b.bind(attempts.map(\.status.rawValue)))::text[],
+                \(try b.bind(NullableArray(attempts.map { $0.skipReason?.rawValue })))::text[],
+                \(try b.bind(NullableArray(attempts.map(\.note))))::text[],
+                \(try b.bind(attempts.map(\.dueAt.pg)))::timestamptz[],
+                \(try b.bind(NullableArray(attempts.map(\.leaseOwner))))::text[],
+                \(try b.bind(NullableArray(attempts.map(\.leaseExpiresAt.pg))))::timestamptz[],
+                \(try b.bind(attempts.map(\.fencingToken)))::bigint[],
+                \(try b.bind(attempts.map(\.detectedAt.pg)))::timestamptz[],
+                \(try b.bind(NullableArray(attempts.map(\.sentAt.pg))))::timestamptz[],
+                \(try b.bind(NullableArray(attempts.map(\.acceptedAt.pg))))::timestamptz[],
+                \(try b.bind(attempts.map(\.filledShares.baseUnits)))::bigint[],
+                \(try b.bind(NullableArray(attempts.map { $0.fillPrice?.baseUnits })))::bigint[],
+                \(try b.bind(NullableArray(attempts.map { $0.leaderPrice?.baseUnits })))::bigint[],
+                \(try b.bind(attempts.map(\.createdAt.pg)))::timestamptz[], \(try b.bind(attempts.map(\.updatedAt.pg)))::timestamptz[])
             """
         }
         try await writes.run(on: db, logger: logger)
@@ -229,90 +226,76 @@ extension PostgresStore {
 
     /// Writes every mutable field of each attempt (their fences were checked under lock).
     static func updateAttempts(_ attempts: [CopyAttempt], into writes: inout StatementBatch) throws {
-        try writes.add(attempts, columns: 14, { attempt, rows in
-            try rows.add(attempt.id.rawValue)
-            try rows.add(attempt.status.rawValue)
-            try rows.add(attempt.skipReason?.rawValue)
-            try rows.add(attempt.note)
-            try rows.add(attempt.targetShares?.baseUnits)
-            try rows.add(attempt.dueAt.pg)
-            try rows.add(attempt.leaseOwner)
-            try rows.add(attempt.leaseExpiresAt.pg)
-            try rows.add(attempt.sentAt.pg)
-            try rows.add(attempt.acceptedAt.pg)
-            try rows.add(attempt.filledShares.baseUnits)
-            try rows.add(attempt.fillPrice?.baseUnits)
-            try rows.add(attempt.fanoutPlace.map(Int32.init))
-            try rows.add(attempt.updatedAt.pg)
-        }) { values in
+        guard !attempts.isEmpty else { return }
+        try writes.add { b in
             """
             UPDATE copy_attempts AS a
-            SET status = v.status::text, skip_reason = v.skip_reason::text, note = v.note::text,
-                target_shares_units = v.target::bigint, due_at = v.due_at::timestamptz,
-                lease_owner = v.lease_owner::text, lease_expires_at = v.lease_expires_at::timestamptz,
-                sent_at = v.sent_at::timestamptz, accepted_at = v.accepted_at::timestamptz,
-                filled_shares_units = v.filled::bigint, fill_price_units = v.fill_price::bigint,
-                fanout_place = v.place::integer, updated_at = v.updated_at::timestamptz
-            FROM (VALUES \(values)) AS v(id, status, skip_reason, note, target, due_at, lease_owner,
-                lease_expires_at, sent_at, accepted_at, filled, fill_price, place, updated_at)
-            WHERE a.id = v.id::text
+            SET status = v.status, skip_reason = v.skip_reason, note = v.note, target_shares_units = v.target,
+                due_at = v.due_at, lease_owner = v.lease_owner, lease_expires_at = v.lease_expires_at,
+                sent_at = v.sent_at, accepted_at = v.accepted_at, filled_shares_units = v.filled,
+                fill_price_units = v.fill_price, fanout_place = v.place, updated_at = v.updated_at
+            FROM UNNEST(
+                \(try b.bind(attempts.map(\.id.rawValue)))::text[], \(try b.bind(attempts.map(\.status.rawValue)))::text[],
+                \(try b.bind(NullableArray(attempts.map { $0.skipReason?.rawValue })))::text[],
+                \(try b.bind(NullableArray(attempts.map(\.note))))::text[],
+                \(try b.bind(NullableArray(attempts.map { $0.targetShares?.baseUnits })))::bigint[],
+                \(try b.bind(attempts.map(\.dueAt.pg)))::timestamptz[],
+                \(try b.bind(NullableArray(attempts.map(\.leaseOwner))))::text[],
+                \(try b.bind(NullableArray(attempts.map(\.leaseExpiresAt.pg))))::timestamptz[],
+                \(try b.bind(NullableArray(attempts.map(\.sentAt.pg))))::timestamptz[],
+                \(try b.bind(NullableArray(attempts.map(\.acceptedAt.pg))))::timestamptz[],
+                \(try b.bind(attempts.map(\.filledShares.baseUnits)))::bigint[],
+                \(try b.bind(NullableArray(attempts.map { $0.fillPrice?.baseUnits })))::bigint[],
+                \(try b.bind(NullableArray(attempts.map { $0.fanoutPlace.map(Int32.init) })))::integer[],
+                \(try b.bind(attempts.map(\.updatedAt.pg)))::timestamptz[])
+                AS v(id, status, skip_reason, note, target, due_at, lease_owner, lease_expires_at, sent_at, accepted_at,
+                     filled, fill_price, place, updated_at)
+            WHERE a.id = v.id
             """
         }
     }
 
     static func insertOrders(_ orders: [Order], into writes: inout StatementBatch) throws {
-        try writes.add(orders, columns: 21, { order, rows in
-            try rows.add(order.id.rawValue)
-            try rows.add(order.attemptID.rawValue)
-            try rows.add(order.profileID.rawValue)
-            try rows.add(order.walletID.rawValue)
-            try rows.add(order.tokenID.decimal)
-            try rows.add(order.side.rawValue)
-            try rows.add(order.type.rawValue)
-            try rows.add(order.limitPrice.baseUnits)
-            try rows.add(order.shares.baseUnits)
-            try rows.add(order.makerAmount)
-            try rows.add(order.takerAmount)
-            try rows.add(order.status.rawValue)
-            try rows.add(order.signedPayload)
-            try rows.add(order.filledShares.baseUnits)
-            try rows.add(order.filledNotional.baseUnits)
-            try rows.add(order.fee.baseUnits)
-            try rows.add(order.paper)
-            try rows.add(order.note)
-            try rows.add(order.submittedAt.pg)
-            try rows.add(order.createdAt.pg)
-            try rows.add(order.updatedAt.pg)
-        }) { values in
+        guard !orders.isEmpty else { return }
+        try writes.add { b in
             """
             INSERT INTO orders (
                 id, attempt_id, profile_id, wallet_id, token_id, side, type, limit_price_units, shares_units,
                 maker_amount, taker_amount, status, signed_payload, filled_shares_units, filled_notional_units,
                 fee_units, paper, note, submitted_at, created_at, updated_at)
-            VALUES \(values)
+            SELECT * FROM UNNEST(
+                \(try b.bind(orders.map(\.id.rawValue)))::text[], \(try b.bind(orders.map(\.attemptID.rawValue)))::text[],
+                \(try b.bind(orders.map(\.profileID.rawValue)))::text[], \(try b.bind(orders.map(\.walletID.rawValue)))::text[],
+                \(try b.bind(orders.map(\.tokenID.decimal)))::text[], \(try b.bind(orders.map(\.side.rawValue)))::text[],
+                \(try b.bind(orders.map(\.type.rawValue)))::text[], \(try b.bind(orders.map(\.limitPrice.baseUnits)))::bigint[],
+                \(try b.bind(orders.map(\.shares.baseUnits)))::bigint[], \(try b.bind(orders.map(\.makerAmount)))::bigint[],
+                \(try b.bind(orders.map(\.takerAmount)))::bigint[], \(try b.bind(orders.map(\.status.rawValue)))::text[],
+                \(try b.bind(orders.map(\.signedPayload)))::text[], \(try b.bind(orders.map(\.filledShares.baseUnits)))::bigint[],
+                \(try b.bind(orders.map(\.filledNotional.baseUnits)))::bigint[], \(try b.bind(orders.map(\.fee.baseUnits)))::bigint[],
+                \(try b.bind(orders.map(\.paper)))::boolean[], \(try b.bind(NullableArray(orders.map(\.note))))::text[],
+                \(try b.bind(NullableArray(orders.map(\.submittedAt.pg))))::timestamptz[],
+                \(try b.bind(orders.map(\.createdAt.pg)))::timestamptz[], \(try b.bind(orders.map(\.updatedAt.pg)))::timestamptz[])
             """
         }
     }
 
     /// Writes each order's mutable fields (their statuses were checked under lock).
     static func updateOrders(_ orders: [Order], into writes: inout StatementBatch) throws {
-        try writes.add(orders, columns: 8, { order, rows in
-            try rows.add(order.id.rawValue)
-            try rows.add(order.status.rawValue)
-            try rows.add(order.filledShares.baseUnits)
-            try rows.add(order.filledNotional.baseUnits)
-            try rows.add(order.fee.baseUnits)
-            try rows.add(order.note)
-            try rows.add(order.submittedAt.pg)
-            try rows.add(order.updatedAt.pg)
-        }) { values in
+        guard !orders.isEmpty else { return }
+        try writes.add { b in
             """
             UPDATE orders AS o
-            SET status = v.status::text, filled_shares_units = v.filled::bigint,
-                filled_notional_units = v.notional::bigint, fee_units = v.fee::bigint, note = v.note::text,
-                submitted_at = v.submitted_at::timestamptz, updated_at = v.updated_at::timestamptz
-            FROM (VALUES \(values)) AS v(id, status, filled, notional, fee, note, submitted_at, updated_at)
-            WHERE o.id = v.id::text
+            SET status = v.status, filled_shares_units = v.filled, filled_notional_units = v.notional, fee_units = v.fee,
+                note = v.note, submitted_at = v.submitted_at, updated_at = v.updated_at
+            FROM UNNEST(
+                \(try b.bind(orders.map(\.id.rawValue)))::text[], \(try b.bind(orders.map(\.status.rawValue)))::text[],
+                \(try b.bind(orders.map(\.filledShares.baseUnits)))::bigint[],
+                \(try b.bind(orders.map(\.filledNotional.baseUnits)))::bigint[], \(try b.bind(orders.map(\.fee.baseUnits)))::bigint[],
+                \(try b.bind(NullableArray(orders.map(\.note))))::text[],
+                \(try b.bind(NullableArray(orders.map(\.submittedAt.pg))))::timestamptz[],
+                \(try b.bind(orders.map(\.updatedAt.pg)))::timestamptz[])
+                AS v(id, status, filled, notional, fee, note, submitted_at, updated_at)
+            WHERE o.id = v.id
             """
         }
     }
@@ -397,6 +380,12 @@ struct BulkRows {
         self.current.append("$\(self.binds.count)")
     }
 
+    /// Binds one value (a whole column, for `UNNEST`); its placeholder.
+    mutating func bind<Value: PostgresThrowingDynamicTypeEncodable>(_ value: Value) throws -> String {
+        try self.binds.append(value)
+        return "$\(self.binds.count)"
+    }
+
     mutating func endRow() {
         self.rows.append("(" + self.current.joined(separator: ", ") + ")")
         self.current = []
@@ -411,8 +400,8 @@ struct BulkRows {
 
 /// Multi-row writes gathered into as few round trips as the bind limit allows: statements whose
 /// binds fit together run as the data-modifying parts of one `WITH` (they touch different rows,
-/// and all of them run to completion), so a batch of up to about a thousand attempts writes its
-/// step in one statement.
+/// and all of them run to completion), so a batch writes its whole step in one statement. The
+/// big ones bind a column per array (`UNNEST`); the small ones a row per `VALUES` entry.
 struct StatementBatch {
     private var parts: [String] = []
     private var rows = BulkRows()
@@ -430,6 +419,11 @@ struct StatementBatch {
             }
             self.parts.append(sql(self.rows.takeValues()))
         }
+    }
+
+    /// Adds one statement that binds whole columns (a handful of binds, whatever the rows).
+    mutating func add(_ sql: (inout BulkRows) throws -> String) throws {
+        try self.parts.append(sql(&self.rows))
     }
 
     private mutating func seal() {
