@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "HTTPBaseline", targets: ["HTTPBaseline"]),
         .executable(name: "PolymarketSigningCheck", targets: ["PolymarketSigningCheck"]),
         .executable(name: "PolymarketFanout", targets: ["PolymarketFanout"]),
+        .executable(name: "WorkersBenchmark", targets: ["WorkersBenchmark"]),
     ],
     dependencies: [
         .package(name: "mirror", path: ".."),
@@ -67,6 +68,7 @@ let package = Package(
             name: "PostgresBenchmarks",
             dependencies: [
                 "CopyBenchSupport",
+                "PostgresBenchSupport",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "PostgresAdapter", package: "mirror"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -75,6 +77,30 @@ let package = Package(
             path: "Benchmarks/PostgresBenchmarks",
             swiftSettings: strictSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        /// A migrated Postgres schema of its own per benchmark (or one another process made).
+        .target(
+            name: "PostgresBenchSupport",
+            dependencies: [
+                "CopyBenchSupport",
+                .product(name: "PostgresAdapter", package: "mirror"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        /// Issue #18 item 5: 1, 2 and 4 worker processes draining one Postgres queue; orders per
+        /// second for each and the duplicates their venues saw.
+        .executableTarget(
+            name: "WorkersBenchmark",
+            dependencies: [
+                "CopyBenchSupport",
+                "PostgresBenchSupport",
+                .product(name: "Kernel", package: "mirror"),
+                .product(name: "PostgresAdapter", package: "mirror"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strictSettings
         ),
         /// The real Polymarket adapter preparing and signing one order, against an in-memory venue
         /// (`polymarket-signing.sh` runs it beside py-clob-client-v2).

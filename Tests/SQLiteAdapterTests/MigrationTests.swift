@@ -31,7 +31,8 @@ import Testing
                                       MigrationOutcome.Step(version: 4, name: "copy_pipeline"),
                                       MigrationOutcome.Step(version: 5, name: "withdrawal_safety"),
                                       MigrationOutcome.Step(version: 6, name: "equity_snapshots"),
-                                      MigrationOutcome.Step(version: 7, name: "copy_quality")])
+                                      MigrationOutcome.Step(version: 7, name: "copy_quality"),
+                                      MigrationOutcome.Step(version: 9, name: "worker_leases")])
             #expect(first.schemaVersion == SQLiteMigrations.latestVersion)
             #expect(!first.wasUpToDate)
             #expect(second.applied.isEmpty)
@@ -45,6 +46,7 @@ import Testing
             #expect(tables == [
                 "users", "trading_wallets", "leaders", "copy_profiles", "leader_events", "copy_attempts", "orders",
                 "positions", "relayer_txs", "audit_logs", "leader_positions", "withdrawal_addresses", "leader_watches", "equity_snapshots",
+                "worker_leases",
             ])
             #expect(try self.userVersion(of: store) == .integer(Int64(SQLiteMigrations.latestVersion)))
         }
@@ -90,7 +92,8 @@ import Testing
                                         MigrationOutcome.Step(version: 4, name: "copy_pipeline"),
                                         MigrationOutcome.Step(version: 5, name: "withdrawal_safety"),
                                         MigrationOutcome.Step(version: 6, name: "equity_snapshots"),
-                                      MigrationOutcome.Step(version: 7, name: "copy_quality")])
+                                      MigrationOutcome.Step(version: 7, name: "copy_quality"),
+                                      MigrationOutcome.Step(version: 9, name: "worker_leases")])
             let columns = try store.rows(sql: "SELECT name FROM pragma_table_info('copy_attempts')").compactMap { row -> String? in
                 if case .text(let name) = row["name"] { name } else { nil }
             }

@@ -25,6 +25,7 @@ public actor InMemoryStore: Store {
     var releasedWithdrawals: Set<RelayerTxID> = []
     /// Each wallet's equity points by hour (InMemoryStore+Equity).
     var equityByWallet: [WalletID: [Int64: EquitySnapshot]] = [:]
+    var leasesByName: [String: WorkerLease] = [:]
     /// Withdrawal address books (`AddressBookStore`), per user and address.
     var withdrawalAddressBook: [UserID: [WalletAddress: WithdrawalAddress]] = [:]
     /// Each user's watched leaders (`WatchListStore`).
@@ -406,19 +407,27 @@ extension InMemoryStore {
 }
 
 extension InMemoryStore {
-    public func followerFacts(profileIDs: Set<ProfileID>, ordersSince: Timestamp) throws -> FollowerFacts {
+    public func followerFacts(profileIDs: Set<ProfileID>, ordersSince: Timestamp, spendSince: Timestamp) throws
+        -> FollowerFacts
+    {
         var facts = FollowerFacts()
         for id in profileIDs {
             guard let profile = self.profilesByID[id] else { continue }
             facts.profiles[id] = profile
             facts.positions[id] = self.positions(profileID: id)
-            facts.recentOrders[id] = self.orders(profileID: id, createdSince: ordersSince)
+            facts.openOrders[id] = self.orders(profileID: id, createdSince: ordersSince).filter { !$0.status.isTerminal }
+            let settled = self.orders(profileID: id, createdSince: spendSince).filter { $0.side == .buy && $0.status.isTerminal }
+            if !settled.isEmpty { facts.settledSpend[id] = settled.reduce(.zero) { $0 + $1.filledNotional + $1.fee } }
             if let wallet = self.walletsByID[profile.walletID] {
                 facts.wallets[wallet.id] = wallet
                 facts.funds[wallet.id] = try self.walletFunds(wallet.id)
             }
         }
         return facts
+    }
+
+    public func profileStatuses(ids: Set<ProfileID>) -> [ProfileID: ProfileStatus] {
+        Dictionary(ids.compactMap { id in self.profilesByID[id].map { (id, $0.status) } }, uniquingKeysWith: { first, _ in first })
     }
 }
 

@@ -18,6 +18,7 @@ enum PostgresMigrations {
         .withdrawalSafety,
         .equitySnapshots,
         .copyQuality,
+        .workerLeases,
     ]
 
     /// The newest schema this build knows.

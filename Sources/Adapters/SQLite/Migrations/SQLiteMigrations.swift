@@ -23,6 +23,7 @@ enum SQLiteMigrations {
         .withdrawalSafety,
         .equitySnapshots,
         .copyQuality,
+        .workerLeases,
     ]
 
     /// The newest schema this build knows.
