@@ -30,6 +30,9 @@ public struct CopyQualityContract: Sendable, CustomTestStringConvertible {
         .init("an auto-pause rule pauses a follow whose copies drift, and a resume restarts its window") { harness async throws in
             try await Self.autoPause(harness)
         },
+        .init("EventCap: the event cap reduces and then stops the second outcome of one event") { harness async throws in
+            try await Self.eventCap(harness)
+        },
     ]
 
     /// The leader buys at 0.40 while the book asks 0.51: the live follow (3 cents of slippage)

@@ -56,11 +56,14 @@ public struct VenueMarketSpec: Hashable, Sendable {
     public var endsAt: Timestamp?
     /// A Protocol-V2 market (spec §5.8), which this build's engine skips.
     public var protocolV2: Bool
+    /// The event the market is one outcome of; `nil`: its own slug.
+    public var eventSlug: String?
 
     public init(slug: String, outcomes: [String] = ["Yes", "No"], tickSize: Price = Price(baseUnits: 10_000),
                 minOrderSize: Shares = .whole(5), negRisk: Bool = false, takerFee: FeeSchedule = .free,
-                endsAt: Timestamp? = nil, protocolV2: Bool = false) {
+                endsAt: Timestamp? = nil, protocolV2: Bool = false, eventSlug: String? = nil) {
         self.protocolV2 = protocolV2
+        self.eventSlug = eventSlug
         self.slug = slug
         self.outcomes = outcomes
         self.tickSize = tickSize

@@ -32,7 +32,8 @@ import Testing
                                       MigrationOutcome.Step(version: 5, name: "withdrawal_safety"),
                                       MigrationOutcome.Step(version: 6, name: "equity_snapshots"),
                                       MigrationOutcome.Step(version: 7, name: "copy_quality"),
-                                      MigrationOutcome.Step(version: 9, name: "worker_leases")])
+                                      MigrationOutcome.Step(version: 9, name: "worker_leases"),
+                                      MigrationOutcome.Step(version: 10, name: "event_caps")])
             #expect(first.schemaVersion == SQLiteMigrations.latestVersion)
             #expect(!first.wasUpToDate)
             #expect(second.applied.isEmpty)
@@ -93,7 +94,8 @@ import Testing
                                         MigrationOutcome.Step(version: 5, name: "withdrawal_safety"),
                                         MigrationOutcome.Step(version: 6, name: "equity_snapshots"),
                                       MigrationOutcome.Step(version: 7, name: "copy_quality"),
-                                      MigrationOutcome.Step(version: 9, name: "worker_leases")])
+                                      MigrationOutcome.Step(version: 9, name: "worker_leases"),
+                                      MigrationOutcome.Step(version: 10, name: "event_caps")])
             let columns = try store.rows(sql: "SELECT name FROM pragma_table_info('copy_attempts')").compactMap { row -> String? in
                 if case .text(let name) = row["name"] { name } else { nil }
             }

@@ -43,7 +43,7 @@ extension PostgresStore: AutoPauseStore {
             """
             UPDATE copy_profiles SET auto_pause_max_drag_units = \(rule?.maxDragPercent?.baseUnits),
                 auto_pause_max_slippage_bps = \(rule?.maxSlippageBpsP90), auto_pause_window = \(rule?.window),
-                twin_of = \(profile.twinOf?.rawValue)
+                twin_of = \(profile.twinOf?.rawValue), max_per_event_units = \(profile.limits.maxPerEvent?.baseUnits)
             WHERE id = \(profile.id.rawValue)
             """, logger: logger)
     }

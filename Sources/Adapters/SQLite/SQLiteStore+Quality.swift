@@ -40,10 +40,10 @@ extension SQLiteStore: AutoPauseStore {
         try db.execute(
             sql: """
                 UPDATE copy_profiles SET auto_pause_max_drag_units = ?, auto_pause_max_slippage_bps = ?,
-                    auto_pause_window = ?, twin_of = ?
+                    auto_pause_window = ?, twin_of = ?, max_per_event_units = ?
                 WHERE id = ?
                 """,
             arguments: [rule?.maxDragPercent?.baseUnits, rule?.maxSlippageBpsP90, rule?.window, profile.twinOf?.rawValue,
-                        profile.id.rawValue])
+                        profile.limits.maxPerEvent?.baseUnits, profile.id.rawValue])
     }
 }

@@ -71,7 +71,8 @@ extension CopyProfile {
                     AutoPauseRule(maxDragPercent: try row.optionalUnits(Ratio.self, "auto_pause_max_drag_units"),
                                   maxSlippageBpsP90: try row.optionalInteger("auto_pause_max_slippage_bps").map { Int($0) },
                                   window: Int(window))
-                }),
+                },
+                maxPerEvent: try row.optionalUnits(Collateral.self, "max_per_event_units")),
             stopBehavior: try row.enumeration(StopBehavior.self, "stop_behavior"),
             pausedByRule: try row.optionalText("paused_by_rule"),
             resumedAt: try row.optionalTimestamp("resumed_at"),

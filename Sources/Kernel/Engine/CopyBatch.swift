@@ -23,7 +23,8 @@ struct Batch: Sendable {
         return AttemptFacts(
             now: now, profile: work.profile, hasWallet: work.wallet != nil, event: work.event,
             market: self.fanOut.market(for: attempt.tokenID), balance: balance,
-            exposure: self.fanOut.exposure(work.exposure, profileID: attempt.profileID, conditionID: attempt.conditionID),
+            exposure: self.fanOut.exposure(work.exposure, profileID: attempt.profileID, conditionID: attempt.conditionID,
+                                           event: self.storedEventExposure(work)),
             held: work.held,
             sellable: self.fanOut.sellable(work.sellable, profileID: attempt.profileID, tokenID: attempt.tokenID),
             orders: work.orders, lookups: work.lookups)
@@ -43,6 +44,9 @@ struct AttemptWork: Sendable {
     let event: LeaderEvent?
     var orders: [Order]
     let exposure: EntrySizing.Exposure
+    /// What the profile has committed per token (cost basis plus open buys), kept only for a
+    /// profile with an event cap: its event exposure is summed over the tokens of one event.
+    var eventCommitted: [TokenID: Collateral] = [:]
     let held: Shares
     let sellable: Shares
     var lookups: [OrderID: VenueFact<OrderSnapshot?>] = [:]

@@ -38,11 +38,13 @@ extension CopyEngine {
             }
             // Only reconciliation (a PLACING attempt) reads its orders, final ones included.
             let orders = attempt.status == .placing ? try await self.store.orders(attemptID: attempt.id) : []
-            works.append(AttemptWork(
+            var work = AttemptWork(
                 attempt: attempt, profile: profile,
                 wallet: profile.flatMap { wallets[$0.walletID] }, event: event, orders: orders,
                 exposure: ledger.exposure(conditionID: attempt.conditionID, tokenID: attempt.tokenID),
-                held: ledger.held(attempt.tokenID), sellable: ledger.sellable(attempt.tokenID)))
+                held: ledger.held(attempt.tokenID), sellable: ledger.sellable(attempt.tokenID))
+            if profile?.limits.maxPerEvent != nil, attempt.kind == .entry { work.eventCommitted = ledger.committedByToken() }
+            works.append(work)
         }
         let fanOut = FanOut(seed: self.settings.fanOutSeed)
         let index = Dictionary(works.indices.map { (works[$0].attempt.id, $0) }, uniquingKeysWith: { first, _ in first })

@@ -86,6 +86,7 @@ public struct CopyEngine: Sendable {
         async let markets = self.prefetchMarkets(for: claimed)
         var batch = try await self.load(claimed)
         for (token, fact) in await markets { batch.fanOut.setMarket(fact, for: token) }
+        await self.readCommittedMarkets(&batch)
         try await self.decide(&batch)
         try await self.prepareAndSign(&batch)
         try await self.commit(&batch)

@@ -144,6 +144,8 @@ public enum SkipReason: String, Hashable, Sendable, Codable, CaseIterable {
     case slippageTooHigh = "SLIPPAGE_TOO_HIGH"
     case insufficientDepth = "INSUFFICIENT_DEPTH"
     case capReached = "CAP_REACHED"
+    /// The follow's exposure across the outcome markets of the fill's event is at its cap.
+    case eventCapReached = "EVENT_CAP_REACHED"
     case insufficientBalance = "INSUFFICIENT_BALANCE"
     case belowExchangeMinimum = "BELOW_EXCHANGE_MINIMUM"
     /// An exit for a token this profile holds no shares of.

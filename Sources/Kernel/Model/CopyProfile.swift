@@ -136,6 +136,9 @@ public struct CopyLimits: Hashable, Sendable, Codable {
     public var dailySpend: Collateral?
     /// Pause the follow when its copy quality drifts (issue #22); `nil`: never.
     public var autoPause: AutoPauseRule?
+    /// Position cost plus open buys across every outcome market of one event (issue #22): the
+    /// outcomes of a neg-risk group rise and fall together, so they share one cap.
+    public var maxPerEvent: Collateral?
 
     public init(
         maxFillAge: Duration = .seconds(60),
@@ -149,7 +152,8 @@ public struct CopyLimits: Hashable, Sendable, Codable {
         maxPerMarket: Collateral? = nil,
         totalBudget: Collateral? = nil,
         dailySpend: Collateral? = nil,
-        autoPause: AutoPauseRule? = nil
+        autoPause: AutoPauseRule? = nil,
+        maxPerEvent: Collateral? = nil
     ) {
         self.maxFillAge = maxFillAge
         self.minPrice = minPrice
@@ -163,5 +167,6 @@ public struct CopyLimits: Hashable, Sendable, Codable {
         self.totalBudget = totalBudget
         self.dailySpend = dailySpend
         self.autoPause = autoPause
+        self.maxPerEvent = maxPerEvent
     }
 }

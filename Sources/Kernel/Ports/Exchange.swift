@@ -168,10 +168,13 @@ public struct MarketInfo: Hashable, Sendable {
     public var endsAt: Timestamp?
     /// A Protocol-V2 market (ExchangeV3 position ids, spec §5.8), which this build skips.
     public var protocolV2: Bool
+    /// The event the market is one outcome of (Gamma's event slug, the Data API's `eventSlug`):
+    /// every market of one event shares one event exposure cap. `nil` when the venue does not say.
+    public var eventID: String?
 
     public init(tokenID: TokenID, conditionID: String, slug: String, outcome: String, tickSize: Price,
                 minOrderSize: Shares, negRisk: Bool, takerFee: FeeSchedule = .free, acceptingOrders: Bool = true,
-                resolved: Bool? = false, endsAt: Timestamp? = nil, protocolV2: Bool = false) {
+                resolved: Bool? = false, endsAt: Timestamp? = nil, protocolV2: Bool = false, eventID: String? = nil) {
         self.tokenID = tokenID
         self.conditionID = conditionID
         self.slug = slug
@@ -184,6 +187,7 @@ public struct MarketInfo: Hashable, Sendable {
         self.resolved = resolved
         self.endsAt = endsAt
         self.protocolV2 = protocolV2
+        self.eventID = eventID
     }
 }
 

@@ -19,6 +19,7 @@ enum PostgresMigrations {
         .equitySnapshots,
         .copyQuality,
         .workerLeases,
+        .eventCaps,
     ]
 
     /// The newest schema this build knows.

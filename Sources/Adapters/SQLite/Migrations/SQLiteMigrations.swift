@@ -24,6 +24,7 @@ enum SQLiteMigrations {
         .equitySnapshots,
         .copyQuality,
         .workerLeases,
+        .eventCaps,
     ]
 
     /// The newest schema this build knows.

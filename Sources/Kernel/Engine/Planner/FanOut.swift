@@ -11,6 +11,8 @@ public struct FanOut: Hashable, Sendable {
     /// What buys planned in this batch will spend, per profile (and per profile and market).
     private var spentByProfile: [ProfileID: Collateral] = [:]
     private var spentByMarket: [ProfileMarket: Collateral] = [:]
+    /// The same per profile and event (``MarketInfo/eventID``), for the event caps.
+    private var spentByEvent: [ProfileMarket: Collateral] = [:]
     /// What buys planned in this batch will spend, per wallet.
     private var spentByWallet: [WalletID: Collateral] = [:]
     /// Shares that sells planned in this batch offer, per profile and token.
@@ -62,12 +64,15 @@ public struct FanOut: Hashable, Sendable {
     }
 
     /// `exposure` with the buys already planned in this batch for the profile added.
-    public func exposure(_ exposure: EntrySizing.Exposure, profileID: ProfileID, conditionID: String?)
-        -> EntrySizing.Exposure
+    /// `event` is the profile's stored exposure in the event of the attempt's market (nil: none known).
+    public func exposure(_ exposure: EntrySizing.Exposure, profileID: ProfileID, conditionID: String?,
+                         event: (id: String, stored: Collateral)? = nil) -> EntrySizing.Exposure
     {
         let spent = self.spentByProfile[profileID] ?? .zero
         let inMarket = conditionID.flatMap { self.spentByMarket[ProfileMarket(profileID: profileID, conditionID: $0)] } ?? .zero
-        return .init(market: exposure.market + inMarket, total: exposure.total + spent, today: exposure.today + spent)
+        let inEvent = event.map { $0.stored + (self.spentByEvent[ProfileMarket(profileID: profileID, conditionID: $0.id)] ?? .zero) }
+        return .init(market: exposure.market + inMarket, total: exposure.total + spent, today: exposure.today + spent,
+                     event: inEvent)
     }
 
     /// `balance` less what buys planned in this batch will spend from the wallet.
@@ -83,6 +88,9 @@ public struct FanOut: Hashable, Sendable {
     /// Accounts for an order planned for `attempt`: its shares leave the shared book, its cost the
     /// wallet's balance and the profile's caps, its sell the shares left to sell.
     public mutating func planned(_ intent: OrderIntent, cost: Collateral, attempt: CopyAttempt, walletID: WalletID) {
+        if intent.side == .buy, case .known(let book)? = self.books[intent.tokenID], let eventID = book.market.eventID {
+            self.spentByEvent[ProfileMarket(profileID: attempt.profileID, conditionID: eventID), default: .zero] += cost
+        }
         if case .known(var book)? = self.books[intent.tokenID] {
             book.book = book.book.consuming(intent.shares, side: intent.side, within: intent.limitPrice)
             self.books[intent.tokenID] = .known(book)
