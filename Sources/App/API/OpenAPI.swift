@@ -254,7 +254,14 @@ enum APIDocument {
                             "mode": ["type": "string", "enum": ["FIXED_USD", "PROPORTIONAL", "PERCENT_OF_BALANCE"]],
                             "amount": string,
                         ]],
-                        "limits": ["type": "object"],
+                        // Amounts and prices are decimal strings; `maxEventExposure` caps every outcome
+                        // market of one event together (issue #22).
+                        "limits": ["type": "object", "properties": [
+                            "maxFillAgeSeconds": ["type": "integer"], "minTimeToResolutionSeconds": ["type": "integer"],
+                            "minPrice": string, "maxPrice": string, "maxSlippage": string, "maxSellSlippage": string,
+                            "minLeaderNotional": string, "maxPerTrade": string, "maxPerMarket": string,
+                            "maxEventExposure": string, "totalBudget": string, "dailySpend": string,
+                        ]],
                         "autoPause": ["type": "object", "required": ["window"], "properties": [
                             "maxDragPercent": string, "maxSlippageBpsP90": ["type": "integer"],
                             "window": ["type": "integer"],

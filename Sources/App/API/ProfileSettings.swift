@@ -49,6 +49,8 @@ struct ProfileSettingsPatch: Decodable, Sendable {
         var minLeaderNotional: String?
         var maxPerTrade: String?
         var maxPerMarket: String?
+        /// Across every outcome market of one event (issue #22).
+        var maxEventExposure: String?
         var totalBudget: String?
         var dailySpend: String?
     }
@@ -152,6 +154,9 @@ struct ProfileSettingsPatch: Decodable, Sendable {
         }
         if let text = input.maxPerTrade { limits.maxPerTrade = try Self.quantity(text, field: "limits.maxPerTrade") }
         if let text = input.maxPerMarket { limits.maxPerMarket = try Self.quantity(text, field: "limits.maxPerMarket") }
+        if let text = input.maxEventExposure {
+            limits.maxPerEvent = try Self.quantity(text, field: "limits.maxEventExposure")
+        }
         if let text = input.totalBudget { limits.totalBudget = try Self.quantity(text, field: "limits.totalBudget") }
         if let text = input.dailySpend { limits.dailySpend = try Self.quantity(text, field: "limits.dailySpend") }
         guard limits.minPrice < limits.maxPrice else {

@@ -113,6 +113,7 @@ struct LimitsView: Codable, Equatable {
     var minLeaderNotional: String
     var maxPerTrade: String?
     var maxPerMarket: String?
+    var maxEventExposure: String?
     var totalBudget: String?
     var dailySpend: String?
 
@@ -126,6 +127,7 @@ struct LimitsView: Codable, Equatable {
         self.minLeaderNotional = limits.minLeaderNotional.description
         self.maxPerTrade = limits.maxPerTrade?.description
         self.maxPerMarket = limits.maxPerMarket?.description
+        self.maxEventExposure = limits.maxPerEvent?.description
         self.totalBudget = limits.totalBudget?.description
         self.dailySpend = limits.dailySpend?.description
     }

@@ -196,7 +196,8 @@ extension ProfileSettingsPatch {
                     maxSellSlippage: form.text("limits.maxSellSlippage"),
                     minTimeToResolutionSeconds: try seconds("limits.minTimeToResolutionSeconds"),
                     minLeaderNotional: form.text("limits.minLeaderNotional"), maxPerTrade: form.text("limits.maxPerTrade"),
-                    maxPerMarket: form.text("limits.maxPerMarket"), totalBudget: form.text("limits.totalBudget"),
+                    maxPerMarket: form.text("limits.maxPerMarket"),
+                    maxEventExposure: form.text("limits.maxEventExposure"), totalBudget: form.text("limits.totalBudget"),
                     dailySpend: form.text("limits.dailySpend")),
                   stopBehavior: form.text("stopBehavior"))
     }
@@ -430,6 +431,8 @@ extension WebDependencies {
             "limitFields": [
                 limit("maxPerTrade", "Most per copy (USDC)", limits?.maxPerTrade, hint: "No copy spends more than this."),
                 limit("maxPerMarket", "Most per market (USDC)", limits?.maxPerMarket, hint: "Total held in one market."),
+                limit("maxEventExposure", "Most per event (USDC)", limits?.maxEventExposure,
+                      hint: "Total held across the outcomes of one event."),
                 limit("dailySpend", "Most per day (USDC)", limits?.dailySpend, hint: "Spending per UTC day."),
                 limit("totalBudget", "Total budget (USDC)", limits?.totalBudget, hint: "All copies of this leader together."),
                 limit("minPrice", "Lowest price", limits?.minPrice, hint: "0 to 1; cheaper outcomes are skipped."),
