@@ -2,19 +2,20 @@ import Kernel
 import Testing
 
 extension CopyQualityContract {
-    /// EventCap: two outcome markets of one neg-risk event, a $10 follow capped at $15 per event
-    /// (no per-market cap). The copy on the first outcome costs ~$9.61; the second outcome's
-    /// copy is reduced to what the event has left; a further buy of it is skipped with
-    /// `EVENT_CAP_REACHED`, which the quality answer counts.
+    /// EventCap: two outcome markets of one neg-risk event and a market of another event, a $10
+    /// follow capped at $15 per event (no per-market cap). The copy in the other event does not
+    /// count; the first outcome is copied in full; the second outcome's copy is reduced to what
+    /// the event has left; a further buy of it is skipped with `EVENT_CAP_REACHED`, which the
+    /// quality answer counts.
     static func eventCap(_ harness: CopyFlowHarness) async throws {
         let cent = FlowScenario.cent
         let control = harness.venue.control
         var markets: [VenueMarket] = []
         var tokens: [TokenID] = []
-        for outcome in ["first", "second"] {
+        for outcome in ["first", "second", "elsewhere"] {
             let market = try await control.createMarket(VenueMarketSpec(
-                slug: "event-cap-\(outcome)", tickSize: cent, minOrderSize: .whole(5), negRisk: true,
-                eventSlug: "event-cap-event"))
+                slug: "event-cap-\(outcome)", tickSize: cent, minOrderSize: .whole(5), negRisk: outcome != "elsewhere",
+                eventSlug: outcome == "elsewhere" ? nil : "event-cap-event"))
             let token = try #require(market.tokenIDs.first)
             try await control.setBook(OrderBook(
                 tokenID: token, bids: [BookLevel(price: price(490_000), size: .whole(500))],
@@ -38,6 +39,8 @@ extension CopyQualityContract {
             try await harness.store.position(profileID: scenario.profile.id, tokenID: token)
         }
 
+        try await leaderBuys(tokens[2])
+        #expect(try await position(tokens[2])?.shares == FlowScenario.bought, "another event's copy, in full")
         try await leaderBuys(tokens[0])
         let inFirst = try #require(try await position(tokens[0]))
         #expect(inFirst.shares == FlowScenario.bought, "the first outcome is copied in full")
@@ -52,7 +55,7 @@ extension CopyQualityContract {
 
         try await leaderBuys(tokens[1])
         let attempts = try await scenario.attempts(harness)
-        #expect(attempts.count == 3)
+        #expect(attempts.count == 4)
         let skipped = attempts.filter { $0.status == .skipped }
         #expect(skipped.map(\.skipReason) == [.eventCapReached], "\(attempts.map { ($0.status, $0.skipReason) })")
         #expect(try await position(tokens[1])?.shares == inSecond.shares, "nothing more bought")
