@@ -9,6 +9,8 @@ struct Batch: Sendable {
     var funds: [WalletID: WalletFunds] = [:]
     /// Each wallet's available balance, once the planner asked for it.
     var balances: [WalletID: VenueFact<Collateral>] = [:]
+    /// The event of each token a capped profile holds that the batch does not trade (``EventExposure``).
+    var eventOfHeld: [TokenID: String?] = [:]
 
     /// What the planner is given about `work` now: the shared facts less what the attempts
     /// decided before it already took.

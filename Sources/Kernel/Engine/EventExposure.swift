@@ -3,8 +3,9 @@
 /// engine reads those tokens' markets with the batch, so each one's event is known, and the
 /// planner sees the sum over the tokens of the attempt's event.
 extension CopyEngine {
-    /// Reads the market of every token a capped profile has committed to that the batch has not
-    /// read yet, each once, concurrently (a venue's market metadata is cached).
+    /// Reads the market (not the book) of every token a capped profile has committed to that the
+    /// batch has not read, each once, concurrently (a venue's market metadata is cached). One
+    /// that cannot be read stays unknown.
     func readCommittedMarkets(_ batch: inout Batch) async {
         var tokens: Set<TokenID> = []
         for work in batch.works {
@@ -13,22 +14,35 @@ extension CopyEngine {
             }
         }
         guard !tokens.isEmpty else { return }
-        let facts = (try? await self.bounded(Array(tokens)) { token in (token, await self.marketFact(token)) }) ?? []
-        for (token, fact) in facts { batch.fanOut.setMarket(fact, for: token) }
+        let events = (try? await self.bounded(Array(tokens)) { token -> (TokenID, Result<String?, any Error>) in
+            do {
+                return (token, .success(try await self.exchange.market(tokenID: token).eventID))
+            } catch {
+                return (token, .failure(error))
+            }
+        }) ?? []
+        for (token, event) in events {
+            if case .success(let eventID) = event { batch.eventOfHeld[token] = .some(eventID) }
+        }
     }
 }
 
 extension Batch {
     /// The profile's stored exposure in the event of `work`'s market: `nil` without an event cap
-    /// or when the market names no event. A committed token whose market could not be read counts
-    /// as in the event, so a venue hiccup never lets the cap be passed.
+    /// or when the market names no event. A committed token whose market is unknown counts as in
+    /// the event, so a venue hiccup never lets the cap be passed.
     func storedEventExposure(_ work: AttemptWork) -> (id: String, stored: Collateral)? {
         guard work.profile?.limits.maxPerEvent != nil,
               case .known(let book) = self.fanOut.market(for: work.attempt.tokenID),
               let eventID = book.market.eventID else { return nil }
         var stored = Collateral.zero
         for (token, cost) in work.eventCommitted {
-            if case .known(let held) = self.fanOut.market(for: token), held.market.eventID != eventID { continue }
+            let event: String?? = if case .known(let held) = self.fanOut.market(for: token) {
+                .some(held.market.eventID)
+            } else {
+                self.eventOfHeld[token]
+            }
+            if case .some(let known) = event, known != eventID { continue }
             stored += cost
         }
         return (eventID, stored)
