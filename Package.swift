@@ -26,6 +26,9 @@ let package = Package(
         .library(name: "FakeExchangeTesting", targets: ["FakeExchangeTesting"]),
         .library(name: "PolymarketProtocol", targets: ["PolymarketProtocol"]),
         .library(name: "PolymarketAdapter", targets: ["PolymarketAdapter"]),
+        // The facade `mirror fake-polymarket` serves, for Benchmarks' adapter fan-out.
+        .library(name: "FakePolymarket", targets: ["FakePolymarket"]),
+        .library(name: "FakePolymarketTesting", targets: ["FakePolymarketTesting"]),
     ],
     // Exact versions, so a clean build (the Dockerfile's, CI's) resolves the code tested here:
     // Package.resolved is not committed.

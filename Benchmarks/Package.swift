@@ -18,6 +18,8 @@ let package = Package(
     products: [
         .executable(name: "HTTPBaseline", targets: ["HTTPBaseline"]),
         .executable(name: "PolymarketSigningCheck", targets: ["PolymarketSigningCheck"]),
+        .executable(name: "PolymarketFanout", targets: ["PolymarketFanout"]),
+        .executable(name: "WorkersBenchmark", targets: ["WorkersBenchmark"]),
     ],
     dependencies: [
         .package(name: "mirror", path: ".."),
@@ -66,6 +68,7 @@ let package = Package(
             name: "PostgresBenchmarks",
             dependencies: [
                 "CopyBenchSupport",
+                "PostgresBenchSupport",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "PostgresAdapter", package: "mirror"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -74,6 +77,30 @@ let package = Package(
             path: "Benchmarks/PostgresBenchmarks",
             swiftSettings: strictSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        /// A migrated Postgres schema of its own per benchmark (or one another process made).
+        .target(
+            name: "PostgresBenchSupport",
+            dependencies: [
+                "CopyBenchSupport",
+                .product(name: "PostgresAdapter", package: "mirror"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        /// Issue #18 item 5: 1, 2 and 4 worker processes draining one Postgres queue; orders per
+        /// second for each and the duplicates their venues saw.
+        .executableTarget(
+            name: "WorkersBenchmark",
+            dependencies: [
+                "CopyBenchSupport",
+                "PostgresBenchSupport",
+                .product(name: "Kernel", package: "mirror"),
+                .product(name: "PostgresAdapter", package: "mirror"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strictSettings
         ),
         /// The real Polymarket adapter preparing and signing one order, against an in-memory venue
         /// (`polymarket-signing.sh` runs it beside py-clob-client-v2).
@@ -91,6 +118,26 @@ let package = Package(
         .executableTarget(
             name: "PolymarketSigningCheck",
             dependencies: ["PolymarketSigningSupport"],
+            swiftSettings: strictSettings
+        ),
+        /// One leader fill copied to 1,000 followers on PostgreSQL through the real Polymarket
+        /// adapter (HTTP, signing, published rate limits) against the `mirror fake-polymarket`
+        /// facade on loopback (`fanout-1000-adapter` in docs/BENCHMARKS.md).
+        .executableTarget(
+            name: "PolymarketFanout",
+            dependencies: [
+                .product(name: "Kernel", package: "mirror"),
+                .product(name: "KernelTesting", package: "mirror"),
+                .product(name: "KeyVaultAdapter", package: "mirror"),
+                .product(name: "PostgresAdapter", package: "mirror"),
+                .product(name: "PolymarketAdapter", package: "mirror"),
+                .product(name: "FakeExchangeAdapter", package: "mirror"),
+                .product(name: "FakeExchangeTesting", package: "mirror"),
+                .product(name: "FakePolymarket", package: "mirror"),
+                .product(name: "FakePolymarketTesting", package: "mirror"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -8,7 +8,7 @@ sign-in as the demo user; a new copy attempt appears on the activity page withou
 a follow is created after a validation error; pause and resume; the account kill switch; a
 withdrawal requested and reaching CONFIRMED; operator pages refused without the token and working
 with it; a leader label containing <script> shown as text; a form POST without its CSRF token
-refused; no console errors on any page; the main flows with the keyboard alone; every page at
+refused; a follow's copy-quality page with its drag parts and skip funnel; no console errors on any page; the main flows with the keyboard alone; every page at
 375 px and at desktop width without sideways scrolling. Writes one screenshot per page
 (`<page>.png`, desktop) and its narrow twin (`<page>-375.png`) to SCREENSHOT_DIR.
 """
@@ -91,8 +91,14 @@ def notice():
     return found[0].text if found else ""
 
 
+# MIRROR_BROWSER_ONLY: comma-separated parts of scenario names to run (the sign-in always runs).
+ONLY = [part.strip() for part in os.environ.get("MIRROR_BROWSER_ONLY", "").split(",") if part.strip()]
+
+
 def scenario(name):
     def run(body):
+        if ONLY and not name.startswith("sign in as the demo user") and not any(part in name for part in ONLY):
+            return body
         started = time.time()
         try:
             body()
@@ -304,6 +310,28 @@ def _():
     expect("operator.signed_in" in driver.page_source, "the operator sign-in is not audited")
 
 
+@scenario("the follow page shows copy drag and the skip funnel with values")
+def _():
+    driver.get(url("/app/follows"))
+    driver.find_element(By.LINK_TEXT, "Copy quality").click()
+    wait_for(lambda: h1().startswith("Copy quality"), 10, "the follow page")
+    money = re.compile(r"^-?\d+(\.\d{1,6})?$")
+    ideal = driver.find_element(By.CSS_SELECTOR, "[data-quality=ideal]").text
+    actual = driver.find_element(By.CSS_SELECTOR, "[data-quality=actual]").text
+    expect(money.match(ideal) and money.match(actual), f"ideal {ideal!r} / actual {actual!r} are not amounts")
+    rows = driver.find_elements(By.CSS_SELECTOR, "table[data-quality=drag] tbody tr")
+    causes = [row.find_element(By.TAG_NAME, "th").text for row in rows]
+    expect(causes == ["Slippage", "Timing", "Sizing", "Skips", "Fees"], f"drag rows: {causes}")
+    values = [row.find_elements(By.TAG_NAME, "td")[0].text for row in rows]
+    expect(all(money.match(value) for value in values), f"drag values: {values}")
+    expect("Skip funnel" in driver.page_source, "no skip funnel")
+    for row in driver.find_elements(By.CSS_SELECTOR, "table[data-quality=skips] tbody tr"):
+        cells = [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+        expect(cells[0].isdigit() and money.match(cells[1]), f"skip funnel row without count and value: {cells}")
+    driver.find_element(By.LINK_TEXT, "All time").click()
+    wait_for(lambda: "days=all" in driver.current_url, 10, "the all-time window")
+
+
 PAGES = [
     ("overview", "/app"), ("leaders", "/app/leaders"), ("follows", "/app/follows"), ("activity", "/app/activity"),
     ("positions", "/app/positions"), ("claims", "/app/claims"), ("withdrawals", "/app/withdrawals"),
@@ -318,6 +346,9 @@ def _():
     edit = driver.find_elements(By.LINK_TEXT, "Edit settings")
     if edit:
         extra.append(("follow-edit", edit[0].get_attribute("href")[len(BASE):]))
+    quality = driver.find_elements(By.LINK_TEXT, "Copy quality")
+    if quality:
+        extra.append(("follow-quality", quality[0].get_attribute("href")[len(BASE):]))
     driver.get(url("/app/activity"))
     receipts = driver.find_elements(By.CSS_SELECTOR, "tr.attempt a")
     if receipts:

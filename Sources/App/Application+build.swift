@@ -129,7 +129,7 @@ func buildRouter(
         store: backends.store, exchange: backends.venue.exchange, accounts: accounts,
         commands: ProfileCommands(store: backends.store, wallClock: wallClock, ids: backends.ids),
         wallClock: wallClock, ids: backends.ids, maxLeadersPerUser: configuration.maxLeadersPerUser,
-        listsEveryLeader: configuration.mode == .local)
+        listsEveryLeader: configuration.mode == .local, feed: backends.venue.feed)
     let admin = backends.adminDependencies(wallClock: wallClock, logger: logger)
     let withdrawals = backends.withdrawals(wallClock: wallClock, policy: configuration.withdrawalPolicy)
     if role.runsAPI {
@@ -142,6 +142,7 @@ func buildRouter(
             rateLimiter: UserWriteRateLimiter(cache: backends.cache, limit: configuration.userWriteRateLimit))
         router.addUserRoutes(api, authentication: authentication)
         router.addLeaderRoutes(api, authentication: authentication)
+        router.addQualityRoutes(api, authentication: authentication)
         router.addWithdrawalRoutes(
             withdrawals,
             addressBook: AddressBook(store: backends.store, delay: configuration.withdrawalPolicy.addressDelay,

@@ -29,31 +29,32 @@ func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClo
     let autoClaim = AutoClaim(store: backends.store, feed: backends.venue.feed, relayerTxs: relayerTxs, wallClock: wallClock,
                               logger: logger)
     let withdrawals = backends.withdrawals(wallClock: wallClock)
+    let autoPause = AutoPauseGuard(store: backends.store,
+                                   marks: QualityReader.venueMarks(exchange: backends.venue.exchange, feed: backends.venue.feed),
+                                   wallClock: wallClock, ids: backends.ids, logger: logger)
     let onboarder = backends.onboarder(wallClock: wallClock)
     let positionSync = PositionSync(store: backends.store, feed: backends.venue.feed, exchange: backends.venue.exchange,
                                     cache: backends.cache, clock: ContinuousClock(), wallClock: wallClock, ids: backends.ids,
                                     logger: logger, holder: "position-sync-\(backends.ids.next(String.self).rawValue.prefix(8))")
+    // Every worker but copy-trading (whose queue is shared safely through fenced claims) is a
+    // singleton among the processes on this database: it runs in the one holding its lease.
+    let holder = "workers-\(backends.ids.next(String.self).rawValue.prefix(8))"
+    func singleton(_ name: WorkerName, every interval: Duration,
+                   _ tick: @escaping @Sendable () async throws -> Void) -> SingletonWorker<ContinuousClock> {
+        SingletonWorker(name: name, interval: interval, holder: holder, store: backends.store, clock: ContinuousClock(),
+                        wallClock: wallClock, cache: backends.cache, logger: logger, tick: tick)
+    }
     return [
         CopyTradingWorker(ingestor: ingestor, engine: engine, cache: backends.cache, interval: configuration.cadences.copyPoll,
                           clock: ContinuousClock(), wallClock: wallClock, logger: logger),
-        PeriodicWorker(
-            name: .positionSync, interval: configuration.cadences.positionSync, clock: ContinuousClock(),
-            wallClock: wallClock, cache: backends.cache, logger: logger
-        ) { _ = try await positionSync.sweep() },
-        PeriodicWorker(
-            name: .autoClaim, interval: configuration.cadences.autoClaim, clock: ContinuousClock(),
-            wallClock: wallClock, cache: backends.cache, logger: logger
-        ) {
+        singleton(.positionSync, every: configuration.cadences.positionSync) { _ = try await positionSync.sweep() },
+        singleton(.autoClaim, every: configuration.cadences.autoClaim) {
             _ = try await autoClaim.run()
             try await withdrawals.pollInFlight()
+            // Copy quality's auto-pause rules (issue #22): judged once a tick, failures logged per follow.
+            try await autoPause.run()
         },
-        PeriodicWorker(
-            name: .onboarding, interval: configuration.cadences.onboarding, clock: ContinuousClock(),
-            wallClock: wallClock, cache: backends.cache, logger: logger
-        ) { try await onboarder.advanceQueued() },
-        PeriodicWorker(
-            name: .healthCheck, interval: configuration.cadences.healthCheck, clock: ContinuousClock(),
-            wallClock: wallClock, cache: backends.cache, logger: logger
-        ) { try await healthCheck.run() },
+        singleton(.onboarding, every: configuration.cadences.onboarding) { try await onboarder.advanceQueued() },
+        singleton(.healthCheck, every: configuration.cadences.healthCheck) { try await healthCheck.run() },
     ]
 }

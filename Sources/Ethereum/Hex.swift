@@ -37,6 +37,18 @@ public enum Hex {
         return String(decoding: utf8, as: UTF8.self)
     }
 
+    /// Appends `0x` + lowercase hex of `bytes` to `output` (bodies written in one buffer).
+    public static func append(_ bytes: [UInt8], to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "0"))
+        output.append(UInt8(ascii: "x"))
+        Self.digits.withUnsafeBufferPointer { digits in
+            for byte in bytes {
+                output.append(digits[Int(byte >> 4)])
+                output.append(digits[Int(byte & 0x0f)])
+            }
+        }
+    }
+
     static func nibble(_ character: UInt8) -> UInt8? {
         switch character {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")

@@ -20,7 +20,8 @@ public struct FakeVenueControl: VenueControl {
     public func createMarket(_ spec: VenueMarketSpec) async throws -> VenueMarket {
         VenueMarket(try await self.venue.listMarket(FakeMarketSpec(
             slug: spec.slug, outcomes: spec.outcomes, tickSize: spec.tickSize, minOrderSize: spec.minOrderSize,
-            negRisk: spec.negRisk, takerFee: spec.takerFee, endsAt: spec.endsAt, protocolV2: spec.protocolV2)))
+            negRisk: spec.negRisk, takerFee: spec.takerFee, endsAt: spec.endsAt, protocolV2: spec.protocolV2,
+            eventSlug: spec.eventSlug)))
     }
 
     public func updateMarket(conditionID: String, tickSize: Price?, minOrderSize: Shares?, acceptingOrders: Bool?) async throws {
@@ -68,6 +69,10 @@ public struct FakeVenueControl: VenueControl {
 
     public func clearFaults() async throws {
         await self.venue.clearFaults()
+    }
+
+    public func liveStreams() async throws -> Int {
+        self.venue.liveStreamCount
     }
 }
 

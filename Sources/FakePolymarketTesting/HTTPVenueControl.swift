@@ -27,7 +27,8 @@ public struct HTTPVenueControl: VenueControl {
     public func createMarket(_ spec: VenueMarketSpec) async throws -> VenueMarket {
         VenueMarket(try await self.call("POST", "/markets", body: ControlWire.MarketSpec(
             slug: spec.slug, outcomes: spec.outcomes, tickSize: spec.tickSize, minOrderSize: spec.minOrderSize,
-            negRisk: spec.negRisk, takerFee: spec.takerFee, endsAt: spec.endsAt, protocolV2: spec.protocolV2),
+            negRisk: spec.negRisk, takerFee: spec.takerFee, endsAt: spec.endsAt, protocolV2: spec.protocolV2,
+            eventSlug: spec.eventSlug),
             as: ControlWire.Market.self))
     }
 
@@ -79,6 +80,10 @@ public struct HTTPVenueControl: VenueControl {
 
     public func clearFaults() async throws {
         try await self.send("DELETE", "/faults")
+    }
+
+    public func liveStreams() async throws -> Int {
+        Int(try await self.call("GET", "/live-streams", as: ControlWire.Balance.self).baseUnits)
     }
 
     /// Tells the venue whose wallet `funder` is.

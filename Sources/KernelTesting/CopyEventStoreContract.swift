@@ -499,7 +499,7 @@ extension StoreContract where Port == CopyEventStorePort {
     ] }
 
     static var updates: [CopyEventStoreContract] { [
-        .init("followerFacts reads a batch's profiles, wallets, positions, recent orders and funds at once") { store async throws in
+        .init("followerFacts reads a batch's profiles, wallets, positions, open orders, settled spend and funds at once") { store async throws in
             let leader = try await Seed.leader(1, in: store)
             let first = try await Seed.follower(1, of: leader, in: store)
             let second = try await Seed.follower(2, of: leader, in: store)
@@ -513,17 +513,31 @@ extension StoreContract where Port == CopyEventStorePort {
                                     createdAt: event.createdAt - .seconds(3_600))
             let open = Order.fixture(2, attemptID: attemptID, profileID: first.id, walletID: first.walletID, status: .submitted,
                                      createdAt: event.createdAt)
-            try await store.insertOrder(old)
-            try await store.insertOrder(open)
+            // Final orders since the spend time: two buys count (notional plus fee), a sell does not.
+            let filled = Order.fixture(3, attemptID: attemptID, profileID: first.id, walletID: first.walletID, status: .filled,
+                                       filledShares: .whole(2), filledNotional: Collateral(baseUnits: 1_120_001),
+                                       fee: Collateral(baseUnits: 3), createdAt: event.createdAt - .seconds(30))
+            let killed = Order.fixture(4, attemptID: attemptID, profileID: first.id, walletID: first.walletID, status: .killed,
+                                       createdAt: event.createdAt - .seconds(20))
+            let sold = Order.fixture(5, attemptID: attemptID, profileID: first.id, walletID: first.walletID, side: .sell,
+                                     status: .filled, filledShares: .whole(1), filledNotional: .dollars(7),
+                                     createdAt: event.createdAt - .seconds(10))
+            for order in [old, open, filled, killed, sold] { try await store.insertOrder(order) }
             try await store.recordSyncedBalance(walletID: first.walletID, collateral: .dollars(50), at: event.createdAt)
 
             let facts = try await store.followerFacts(profileIDs: [first.id, second.id, ProfileID("missing")],
-                                                      ordersSince: event.createdAt - .seconds(60))
+                                                      ordersSince: event.createdAt - .seconds(60),
+                                                      spendSince: event.createdAt - .seconds(60))
             #expect(facts.profiles == [first.id: first, second.id: second])
             #expect(Set(facts.wallets.keys) == [first.walletID, second.walletID])
             #expect(facts.positions[first.id] == [position])
             #expect(facts.positions[second.id, default: []].isEmpty)
-            #expect(facts.recentOrders[first.id] == [open], "only orders created since the time asked")
+            #expect(facts.openOrders[first.id] == [open], "only open orders created since the time asked")
+            #expect(facts.settledSpend == [first.id: Collateral(baseUnits: 1_120_004)], "final buys since the spend time")
+            let later = try await store.followerFacts(profileIDs: [first.id], ordersSince: event.createdAt,
+                                                      spendSince: event.createdAt - .seconds(25))
+            #expect(later.settledSpend[first.id, default: .zero] == .zero,
+                    "the filled buy is older than the spend time; the killed one cost nothing")
             for walletID in [first.walletID, second.walletID] {
                 #expect(facts.funds[walletID] == (try await store.walletFunds(walletID: walletID)))
             }

@@ -58,6 +58,10 @@ extension VenueContract where Port == LeaderFeedPort {
             let (_, token) = try await Venue.market("feed-live", on: harness)
             let start = harness.clock.now()
             let stream = harness.feed.liveFills(of: [Self.leader])
+            // A stream over a real socket subscribes asynchronously: trade once it has.
+            for _ in 0..<5_000 where try await harness.control.liveStreams() == 0 {
+                try await Task.sleep(for: .milliseconds(1))
+            }
             func buy(_ leader: WalletAddress, _ size: Int64) async throws {
                 _ = try await harness.control.leaderTrade(LeaderTrade(leader: leader, legs: [
                     LeaderTrade.Leg(tokenID: token, side: .buy, size: .whole(size), price: Venue.price("0.50")),

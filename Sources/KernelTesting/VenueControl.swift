@@ -38,6 +38,10 @@ public protocol VenueControl: Sendable {
     /// until ``clearFaults()`` when `times` is nil.
     func inject(_ fault: VenueFault, times: Int?) async throws
     func clearFaults() async throws
+
+    /// How many live fill streams are subscribed at the venue: a stream over a real socket
+    /// subscribes after `liveFills` returns, and delivers only what is made from then on.
+    func liveStreams() async throws -> Int
 }
 
 /// A market to list.
@@ -52,11 +56,14 @@ public struct VenueMarketSpec: Hashable, Sendable {
     public var endsAt: Timestamp?
     /// A Protocol-V2 market (spec §5.8), which this build's engine skips.
     public var protocolV2: Bool
+    /// The event the market is one outcome of; `nil`: its own slug.
+    public var eventSlug: String?
 
     public init(slug: String, outcomes: [String] = ["Yes", "No"], tickSize: Price = Price(baseUnits: 10_000),
                 minOrderSize: Shares = .whole(5), negRisk: Bool = false, takerFee: FeeSchedule = .free,
-                endsAt: Timestamp? = nil, protocolV2: Bool = false) {
+                endsAt: Timestamp? = nil, protocolV2: Bool = false, eventSlug: String? = nil) {
         self.protocolV2 = protocolV2
+        self.eventSlug = eventSlug
         self.slug = slug
         self.outcomes = outcomes
         self.tickSize = tickSize

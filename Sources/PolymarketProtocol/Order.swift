@@ -89,15 +89,31 @@ public struct Order: Sendable, Hashable {
         UInt64.random(in: 0..<Self.saltLimit, using: &generator)
     }
 
-    /// hashStruct(Order): the "contents" hash, also embedded in a type-3 signature.
+    /// hashStruct(Order): the "contents" hash, also embedded in a type-3 signature. The twelve
+    /// words are written straight into one buffer (every field is static, so this is exactly
+    /// EIP-712's encodeData).
     public var structHash: [UInt8] {
-        let fields: [ABIValue] = [
-            .uint256(UInt256(self.salt)), .address(self.maker), .address(self.signer), .uint256(self.tokenID),
-            .uint256(UInt256(self.makerAmount)), .uint256(UInt256(self.takerAmount)),
-            .uint8(self.side.code), .uint8(self.signatureType.rawValue), .uint256(UInt256(self.timestamp)),
-            .bytes32(self.metadata), .bytes32(self.builder),
-        ]
-        return Self.hashValidFields(typeHash: Self.typeHash, fields)
+        var data = [UInt8](repeating: 0, count: 12 * 32)
+        func put(_ bytes: [UInt8], word: Int) {
+            let end = (word + 1) * 32
+            data.replaceSubrange((end - bytes.count)..<end, with: bytes)
+        }
+        func put(_ value: UInt64, word: Int) {
+            for byte in 0..<8 { data[(word + 1) * 32 - 1 - byte] = UInt8(truncatingIfNeeded: value >> (8 * byte)) }
+        }
+        put(Self.typeHash, word: 0)
+        put(self.salt, word: 1)
+        put(self.maker.bytes, word: 2)
+        put(self.signer.bytes, word: 3)
+        put(self.tokenID.bigEndianBytes, word: 4)
+        put(self.makerAmount, word: 5)
+        put(self.takerAmount, word: 6)
+        put(UInt64(self.side.code), word: 7)
+        put(UInt64(self.signatureType.rawValue), word: 8)
+        put(self.timestamp, word: 9)
+        put(self.metadata, word: 10)
+        put(self.builder, word: 11)
+        return Keccak256.hash(data)
     }
 
     /// The EIP-712 digest of the order in `domain`: the order's hash, which the CLOB reports as

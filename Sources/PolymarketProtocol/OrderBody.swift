@@ -60,6 +60,7 @@ public struct PostOrderRequest: Sendable, Hashable {
 
     /// The compact JSON body in `layout`'s byte order.
     public func body(_ layout: OrderBodyLayout = .pyClobClientV2) -> String {
+        if layout == .pyClobClientV2 { return self.pyClobClientV2Body() }
         let order = self.order.order
         let salt = JSON.number(order.salt)
         let maker = JSON.string(order.maker.checksummed)
@@ -76,29 +77,70 @@ public struct PostOrderRequest: Sendable, Hashable {
         let signature = JSON.string(Hex.encode(self.order.signature))
         let owner = JSON.string(self.owner)
         let orderType = JSON.string(self.orderType.rawValue)
-        switch layout {
-        case .pyClobClientV2:
-            let orderObject = JSON.object([
-                ("salt", salt), ("maker", maker), ("signer", signer), ("tokenId", tokenID),
-                ("makerAmount", makerAmount), ("takerAmount", takerAmount), ("side", side),
-                ("expiration", expiration), ("signatureType", signatureType), ("timestamp", timestamp),
-                ("metadata", metadata), ("builder", builder), ("signature", signature),
-            ])
-            return JSON.object([
-                ("order", orderObject), ("owner", owner), ("orderType", orderType),
-                ("deferExec", "false"), ("postOnly", self.postOnly ? "true" : "false"),
-            ])
-        case .polymarketClient:
-            let orderObject = JSON.object([
-                ("builder", builder), ("expiration", expiration), ("maker", maker), ("makerAmount", makerAmount),
-                ("metadata", metadata), ("salt", salt), ("side", side), ("signature", signature),
-                ("signatureType", signatureType), ("signer", signer), ("takerAmount", takerAmount),
-                ("timestamp", timestamp), ("tokenId", tokenID),
-            ])
-            var members = [("deferExec", "false"), ("order", orderObject), ("orderType", orderType), ("owner", owner)]
-            if self.postOnly { members.append(("postOnly", "true")) }
-            return JSON.object(members)
+        let orderObject = JSON.object([
+            ("builder", builder), ("expiration", expiration), ("maker", maker), ("makerAmount", makerAmount),
+            ("metadata", metadata), ("salt", salt), ("side", side), ("signature", signature),
+            ("signatureType", signatureType), ("signer", signer), ("takerAmount", takerAmount),
+            ("timestamp", timestamp), ("tokenId", tokenID),
+        ])
+        var members = [("deferExec", "false"), ("order", orderObject), ("orderType", orderType), ("owner", owner)]
+        if self.postOnly { members.append(("postOnly", "true")) }
+        return JSON.object(members)
+    }
+
+    /// py-clob-client-v2's layout — the order's fields in struct order, then `owner`,
+    /// `orderType`, `deferExec`, `postOnly` — written into one byte buffer: every value but the
+    /// owner is digits, hex or a fixed word, so only the owner goes through escaping.
+    private func pyClobClientV2Body() -> String {
+        let order = self.order.order
+        var out: [UInt8] = []
+        out.reserveCapacity(640 + 2 * self.order.signature.count + self.owner.utf8.count)
+        func raw(_ text: StaticString) {
+            text.withUTF8Buffer { out.append(contentsOf: $0) }
         }
+        func quoted(_ text: String) {
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: text.utf8)
+            out.append(UInt8(ascii: "\""))
+        }
+        func hex(_ bytes: [UInt8]) {
+            out.append(UInt8(ascii: "\""))
+            Hex.append(bytes, to: &out)
+            out.append(UInt8(ascii: "\""))
+        }
+        raw(#"{"order":{"salt":"#)
+        out.append(contentsOf: String(order.salt).utf8)
+        raw(#","maker":"#)
+        quoted(order.maker.checksummed)
+        raw(#","signer":"#)
+        quoted(order.signer.checksummed)
+        raw(#","tokenId":"#)
+        quoted(order.tokenID.decimalString)
+        raw(#","makerAmount":"#)
+        quoted(String(order.makerAmount))
+        raw(#","takerAmount":"#)
+        quoted(String(order.takerAmount))
+        raw(#","side":"#)
+        quoted(order.side.rawValue)
+        raw(#","expiration":"#)
+        quoted(String(self.expiration))
+        raw(#","signatureType":"#)
+        out.append(contentsOf: String(order.signatureType.rawValue).utf8)
+        raw(#","timestamp":"#)
+        quoted(String(order.timestamp))
+        raw(#","metadata":"#)
+        hex(order.metadata)
+        raw(#","builder":"#)
+        hex(order.builder)
+        raw(#","signature":"#)
+        hex(self.order.signature)
+        raw(#"},"owner":"#)
+        out.append(contentsOf: JSON.string(self.owner).utf8)
+        raw(#","orderType":"#)
+        quoted(self.orderType.rawValue)
+        raw(#","deferExec":false,"postOnly":"#)
+        if self.postOnly { raw("true}") } else { raw("false}") }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The `POST /orders` body: a JSON array of up to 15 single-order bodies.

@@ -14,19 +14,71 @@ public struct SignedOrder: Sendable, Hashable {
     public var orderID: String { Hex.encode(self.hash) }
 }
 
+/// An order with its hashes computed once: the struct hash, the EIP-712 hash (the order ID)
+/// and the digest its owner signs. Preparing an order and assembling it once signed both need
+/// them; hashing once keeps Keccak out of the second step.
+public struct HashedOrder: Sendable, Hashable {
+    public let order: Order
+    public let domain: OrderDomain
+    /// hashStruct(Order).
+    public let structHash: [UInt8]
+    /// The EIP-712 digest of the order in its domain: the order ID.
+    public let hash: [UInt8]
+    /// What the owner's key signs: ``hash`` for types 0–2, the ERC-7739 `TypedDataSign` digest
+    /// for type 3 (spec §5.6 steps 1–5).
+    public let signingDigest: [UInt8]
+
+    public init(_ order: Order, in domain: OrderDomain) {
+        let structHash = order.structHash
+        let hash = EIP712.digest(domainSeparator: domain.separator, structHash: structHash)
+        self.order = order
+        self.domain = domain
+        self.structHash = structHash
+        self.hash = hash
+        switch order.signatureType {
+        case .eoa, .polyProxy, .polyGnosisSafe:
+            self.signingDigest = hash
+        case .poly1271:
+            self.signingDigest = EIP712.digest(
+                domainSeparator: domain.separator,
+                structHash: DepositWalletSignature.typedDataSignStructHash(
+                    orderStructHash: structHash, wallet: order.signer, chainID: domain.chainID))
+        }
+    }
+
+    /// Assembles the signed order from the owner's signature over ``signingDigest``.
+    ///
+    /// The signature must recover to `owner` when given, and for types 0–2 to the order's
+    /// `signer` (which is the owner), so a wrong key is caught here rather than by the exchange.
+    /// For type 3 the owner is not part of the order: only the `owner` given is checked.
+    public func signed(with ownerSignature: Signature, owner: Address? = nil) throws(OrderSigningError) -> SignedOrder {
+        let expected: Address?
+        switch self.order.signatureType {
+        case .eoa, .polyProxy, .polyGnosisSafe: expected = self.order.signer
+        case .poly1271: expected = owner
+        }
+        if let expected {
+            guard let recovered = try? ownerSignature.recoverAddress(digest: self.signingDigest), recovered == expected,
+                  owner.map({ $0 == recovered }) ?? true
+            else { throw .signatureNotFromSigner }
+        }
+        let wire: [UInt8]
+        switch self.order.signatureType {
+        case .eoa, .polyProxy, .polyGnosisSafe:
+            wire = ownerSignature.bytes
+        case .poly1271:
+            wire = DepositWalletSignature.wrap(
+                ownerSignature, appDomainSeparator: self.domain.separator, orderStructHash: self.structHash)
+        }
+        return SignedOrder(order: self.order, domain: self.domain, hash: self.hash, signature: wire)
+    }
+}
+
 extension Order {
     /// The digest the owner's key signs: the order hash for types 0–2; for type 3 the
     /// ERC-7739 `TypedDataSign` digest in the exchange's domain (spec §5.6 steps 1–5).
     public func signingDigest(in domain: OrderDomain) -> [UInt8] {
-        switch self.signatureType {
-        case .eoa, .polyProxy, .polyGnosisSafe:
-            return self.hash(in: domain)
-        case .poly1271:
-            return EIP712.digest(
-                domainSeparator: domain.separator,
-                structHash: DepositWalletSignature.typedDataSignStructHash(
-                    orderStructHash: self.structHash, wallet: self.signer, chainID: domain.chainID))
-        }
+        HashedOrder(self, in: domain).signingDigest
     }
 
     /// Assembles the signed order from the owner's signature over ``signingDigest(in:)`` — the
@@ -36,25 +88,14 @@ extension Order {
     /// here rather than by the exchange. For type 3 the owner is not part of the order and is not
     /// checked.
     public func signed(in domain: OrderDomain, with ownerSignature: Signature) throws(OrderSigningError) -> SignedOrder {
-        let digest = self.signingDigest(in: domain)
-        let wire: [UInt8]
-        switch self.signatureType {
-        case .eoa, .polyProxy, .polyGnosisSafe:
-            guard (try? ownerSignature.recoverAddress(digest: digest)) == self.signer else {
-                throw .signatureNotFromSigner
-            }
-            wire = ownerSignature.bytes
-        case .poly1271:
-            wire = DepositWalletSignature.wrap(
-                ownerSignature, appDomainSeparator: domain.separator, orderStructHash: self.structHash)
-        }
-        return SignedOrder(order: self, domain: domain, hash: self.hash(in: domain), signature: wire)
+        try HashedOrder(self, in: domain).signed(with: ownerSignature)
     }
 
     /// Signs with `signer` (the EOA's key, or a vault holding it) and assembles the order.
     public func signed(in domain: OrderDomain, by signer: some DigestSigner) async throws -> SignedOrder {
-        let signature = try await signer.signDigest(self.signingDigest(in: domain))
-        return try self.signed(in: domain, with: signature)
+        let hashed = HashedOrder(self, in: domain)
+        let signature = try await signer.signDigest(hashed.signingDigest)
+        return try hashed.signed(with: signature)
     }
 }
 

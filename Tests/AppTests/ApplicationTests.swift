@@ -91,8 +91,8 @@ func bodyText(_ response: TestResponse) -> String {
         let backends = try await Backends.open(configuration: config)
         let serve = try await buildApplication(configuration: config, backends: backends, role: .serve)
         let api = try await buildApplication(configuration: config, backends: backends, role: .api)
-        #expect(serve.services.contains { $0 is PeriodicWorker<ContinuousClock> })
-        #expect(!api.services.contains { $0 is PeriodicWorker<ContinuousClock> })
+        #expect(serve.services.contains { $0 is SingletonWorker<ContinuousClock> })
+        #expect(!api.services.contains { $0 is SingletonWorker<ContinuousClock> })
     }
 
     @Test(.timeLimit(.minutes(1)))

@@ -8,6 +8,8 @@ import Testing
         #expect(pasted.rawValue == "user-3f2a")
         #expect(pasted == UserID("user-3f2a"))
         #expect(pasted.description == "user-3f2a")
+        #expect(UserID(" Über-é\r\n").rawValue == "über-é", "a multi-byte last character is kept whole")
+        #expect(UserID(" \t ").rawValue.isEmpty)
         let literal: OrderID = "0xABCDEF"
         #expect(literal.rawValue == "0xabcdef")
     }

@@ -278,9 +278,7 @@ extension Fixture {
         PolymarketConfiguration(
             clobURL: "https://clob.test", gammaURL: "https://gamma.test", dataAPIURL: "https://data.test",
             rtdsURL: "wss://rtds.test", relayerURL: "https://relayer.test", rtdsEnabled: rtds,
-            leaderFeed: LeaderFeedSettings(pageSize: pageSize, maximumPages: 100_000, pollInterval: .seconds(2),
-                                           pollOverlap: .seconds(120), streamSilence: .seconds(10),
-                                           reconnectDelay: .seconds(5)),
+            leaderFeed: LeaderFeedSettings(pageSize: pageSize, maximumPages: 100_000),
             rateLimits: RateLimits(rules: [:]))
     }
 }

@@ -5,7 +5,8 @@ import PolymarketProtocol
 import Testing
 
 /// Every public `order_v2` vector driven through the adapter: prepare → sign → signedPayload →
-/// submitOrder, checking the body bytes and L2 headers the transport receives.
+/// submitOrder, checking the body bytes and L2 headers the transport receives, and that a
+/// signature by another key or a prepared order from elsewhere is refused.
 @Suite struct OrderVectorTests {
     @Test(arguments: try Vectors.cases(kind: "order_v2").map { try $0.must("id") })
     func orderBodyAndHeadersMatchTheVector(_ id: String) async throws {
@@ -53,6 +54,18 @@ import Testing
                                  expiresAt: expiration > 0 ? Timestamp(epochMilliseconds: expiration * 1_000) : nil)
         let prepared = try await exchange.prepareOrder(
             intent, account: account, at: Timestamp(epochMilliseconds: Int64(try input.must("timestamp_ms"))!))
+
+        // Another key's signature is refused for every wallet type — for a deposit wallet too,
+        // whose owner is not in the order — and so is an order this adapter did not prepare.
+        let foreign = try PrivateKey(hex: "0x" + String(repeating: "11", count: 32)).sign(digest: prepared.digest).bytes
+        #expect(throws: VenueError.self, "\(id) foreign key") {
+            _ = try exchange.signedPayload(for: prepared, signature: foreign, account: account)
+        }
+        var alien = prepared
+        alien.unsignedPayload = try #require(try? post.must("body_py_clob_client_v2"))
+        #expect(throws: VenueError.self, "\(id) foreign prepared order") {
+            _ = try exchange.signedPayload(for: alien, signature: try key.sign(digest: prepared.digest).bytes, account: account)
+        }
 
         #expect(prepared.orderID.rawValue == (try expected.must("order_hash_digest")), "\(id) order hash")
         #expect(String(prepared.makerAmount) == (try expected.must("maker_amount")), "\(id) maker amount")

@@ -39,6 +39,35 @@ import Testing
         #expect(transport.requests("GET /balance-allowance/update").map { $0.query.first?.value } == ["COLLATERAL", "CONDITIONAL"])
     }
 
+    /// The trades reads that make a fill's notional and fee exact never wait for the order-data
+    /// budget: once it is spent the reply's amounts and an estimated fee stand, at once.
+    @Test(.timeLimit(.minutes(1))) func fillTradesAreReadOnlyWhileTheOrderDataBudgetLasts() async throws {
+        let transport = RecordingTransport()
+        Fixture.serveMarket(transport, fee: #"{"r":"0.02","e":1,"to":true}"#)
+        transport.on("POST /order", json:
+            #"{"success":true,"errorMsg":"","orderID":"0x1","status":"matched","makingAmount":"5.2","takingAmount":"10","tradeIDs":["t1"],"transactionsHashes":[]}"#)
+        transport.on("GET /data/trades", json: #"{"data":[]}"#)
+        transport.on("GET /balance-allowance/update", json: "{}")
+        var configuration = Fixture.configuration
+        configuration.rateLimits = try RateLimits.parse("order-data=1/10s")
+        let exchange = Fixture.exchange(transport, configuration: configuration)
+        var snapshots: [OrderSnapshot] = []
+        for n in 0..<2 {
+            let prepared = try await exchange.prepareOrder(
+                OrderIntent(tokenID: Fixture.token, side: .buy, type: .fok, limitPrice: Price(baseUnits: 550_000),
+                            shares: .whole(10)),
+                account: Fixture.account, at: Timestamp(epochMilliseconds: 1_760_000_000_000 + Int64(n)))
+            let payload = try exchange.signedPayload(
+                for: prepared, signature: try Fixture.key.sign(digest: prepared.digest).bytes, account: Fixture.account)
+            snapshots.append(try await exchange.submitOrder(payload: payload, orderID: prepared.orderID, account: Fixture.account))
+        }
+        #expect(transport.requests("GET /data/trades").count == 1, "the second read is skipped, not waited for")
+        let fee = FeeSchedule(rate: Ratio(baseUnits: 20_000), exponent: 1).takerFee(shares: .whole(10), price: Price(baseUnits: 520_000))
+        for snapshot in snapshots {
+            #expect(snapshot.state == .filled && snapshot.filledNotional == Collateral(baseUnits: 5_200_000) && snapshot.fee == fee)
+        }
+    }
+
     @Test func aFAKPartFilledIsPartiallyFilled() async throws {
         let (snapshot, _) = try await self.submit(
             #"{"success":true,"errorMsg":"","orderID":"0x1","status":"matched","makingAmount":"3","takingAmount":"6"}"#, type: .fak)

@@ -56,6 +56,11 @@ struct PostgresContractTests {
         try await TestDatabase.withStore { store in try await check.run(on: store) }
     }
 
+    @Test(arguments: LeaseStoreContract.cases)
+    func leases(_ check: LeaseStoreContract) async throws {
+        try await TestDatabase.withStore { store in try await check.run(on: store) }
+    }
+
     @Test(arguments: CopyFlowContract.cases)
     func flow(_ flow: CopyFlowContract) async throws {
         try await TestDatabase.withStore { store in

@@ -53,4 +53,9 @@ import Testing
     func equity(_ check: EquityStoreContract) async throws {
         try await withTemporaryStore { store in try await check.run(on: store) }
     }
+
+    @Test(arguments: LeaseStoreContract.cases)
+    func leases(_ check: LeaseStoreContract) async throws {
+        try await withTemporaryStore { store in try await check.run(on: store) }
+    }
 }

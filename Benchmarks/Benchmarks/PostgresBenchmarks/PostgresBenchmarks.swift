@@ -1,6 +1,7 @@
 import Benchmark
 import CopyBenchSupport
 import PostgresAdapter
+import PostgresBenchSupport
 import PostgresNIO
 import Synchronization
 

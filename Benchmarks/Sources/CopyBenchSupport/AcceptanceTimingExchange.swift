@@ -6,6 +6,10 @@ import Synchronization
 final class AcceptanceTimingExchange: Exchange {
     let base: any Exchange
     private let accepted = Mutex<[ContinuousClock.Instant]?>(nil)
+    /// Every order id submitted, in order: what the venue saw, for counting duplicates.
+    private let submitted = Mutex<[OrderID]>([])
+
+    var submittedOrders: [OrderID] { self.submitted.withLock { $0 } }
 
     init(base: any Exchange) { self.base = base }
 
@@ -20,6 +24,7 @@ final class AcceptanceTimingExchange: Exchange {
     }
 
     func submitOrder(payload: String, orderID: OrderID, account: TradingAccount) async throws -> OrderSnapshot {
+        self.submitted.withLock { $0.append(orderID) }
         let snapshot = try await self.base.submitOrder(payload: payload, orderID: orderID, account: account)
         let now = ContinuousClock.now
         self.accepted.withLock { $0?.append(now) }

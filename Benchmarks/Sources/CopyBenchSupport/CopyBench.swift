@@ -34,8 +34,12 @@ public final class CopyBench: Sendable {
     static let leaderPrice = Price(baseUnits: 500_000)
     static let cent = Price(baseUnits: 10_000)
 
+    /// Records fills without handing them to the engine: their attempts wait in the queue for
+    /// whichever worker claims them (the multi-process benchmark).
+    let queueingIngestor: FeedIngestor
+
     private init(store: any Store, venue: FakeVenue, vault: AESKeyVault, market: FakeMarket, token: TokenID,
-                 wallClock: WallClock) {
+                 wallClock: WallClock, batchSize: Int) {
         let ids = IDGenerator { UUID().uuidString.lowercased() }
         // Production logs one line per fill and per attempt; here they would only time the terminal.
         let logger = Logger(label: "mirror.benchmarks", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -47,25 +51,30 @@ public final class CopyBench: Sendable {
         self.market = market
         self.token = token
         self.wallClock = wallClock
-        self.engineSettings = CopyEngine.Settings(owner: "benchmark-\(ids.next(String.self).rawValue.prefix(8))")
+        self.engineSettings = CopyEngine.Settings(owner: "benchmark-\(ids.next(String.self).rawValue.prefix(8))",
+                                                  batchSize: batchSize)
         let engine = CopyEngine(store: store, exchange: exchange, vault: vault, wallClock: wallClock, ids: ids,
                                 settings: self.engineSettings, logger: logger)
         self.engine = engine
         // As the copy-trading worker wires it: a recorded fill's attempts are claimed in the
         // recording commit and carried through the pipeline at once.
-        self.ingestor = FeedIngestor(store: store, feed: venue.leaderFeed, wallClock: wallClock, ids: ids, logger: logger)
-            .handingOff(to: engine)
+        self.queueingIngestor = FeedIngestor(store: store, feed: venue.leaderFeed, wallClock: wallClock, ids: ids,
+                                             logger: logger)
+        self.ingestor = self.queueingIngestor.handingOff(to: engine)
     }
 
-    /// A venue with one market on `store` (already migrated and empty of followers).
-    public static func make(store: any Store) async throws -> CopyBench {
+    /// A venue with one market on `store` (already migrated and empty of followers). Every bench
+    /// lists the same market (same token ids), so processes of one run agree on it; they share
+    /// sealed keys when given the same `masterKey` (hex). The engine claims `batchSize` at a time.
+    public static func make(store: any Store, masterKey: String? = nil, batchSize: Int = 20) async throws -> CopyBench {
         let wallClock = WallClock.machine
         let venue = FakeVenue(seed: 7, wallClock: wallClock)
         let market = try await venue.listMarket(FakeMarketSpec(slug: "benchmark-market", tickSize: Self.cent,
                                                                minOrderSize: .whole(5)))
         guard let token = market.tokenIDs.first else { throw BenchmarkSetupError("the venue listed a market without tokens") }
-        let vault = AESKeyVault(current: try MasterKey(hex: MasterKey.generateHex()))
-        let bench = CopyBench(store: store, venue: venue, vault: vault, market: market, token: token, wallClock: wallClock)
+        let vault = AESKeyVault(current: try MasterKey(hex: masterKey ?? MasterKey.generateHex()))
+        let bench = CopyBench(store: store, venue: venue, vault: vault, market: market, token: token, wallClock: wallClock,
+                              batchSize: batchSize)
         try await bench.refillBook()
         return bench
     }
@@ -88,9 +97,8 @@ public final class CopyBench: Sendable {
         let now = self.wallClock.now()
         let user = User.fixture(n, loginAddress: nil, createdAt: now)
         try await self.store.insertUser(user)
-        let key = PrivateKey.testKey(1_000_000 + n)
-        let account = try await FakeVenueFixture.openAccount(key: key, type: .depositWallet, on: self.venue)
-        await self.venue.fund(wallet: account.funderAddress, amount: funds)
+        let key = Self.followerKey(n)
+        let account = try await self.openAccount(n, funds: funds)
         let secret = key.withUnsafeSecretBytes { Array($0) }
         let sealed = try await self.vault.seal(secret, binding: .tradingKey(userID: user.id, address: account.signerAddress))
         let wallet = TradingWallet.fixture(n, userID: user.id, type: account.type, signerAddress: account.signerAddress,
@@ -102,6 +110,16 @@ public final class CopyBench: Sendable {
         let profile = CopyProfile.fixture(n, userID: user.id, leaderID: leader.id, walletID: wallet.id, createdAt: now)
         try await self.store.insertProfile(profile)
         return profile
+    }
+
+    static func followerKey(_ n: Int) -> PrivateKey { PrivateKey.testKey(1_000_000 + n) }
+
+    /// Follower `n`'s account at this bench's venue, funded with `funds`.
+    @discardableResult
+    func openAccount(_ n: Int, funds: Collateral) async throws -> TradingAccount {
+        let account = try await FakeVenueFixture.openAccount(key: Self.followerKey(n), type: .depositWallet, on: self.venue)
+        await self.venue.fund(wallet: account.funderAddress, amount: funds)
+        return account
     }
 
     /// Restocks the book with finite depth: 5,000 shares at 0.51, 7,000 at 0.52 and 10,000 at

@@ -34,11 +34,11 @@ extension VenueState {
             FakeMarketSpec(slug: "gold-closes-above-3000", tickSize: Price(baseUnits: 100), endsAt: inAWeek,
                            simulatedMidpoints: [Price(baseUnits: 831_200), Price(baseUnits: 168_800)]),
             FakeMarketSpec(slug: "eurovision-2026-winner-sweden", tickSize: cent, negRisk: true, endsAt: inAWeek,
-                           simulatedMidpoints: [Price(baseUnits: 450_000), Price(baseUnits: 550_000)]),
+                           simulatedMidpoints: [Price(baseUnits: 450_000), Price(baseUnits: 550_000)], eventSlug: "eurovision-2026-winner"),
             FakeMarketSpec(slug: "eurovision-2026-winner-italy", tickSize: cent, negRisk: true, endsAt: inAWeek,
-                           simulatedMidpoints: [Price(baseUnits: 300_000), Price(baseUnits: 700_000)]),
+                           simulatedMidpoints: [Price(baseUnits: 300_000), Price(baseUnits: 700_000)], eventSlug: "eurovision-2026-winner"),
             FakeMarketSpec(slug: "eurovision-2026-winner-ukraine", tickSize: cent, negRisk: true, endsAt: inAWeek,
-                           simulatedMidpoints: [Price(baseUnits: 200_000), Price(baseUnits: 800_000)]),
+                           simulatedMidpoints: [Price(baseUnits: 200_000), Price(baseUnits: 800_000)], eventSlug: "eurovision-2026-winner"),
         ]
         for spec in specs {
             // The specs above are valid by construction.

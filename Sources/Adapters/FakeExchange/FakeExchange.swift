@@ -36,7 +36,7 @@ public struct FakeExchange: Exchange {
     }
 
     public func signedPayload(for prepared: PreparedOrder, signature: [UInt8], account: TradingAccount) throws -> String {
-        let unsigned = try UnsignedOrderPayload.decode(prepared.unsignedPayload)
+        let unsigned = try UnsignedOrderPayload.decode(prepared.unsignedPayload as? String ?? "")
         let (order, domain, orderType) = try unsigned.order()
         let signed: SignedOrder
         do {

@@ -24,6 +24,9 @@ public struct FakeMarket: Hashable, Sendable {
     public var simulatedLiquidity: Bool
     /// A Protocol-V2 market (spec §5.8), reported as such so the engine's skip can be exercised.
     public var protocolV2: Bool = false
+    /// The event the market is one outcome of (Gamma's event slug); the markets of one neg-risk
+    /// group share it, a lone market is its own event.
+    public var eventSlug: String = ""
 
     public var resolved: Bool { self.winningToken != nil }
 
@@ -46,7 +49,7 @@ public struct FakeMarket: Hashable, Sendable {
             tokenID: tokenID, conditionID: self.conditionID, slug: self.slug, outcome: self.outcome(of: tokenID),
             tickSize: self.tickSize, minOrderSize: self.minOrderSize, negRisk: self.negRisk, takerFee: self.takerFee,
             acceptingOrders: self.acceptingOrders && !self.resolved, resolved: self.resolved, endsAt: self.endsAt,
-            protocolV2: self.protocolV2)
+            protocolV2: self.protocolV2, eventID: self.eventSlug.isEmpty ? self.slug : self.eventSlug)
     }
 }
 
@@ -63,11 +66,15 @@ public struct FakeMarketSpec: Hashable, Sendable {
     /// midpoints and moves them as leaders trade.
     public var simulatedMidpoints: [Price]?
     public var protocolV2: Bool
+    /// The event it belongs to (markets of one neg-risk group share one); `nil`: its own slug.
+    public var eventSlug: String?
 
     public init(slug: String, outcomes: [String] = ["Yes", "No"], tickSize: Price = Price(baseUnits: 10_000),
                 minOrderSize: Shares = .whole(5), negRisk: Bool = false, takerFee: FeeSchedule = .free,
-                endsAt: Timestamp? = nil, simulatedMidpoints: [Price]? = nil, protocolV2: Bool = false) {
+                endsAt: Timestamp? = nil, simulatedMidpoints: [Price]? = nil, protocolV2: Bool = false,
+                eventSlug: String? = nil) {
         self.protocolV2 = protocolV2
+        self.eventSlug = eventSlug
         self.slug = slug
         self.outcomes = outcomes
         self.tickSize = tickSize

@@ -79,7 +79,8 @@ struct VenueState: Sendable {
             conditionID: conditionID, slug: spec.slug, outcomes: spec.outcomes, tokenIDs: tokenIDs,
             tickSize: spec.tickSize, minOrderSize: spec.minOrderSize, negRisk: spec.negRisk, takerFee: spec.takerFee,
             acceptingOrders: true, endsAt: spec.endsAt, winningToken: nil,
-            simulatedLiquidity: spec.simulatedMidpoints != nil, protocolV2: spec.protocolV2)
+            simulatedLiquidity: spec.simulatedMidpoints != nil, protocolV2: spec.protocolV2,
+            eventSlug: spec.eventSlug ?? spec.slug)
         self.markets[conditionID] = market
         self.marketOrder.append(conditionID)
         for (index, tokenID) in tokenIDs.enumerated() {

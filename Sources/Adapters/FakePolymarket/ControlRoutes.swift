@@ -79,6 +79,10 @@ struct ControlRoutes: Sendable {
             await self.venue.inject(fault, times: body.times)
             return Self.done
         }
+        // RTDS connections subscribed (a count, in the Balance shape).
+        group.get("live-streams") { _, _ in
+            try Self.json(ControlWire.Balance(baseUnits: Int64(self.venue.liveStreamCount)))
+        }
         group.delete("faults") { _, _ in
             await self.venue.clearFaults()
             return Self.done

@@ -30,9 +30,12 @@ public enum ControlWire {
         public var takerFeeExponent: Int
         public var endsAt: Timestamp?
         public var protocolV2: Bool
+        /// The event the market belongs to; absent: its own slug.
+        public var eventSlug: String?
 
         public init(slug: String, outcomes: [String], tickSize: Price, minOrderSize: Shares, negRisk: Bool,
-                    takerFee: FeeSchedule, endsAt: Timestamp?, protocolV2: Bool) {
+                    takerFee: FeeSchedule, endsAt: Timestamp?, protocolV2: Bool, eventSlug: String? = nil) {
+            self.eventSlug = eventSlug
             self.slug = slug
             self.outcomes = outcomes
             self.tickSize = tickSize
@@ -48,7 +51,7 @@ public enum ControlWire {
             FakeMarketSpec(slug: self.slug, outcomes: self.outcomes, tickSize: self.tickSize,
                            minOrderSize: self.minOrderSize, negRisk: self.negRisk,
                            takerFee: FeeSchedule(rate: self.takerFeeRate, exponent: self.takerFeeExponent),
-                           endsAt: self.endsAt, protocolV2: self.protocolV2)
+                           endsAt: self.endsAt, protocolV2: self.protocolV2, eventSlug: self.eventSlug)
         }
     }
 

@@ -54,6 +54,7 @@ struct GammaRoutes: Sendable {
             ("negRisk", .bool(market.negRisk)), ("orderPriceMinTickSize", .number(market.tickSize)),
             ("orderMinSize", .number(market.minOrderSize)), ("feesEnabled", .bool(market.takerFee != .free)),
             ("version", .string(market.protocolV2 ? "v2" : "v1")),
+            ("events", .array([.object([("slug", .string(market.eventSlug.isEmpty ? market.slug : market.eventSlug))])])),
         ]
         if let endsAt = market.endsAt { members.append(("endDate", .string(endsAt.description))) }
         if market.resolved { members.append(("umaResolutionStatus", "resolved")) }

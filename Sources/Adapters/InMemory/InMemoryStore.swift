@@ -25,6 +25,7 @@ public actor InMemoryStore: Store {
     var releasedWithdrawals: Set<RelayerTxID> = []
     /// Each wallet's equity points by hour (InMemoryStore+Equity).
     var equityByWallet: [WalletID: [Int64: EquitySnapshot]] = [:]
+    var leasesByName: [String: WorkerLease] = [:]
     /// Withdrawal address books (`AddressBookStore`), per user and address.
     var withdrawalAddressBook: [UserID: [WalletAddress: WithdrawalAddress]] = [:]
     /// Each user's watched leaders (`WatchListStore`).
@@ -46,7 +47,7 @@ public actor InMemoryStore: Store {
 // MARK: - Ordering
 
 /// "Oldest first": creation time, then id, ascending. "Newest first" is the reverse.
-private func oldestFirst<Row>(_ rows: some Sequence<Row>, createdAt: (Row) -> Timestamp, id: (Row) -> String) -> [Row] {
+func oldestFirst<Row>(_ rows: some Sequence<Row>, createdAt: (Row) -> Timestamp, id: (Row) -> String) -> [Row] {
     rows.sorted { (createdAt($0), id($0)) < (createdAt($1), id($1)) }
 }
 
@@ -187,6 +188,10 @@ extension InMemoryStore {
             throw StoreError.duplicate(entity: "copy_profiles", key: profile.id.rawValue)
         }
         try self.checkNewAudit(audit)
+        if let parent = profile.twinOf,
+           self.profilesByID.values.filter({ $0.twinOf == parent }).count >= CopyProfile.maxTwins {
+            throw StoreError.duplicate(entity: "copy_profile_twins", key: parent.rawValue)
+        }
         self.profilesByID[profile.id] = profile
         self.record(audit)
     }
@@ -209,6 +214,8 @@ extension InMemoryStore {
         try self.checkNewAudit(audit)
         profile.status = next
         profile.updatedAt = time
+        profile.pausedByRule = nil
+        if next == .enabled { profile.resumedAt = time }
         self.profilesByID[id] = profile
         self.record(audit)
         return true
@@ -362,6 +369,8 @@ extension InMemoryStore {
         stored.fillPrice = attempt.fillPrice
         stored.targetShares = attempt.targetShares
         stored.fanoutPlace = attempt.fanoutPlace
+        stored.idealShares = attempt.idealShares
+        stored.decisionPrice = attempt.decisionPrice
         stored.updatedAt = attempt.updatedAt
         self.attemptsByID[attempt.id] = stored
         return true
@@ -398,19 +407,27 @@ extension InMemoryStore {
 }
 
 extension InMemoryStore {
-    public func followerFacts(profileIDs: Set<ProfileID>, ordersSince: Timestamp) throws -> FollowerFacts {
+    public func followerFacts(profileIDs: Set<ProfileID>, ordersSince: Timestamp, spendSince: Timestamp) throws
+        -> FollowerFacts
+    {
         var facts = FollowerFacts()
         for id in profileIDs {
             guard let profile = self.profilesByID[id] else { continue }
             facts.profiles[id] = profile
             facts.positions[id] = self.positions(profileID: id)
-            facts.recentOrders[id] = self.orders(profileID: id, createdSince: ordersSince)
+            facts.openOrders[id] = self.orders(profileID: id, createdSince: ordersSince).filter { !$0.status.isTerminal }
+            let settled = self.orders(profileID: id, createdSince: spendSince).filter { $0.side == .buy && $0.status.isTerminal }
+            if !settled.isEmpty { facts.settledSpend[id] = settled.reduce(.zero) { $0 + $1.filledNotional + $1.fee } }
             if let wallet = self.walletsByID[profile.walletID] {
                 facts.wallets[wallet.id] = wallet
                 facts.funds[wallet.id] = try self.walletFunds(wallet.id)
             }
         }
         return facts
+    }
+
+    public func profileStatuses(ids: Set<ProfileID>) -> [ProfileID: ProfileStatus] {
+        Dictionary(ids.compactMap { id in self.profilesByID[id].map { (id, $0.status) } }, uniquingKeysWith: { first, _ in first })
     }
 }
 
@@ -547,12 +564,12 @@ extension InMemoryStore {
     }
 
     /// Throws `duplicate` before anything changes when the entry's id is taken.
-    private func checkNewAudit(_ entry: AuditEntry?) throws {
+    func checkNewAudit(_ entry: AuditEntry?) throws {
         guard let entry, self.auditByID[entry.id] != nil else { return }
         throw StoreError.duplicate(entity: "audit_logs", key: entry.id.rawValue)
     }
 
-    private func record(_ entry: AuditEntry?) {
+    func record(_ entry: AuditEntry?) {
         if let entry { self.auditByID[entry.id] = entry }
     }
 

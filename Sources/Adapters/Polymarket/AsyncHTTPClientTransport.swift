@@ -13,6 +13,9 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     private let client: HTTPClient
 
     /// `client` is owned by the caller (the App shuts it down).
+    /// On AsyncHTTPClient's process-wide shared client, for callers that do not import it.
+    public static var shared: AsyncHTTPClientTransport { AsyncHTTPClientTransport(client: .shared) }
+
     public init(client: HTTPClient) {
         self.client = client
     }

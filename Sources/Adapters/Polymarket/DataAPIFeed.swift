@@ -7,34 +7,14 @@ public struct LeaderFeedSettings: Sendable, Hashable {
     public var pageSize: Int
     /// More pages than this for one window is refused rather than returned with a gap.
     public var maximumPages: Int
-    /// How often the live feed polls while it polls (spec §10.4: every 1–2 s per leader).
-    public var pollInterval: Duration
-    /// How far each live poll reaches back behind the previous one, for fills the Data API
-    /// reports late (it lags by a minute or more).
-    public var pollOverlap: Duration
-    /// The stream counts as alive while a message arrived within this window; past it the live
-    /// feed polls until messages flow again.
-    public var streamSilence: Duration
-    /// How long a failed stream connection waits before connecting again.
-    public var reconnectDelay: Duration
-    /// A connection silent this long is dropped and made again (a half-open socket never
-    /// closes by itself); polling covers the gap meanwhile.
+    /// A stream connection silent this long is dropped (a half-open socket never closes by
+    /// itself); the consumer connects again and its polling covers the gap.
     public var reconnectAfterSilence: Duration
-    /// How long the live feed remembers what it yielded, so a fill seen again is not repeated.
-    public var deduplicationWindow: Duration
 
-    public init(pageSize: Int = 500, maximumPages: Int = 200, pollInterval: Duration = .seconds(2),
-                pollOverlap: Duration = .seconds(120), streamSilence: Duration = .seconds(15),
-                reconnectDelay: Duration = .seconds(5), reconnectAfterSilence: Duration = .seconds(60),
-                deduplicationWindow: Duration = .seconds(3_600)) {
+    public init(pageSize: Int = 500, maximumPages: Int = 200, reconnectAfterSilence: Duration = .seconds(60)) {
         self.pageSize = pageSize
         self.maximumPages = maximumPages
-        self.pollInterval = pollInterval
-        self.pollOverlap = pollOverlap
-        self.streamSilence = streamSilence
-        self.reconnectDelay = reconnectDelay
         self.reconnectAfterSilence = reconnectAfterSilence
-        self.deduplicationWindow = deduplicationWindow
     }
 }
 

@@ -18,6 +18,8 @@ struct GammaMarket: Sendable, Hashable {
     /// `"v1"` or `"v2"` (Protocol-V2 markets, spec §5.8).
     var version: String?
     var positionIDs: [TokenID]
+    /// The slug of the event the market belongs to (Gamma lists it under `events`).
+    var eventSlug: String?
 
     init(_ json: JSONValue) {
         self.conditionID = json["conditionId"]?.nonEmptyText
@@ -33,6 +35,7 @@ struct GammaMarket: Sendable, Hashable {
         self.endsAt = (json["endDate"]?.nonEmptyText ?? json["endDateIso"]?.nonEmptyText).flatMap(GammaDate.parse)
         self.version = json["version"]?.nonEmptyText?.lowercased()
         self.positionIDs = Self.tokens(json["positionIds"])
+        self.eventSlug = json["events"]?.array?.first?["slug"]?.nonEmptyText
     }
 
     /// Resolved = closed AND the oracle's status is `resolved` (there is no `resolved` field).

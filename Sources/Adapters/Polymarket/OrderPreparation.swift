@@ -54,27 +54,30 @@ extension PolymarketExchange {
             throw VenueError.refused(status: 400, message: "INVALID_ORDER_ERROR: the order cannot be expressed: \(error)")
         }
         let domain = OrderDomain.exchangeV2(negRisk: market.negRisk, chainID: self.http.configuration.chainID)
+        let hashed = HashedOrder(order, in: domain)
         var normalised = intent
         normalised.limitPrice = price
         normalised.shares = shares
         return PreparedOrder(
-            orderID: OrderID(Hex.encode(order.hash(in: domain))), digest: order.signingDigest(in: domain),
+            orderID: OrderID(Hex.encode(hashed.hash)), digest: hashed.signingDigest,
             intent: normalised, makerAmount: Int64(order.makerAmount), takerAmount: Int64(order.takerAmount),
             exchangeAddress: WalletAddress(domain.verifyingContract),
-            unsignedPayload: UnsignedOrder(order: order, domain: domain, orderType: intent.type.clob,
-                                           expiration: expiration).encoded())
+            unsignedPayload: UnsignedOrder(hashed: hashed, orderType: intent.type.clob, expiration: expiration))
     }
 
     /// The `POST /order` body (py-clob-client-v2 layout) for the prepared order and the signer's
-    /// signature over its digest; `owner` is the account's API key.
+    /// signature over its digest; `owner` is the account's API key. The signature must recover
+    /// to the account's signer (the EOA, which for a deposit wallet is not in the order itself).
     public func signedPayload(for prepared: PreparedOrder, signature: [UInt8], account: TradingAccount) throws -> String {
         guard let apiKey = account.apiKey else {
             throw VenueError.refused(status: 401, message: "wallet \(account.walletID) has no CLOB API key")
         }
-        let unsigned = try UnsignedOrder.decode(prepared.unsignedPayload)
+        guard let unsigned = prepared.unsignedPayload as? UnsignedOrder, unsigned.hashed.digestHex == prepared.orderID.rawValue else {
+            throw VenueError.refused(status: 400, message: "not a prepared Polymarket order")
+        }
         let signed: SignedOrder
         do {
-            signed = try unsigned.order.signed(in: unsigned.domain, with: try Signature(bytes: signature))
+            signed = try unsigned.hashed.signed(with: try Signature(bytes: signature), owner: account.signerAddress.ethereum)
         } catch {
             throw VenueError.refused(status: 400, message: "invalid signature: not made by the order's signer")
         }
@@ -107,54 +110,15 @@ extension PolymarketExchange {
     }
 }
 
-/// The signed struct, its domain and the unsigned body options, carried in
-/// `PreparedOrder.unsignedPayload` so `signedPayload` needs no venue call. Written by hand as
-/// compact JSON (every value is a number, hex or a fixed word) and read back with ``JSONValue``.
+/// The hashed struct and the unsigned body options, carried in `PreparedOrder.unsignedPayload`
+/// from prepare to `signedPayload` as a value: nothing is encoded, parsed or hashed again.
 struct UnsignedOrder: Sendable {
-    var order: ClobOrder
-    var domain: OrderDomain
+    var hashed: HashedOrder
     var orderType: ClobOrderType
     var expiration: UInt64
+}
 
-    func encoded() -> String {
-        let o = self.order
-        return """
-            {"domain":{"version":"\(self.domain.version)","chainId":\(self.domain.chainID),\
-            "verifyingContract":"\(self.domain.verifyingContract.checksummed)"},\
-            "orderType":"\(self.orderType.rawValue)","expiration":"\(self.expiration)",\
-            "order":{"salt":\(o.salt),"maker":"\(o.maker.checksummed)","signer":"\(o.signer.checksummed)",\
-            "tokenId":"\(o.tokenID.decimalString)","makerAmount":"\(o.makerAmount)","takerAmount":"\(o.takerAmount)",\
-            "side":"\(o.side.rawValue)","signatureType":\(o.signatureType.rawValue),"timestamp":"\(o.timestamp)",\
-            "metadata":"\(Hex.encode(o.metadata))","builder":"\(Hex.encode(o.builder))"}}
-            """
-    }
-
-    static func decode(_ text: String) throws(VenueError) -> UnsignedOrder {
-        let refusal = VenueError.refused(status: 400, message: "not a prepared Polymarket order")
-        guard let json = JSONValue.parse(text), let fields = json["order"], let domain = json["domain"] else { throw refusal }
-        func integer(_ value: JSONValue?) -> UInt64? { value?.text.flatMap { UInt64($0) } }
-        do {
-            guard let salt = integer(fields["salt"]), let makerAmount = integer(fields["makerAmount"]),
-                  let takerAmount = integer(fields["takerAmount"]), let timestamp = integer(fields["timestamp"]),
-                  let side = fields["side"]?.text.flatMap(OrderSide.init(rawValue:)),
-                  let signatureType = integer(fields["signatureType"]).flatMap({ SignatureType(rawValue: UInt8($0)) }),
-                  let orderType = json["orderType"]?.text.flatMap(ClobOrderType.init(rawValue:)),
-                  let expiration = integer(json["expiration"]), let chainID = integer(domain["chainId"]),
-                  let version = domain["version"]?.text, let contract = domain["verifyingContract"]?.text,
-                  let maker = fields["maker"]?.text, let signer = fields["signer"]?.text,
-                  let tokenID = fields["tokenId"]?.text, let metadata = fields["metadata"]?.text,
-                  let builder = fields["builder"]?.text
-            else { throw refusal }
-            let order = try ClobOrder(
-                salt: salt, maker: try Address(hex: maker), signer: try Address(hex: signer),
-                tokenID: try UInt256(decimal: tokenID), makerAmount: makerAmount, takerAmount: takerAmount, side: side,
-                signatureType: signatureType, timestamp: timestamp, metadata: try Hex.decode(metadata),
-                builder: try Hex.decode(builder))
-            return UnsignedOrder(
-                order: order, domain: OrderDomain(version: version, chainID: chainID, verifyingContract: try Address(hex: contract)),
-                orderType: orderType, expiration: expiration)
-        } catch {
-            throw refusal
-        }
-    }
+extension HashedOrder {
+    /// The order id as the port spells it (`0x` + lowercase hex of the hash).
+    var digestHex: String { Hex.encode(self.hash) }
 }

@@ -6,7 +6,10 @@ extension PolymarketExchange {
     /// (what `/data/order` lists) nor one fee at the average price is exact. As taker it pays
     /// each maker order's `price` on its `matched_amount`, with the market's taker fee per match;
     /// as maker it fills at its own price and pays no fee. Each match is rounded as the taker's
-    /// side settles it (a BUY up, a SELL down). Nil when a trade cannot be read.
+    /// side settles it (a BUY up, a SELL down). Nil when a trade cannot be read — or when the
+    /// order-data budget (500 per 10 s) is spent: the reads are best effort, so a burst of fills
+    /// (one leader fill copied to a thousand followers) never waits seconds for bookkeeping; the
+    /// placement reply's amounts and a fee estimated at the average price stand instead.
     func fillTotals(of orderID: OrderID, tradeIDs: [String], account: TradingAccount, tokenID: TokenID?)
         async -> (shares: Shares, notional: Collateral, fee: Collateral)?
     {
@@ -17,7 +20,7 @@ extension PolymarketExchange {
         for tradeID in tradeIDs {
             guard let json = try? await self.http.json(Endpoint(
                 service: .clob, method: "GET", path: "/data/trades", query: [.init("id", tradeID)], family: .orderData,
-                auth: .l2(account))),
+                auth: .l2(account), bestEffort: true)),
                 let trade = (json["data"]?.array ?? json.array)?.first(where: { $0["id"]?.text == tradeID })
             else { return nil }
             let taker = trade["taker_order_id"]?.text.map { OrderID($0) } == orderID

@@ -64,7 +64,7 @@ public struct PolymarketExchange: Exchange {
             tickSize: tick, minOrderSize: clob.minOrderSize ?? gamma?.minOrderSize ?? .zero,
             negRisk: clob.negRisk, takerFee: clob.fee,
             acceptingOrders: gamma?.acceptingOrders ?? gamma?.closed.map { !$0 } ?? true,
-            resolved: gamma?.resolved, endsAt: gamma?.endsAt, protocolV2: protocolV2)
+            resolved: gamma?.resolved, endsAt: gamma?.endsAt, protocolV2: protocolV2, eventID: gamma?.eventSlug)
         self.markets.store(info, expires: now + self.http.configuration.marketCacheLifetime)
         return info
     }

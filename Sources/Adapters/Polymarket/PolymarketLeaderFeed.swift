@@ -5,7 +5,7 @@ import PolymarketProtocol
 import Synchronization
 
 /// The LeaderFeed port on Polymarket's Data API (polling and backfill, positions) and, when
-/// `rtdsEnabled`, the RTDS `activity` stream with polling as its fallback (spec §8, §10).
+/// `rtdsEnabled`, the RTDS `activity` stream beside the ingestor's polling (spec §8, §10).
 /// Every fill carries the identity of ARCHITECTURE §3, so the same fill seen by the stream and
 /// by polling is one event.
 public struct PolymarketLeaderFeed: LeaderFeed {
@@ -45,12 +45,17 @@ public struct PolymarketLeaderFeed: LeaderFeed {
         return fills
     }
 
+    /// One RTDS connection's fills of `leaders` (see ``LiveFeedSession``); with RTDS disabled a
+    /// stream that yields nothing until cancelled — the ingestor's polling is the feed then.
     public func liveFills(of leaders: Set<WalletAddress>) -> AsyncThrowingStream<ObservedFill, any Error> {
+        guard self.configuration.rtdsEnabled else {
+            return AsyncThrowingStream { _ in }
+        }
         let session = LiveFeedSession(
-            leaders: leaders, dataAPI: self.dataAPI,
-            stream: self.configuration.rtdsEnabled ? self.stream : nil, url: self.configuration.rtdsURL,
-            clock: self.clock, settings: self.configuration.leaderFeed, lag: self.lag, logger: self.logger)
+            leaders: leaders, stream: self.stream, url: self.configuration.rtdsURL, clock: self.clock,
+            settings: self.configuration.leaderFeed, lag: self.lag, logger: self.logger)
         return AsyncThrowingStream { continuation in
+            // Lives exactly as long as the consumer iterates: cancelled when it stops.
             let task = Task { await session.run(into: continuation) }
             continuation.onTermination = { _ in task.cancel() }
         }

@@ -50,6 +50,9 @@ struct Endpoint: Sendable {
     /// The route's own family, besides the service's general one.
     var family: RouteFamily?
     var auth: Auth = .none
+    /// Skipped rather than waited for when its families' budget is spent (throws
+    /// `VenueError.rateLimited` without sending): for reads whose caller has a fallback.
+    var bestEffort = false
 
     var families: [RouteFamily] { [self.service.generalFamily] + (self.family.map { [$0] } ?? []) }
 }
@@ -78,7 +81,11 @@ struct VenueHTTP: Sendable {
     /// Sends `endpoint` and returns whatever status came back; throws only for transport
     /// failures, 429 (after pausing the family) and errors that no route reads as a value.
     func perform(_ endpoint: Endpoint) async throws -> Reply {
-        try await self.limiter.acquire(endpoint.families)
+        if endpoint.bestEffort {
+            guard await self.limiter.tryAcquire(endpoint.families) else { throw VenueError.rateLimited(retryAfter: nil) }
+        } else {
+            try await self.limiter.acquire(endpoint.families)
+        }
         let started = self.clock.now()
         var headers: [HTTPHeader] = [HTTPHeader(name: "Accept", value: "application/json")]
         var redactor = Redactor.none

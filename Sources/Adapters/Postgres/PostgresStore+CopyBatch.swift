@@ -4,81 +4,76 @@ import PostgresNIO
 import StoreSupport
 
 extension PostgresStore {
-    /// One transaction of a handful of `= ANY(…)` statements for the whole batch (the funds are
-    /// checked again under the wallet's lock when orders are persisted).
-    public func followerFacts(profileIDs: Set<ProfileID>, ordersSince: Timestamp) async throws -> FollowerFacts {
+    /// A handful of `= ANY(…)` statements for the whole batch, run at once on the pool's
+    /// connections: under READ COMMITTED each statement sees its own snapshot inside a
+    /// transaction too, so one would add round trips and no consistency (the funds are checked
+    /// again under the wallet's lock when orders are persisted).
+    public func followerFacts(profileIDs: Set<ProfileID>, ordersSince: Timestamp, spendSince: Timestamp) async throws
+        -> FollowerFacts
+    {
         guard !profileIDs.isEmpty else { return FollowerFacts() }
         let ids = profileIDs.map(\.rawValue).sorted()
-        return try await self.transaction { db in
-            var facts = FollowerFacts()
-            for profile in try await db.fetch("SELECT * FROM copy_profiles WHERE id = ANY(\(ids))",
-                                              table: "copy_profiles", logger: self.logger, CopyProfile.init(row:)) {
-                facts.profiles[profile.id] = profile
-            }
-            let walletIDs = Set(facts.profiles.values.map(\.walletID.rawValue)).sorted()
-            guard !walletIDs.isEmpty else { return facts }
-            for wallet in try await db.fetch("SELECT * FROM trading_wallets WHERE id = ANY(\(walletIDs))",
-                                             table: "trading_wallets", logger: self.logger, TradingWallet.init(row:)) {
-                facts.wallets[wallet.id] = wallet
-            }
-            for position in try await db.fetch(
-                "SELECT * FROM positions WHERE profile_id = ANY(\(ids)) ORDER BY profile_id, length(token_id), token_id",
-                table: "positions", logger: self.logger, Position.init(row:)) {
-                facts.positions[position.profileID, default: []].append(position)
-            }
-            for order in try await db.fetch(
-                "SELECT * FROM orders WHERE profile_id = ANY(\(ids)) AND created_at >= \(ordersSince.pg) ORDER BY created_at, id",
-                table: "orders", logger: self.logger, Order.init(row:)) {
-                facts.recentOrders[order.profileID, default: []].append(order)
-            }
-            facts.funds = try await Self.walletFunds(Set(facts.wallets.keys), on: db, logger: self.logger)
-            return facts
+        async let profiles = self.read { db in
+            try await db.fetch("SELECT * FROM copy_profiles WHERE id = ANY(\(ids))",
+                               table: "copy_profiles", logger: self.logger, CopyProfile.init(row:))
         }
+        async let wallets = self.read { db in
+            try await db.fetch(
+                "SELECT * FROM trading_wallets WHERE id IN (SELECT wallet_id FROM copy_profiles WHERE id = ANY(\(ids)))",
+                table: "trading_wallets", logger: self.logger, { row in
+                    (try TradingWallet(row: row),
+                     (try row.optionalUnits(Collateral.self, "synced_collateral_units"), try row.optionalTimestamp("balance_synced_at")))
+                })
+        }
+        async let positions = self.read { db in
+            try await db.fetch(
+                "SELECT * FROM positions WHERE profile_id = ANY(\(ids)) ORDER BY profile_id, length(token_id), token_id",
+                table: "positions", logger: self.logger, Position.init(row:))
+        }
+        let final = Order.Status.finalValues
+        async let orders = self.read { db in
+            try await db.fetch(
+                """
+                SELECT * FROM orders WHERE profile_id = ANY(\(ids)) AND created_at >= \(ordersSince.pg)
+                    AND status <> ALL(\(final))
+                ORDER BY created_at, id
+                """, table: "orders", logger: self.logger, Order.init(row:))
+        }
+        async let spend = self.read { db in
+            try await db.fetch(
+                """
+                SELECT profile_id, SUM(filled_notional_units + fee_units)::bigint AS spent FROM orders
+                WHERE profile_id = ANY(\(ids)) AND created_at >= \(spendSince.pg) AND side = 'BUY'
+                    AND status = ANY(\(final))
+                GROUP BY profile_id
+                """, table: "orders", logger: self.logger, { row in
+                    (try row.id("profile_id") as ProfileID, try row.units(Collateral.self, "spent"))
+                })
+        }
+        async let heldBack = self.read { db in try await Self.heldBack(in: .ofProfiles(ids), db, logger: self.logger) }
+        var facts = FollowerFacts()
+        for profile in try await profiles { facts.profiles[profile.id] = profile }
+        var synced: [WalletID: (Collateral?, Timestamp?)] = [:]
+        for (wallet, balance) in try await wallets {
+            facts.wallets[wallet.id] = wallet
+            synced[wallet.id] = balance
+        }
+        for position in try await positions { facts.positions[position.profileID, default: []].append(position) }
+        for order in try await orders { facts.openOrders[order.profileID, default: []].append(order) }
+        for (id, spent) in try await spend { facts.settledSpend[id] = spent }
+        facts.funds = Self.funds(synced: synced, heldBack: try await heldBack)
+        return facts
     }
 
-    /// The funds of every wallet in `walletIDs`, as ``walletFunds(walletID:)`` reads them one at a
-    /// time, in three statements on `db` (inside the caller's transaction).
-    static func walletFunds(_ walletIDs: Set<WalletID>, on db: some QueryRunner, logger: Logger) async throws
-        -> [WalletID: WalletFunds]
-    {
-        let ids = walletIDs.map(\.rawValue).sorted()
+    public func profileStatuses(ids: Set<ProfileID>) async throws -> [ProfileID: ProfileStatus] {
         guard !ids.isEmpty else { return [:] }
-        var synced: [WalletID: (Collateral?, Timestamp?)] = [:]
-        for (id, balance) in try await db.fetch(
-            "SELECT id, synced_collateral_units, balance_synced_at FROM trading_wallets WHERE id = ANY(\(ids))",
-            table: "trading_wallets", logger: logger, { row in
-                (try row.id("id") as WalletID,
-                 (try row.optionalUnits(Collateral.self, "synced_collateral_units"), try row.optionalTimestamp("balance_synced_at")))
-            }) {
-            synced[id] = balance
+        let values = ids.map(\.rawValue).sorted()
+        let rows = try await self.read { db in
+            try await db.fetch("SELECT id, status FROM copy_profiles WHERE id = ANY(\(values))", table: "copy_profiles",
+                               logger: self.logger, { row in
+                                   (try row.id("id") as ProfileID, try row.enumeration(ProfileStatus.self, "status"))
+                               })
         }
-        var withdrawals: [WalletID: [Collateral]] = [:]
-        for (id, amount) in try await db.fetch(
-            """
-            SELECT wallet_id, amount_units FROM relayer_txs
-            WHERE wallet_id = ANY(\(ids)) AND kind = 'WITHDRAW' AND status <> 'FAILED' AND released_at IS NULL
-            """, table: "relayer_txs", logger: logger, { row in
-                (try row.id("wallet_id") as WalletID, try row.optionalUnits(Collateral.self, "amount_units") ?? .zero)
-            }) {
-            withdrawals[id, default: []].append(amount)
-        }
-        var buys: [WalletID: [OpenBuy]] = [:]
-        for (id, buy) in try await db.fetch(
-            """
-            SELECT wallet_id, id, limit_price_units, shares_units, filled_shares_units FROM orders
-            WHERE wallet_id = ANY(\(ids)) AND side = 'BUY' AND NOT paper
-                AND status IN ('SIGNED', 'SUBMITTED', 'LIVE', 'UNKNOWN')
-            ORDER BY id
-            """, table: "orders", logger: logger, { row in
-                (try row.id("wallet_id") as WalletID, try OpenBuy(row: row))
-            }) {
-            buys[id, default: []].append(buy)
-        }
-        var funds: [WalletID: WalletFunds] = [:]
-        for id in walletIDs where synced.keys.contains(id) {
-            funds[id] = WalletFunds(walletID: id, syncedBalance: synced[id]?.0, syncedAt: synced[id]?.1,
-                                    reservedWithdrawals: withdrawals[id] ?? [], openBuys: buys[id] ?? [])
-        }
-        return funds
+        return Dictionary(rows, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -22,28 +22,33 @@ extension PostgresStore: CopyEventStore {
     {
         try await self.transaction { connection in
             let fill = event.fill
-            let inserted = try await connection.execute(
+            // The insert (a taken identity inserts nothing) and, in the same round trip, the
+            // leader's row FOR SHARE: that waits for a concurrent seeding of this leader (which
+            // updates the row) and holds it off until this fill is counted.
+            let recorded = try await connection.fetchOne(
                 """
-                INSERT INTO leader_events (
-                    id, leader_id, identity, leader_address, transaction_hash, token_id, condition_id, market_slug,
-                    outcome, side, size, price, occurred_at, source, detected_at, created_at)
-                VALUES (
-                    \(event.id.rawValue), \(event.leaderID.rawValue), \(event.identity), \(fill.leaderAddress.lowercased),
-                    \(fill.transactionHash), \(fill.tokenID.decimal), \(fill.conditionID), \(fill.marketSlug),
-                    \(fill.outcome), \(fill.side.rawValue), \(fill.size.description)::numeric,
-                    \(fill.price.description)::numeric, \(fill.occurredAt.pg), \(fill.source.rawValue),
-                    \(event.detectedAt.pg), \(event.createdAt.pg))
-                ON CONFLICT (identity) DO NOTHING
-                RETURNING 1
-                """, logger: self.logger)
-            guard inserted > 0 else { return RecordOutcome.duplicate }
-
-            // FOR SHARE waits for a concurrent seeding of this leader (which updates the row) and
-            // holds it off until this fill is counted.
-            let seededAt = try await connection.fetchOne(
-                "SELECT positions_seeded_at FROM leaders WHERE id = \(event.leaderID.rawValue) FOR SHARE",
-                table: "leaders", logger: self.logger
-            ) { row in try row.optionalTimestamp("positions_seeded_at") } ?? nil
+                WITH inserted AS (
+                    INSERT INTO leader_events (
+                        id, leader_id, identity, leader_address, transaction_hash, token_id, condition_id, market_slug,
+                        outcome, side, size, price, occurred_at, source, detected_at, created_at)
+                    VALUES (
+                        \(event.id.rawValue), \(event.leaderID.rawValue), \(event.identity), \(fill.leaderAddress.lowercased),
+                        \(fill.transactionHash), \(fill.tokenID.decimal), \(fill.conditionID), \(fill.marketSlug),
+                        \(fill.outcome), \(fill.side.rawValue), \(fill.size.description)::numeric,
+                        \(fill.price.description)::numeric, \(fill.occurredAt.pg), \(fill.source.rawValue),
+                        \(event.detectedAt.pg), \(event.createdAt.pg))
+                    ON CONFLICT (identity) DO NOTHING
+                    RETURNING 1
+                )
+                SELECT EXISTS (SELECT 1 FROM inserted) AS inserted, positions_seeded_at
+                FROM leaders WHERE id = \(event.leaderID.rawValue) FOR SHARE
+                """, table: "leader_events", logger: self.logger
+            ) { row in (try row.bool("inserted"), try row.optionalTimestamp("positions_seeded_at")) }
+            guard let recorded, recorded.0 else {
+                guard recorded == nil else { return RecordOutcome.duplicate }
+                throw StoreError.notFound(entity: "leaders", key: event.leaderID.rawValue)
+            }
+            let seededAt = recorded.1
             // Creates the row at zero or locks the existing one, returning what it holds: concurrent
             // fills of one leader and token move it one after the other.
             let held = try await connection.fetchOne(
@@ -56,24 +61,27 @@ extension PostgresStore: CopyEventStore {
             ) { row in try row.units(Shares.self, "shares_units") }
             let before = held ?? .zero
             let after = LeaderEvent.leaderPosition(after: fill, from: before, seededAt: seededAt)
-            try await connection.execute(
+            // The position moved, the event told what it was before, and the followers read —
+            // one round trip.
+            let profiles = try await connection.fetch(
                 """
-                UPDATE leader_positions SET shares_units = \(after.baseUnits), updated_at = \(event.createdAt.pg)
-                WHERE leader_id = \(event.leaderID.rawValue) AND token_id = \(fill.tokenID.decimal)
-                """, logger: self.logger)
-            try await connection.execute(
-                """
-                UPDATE leader_events SET leader_position_before_units = \(before.baseUnits)
-                WHERE id = \(event.id.rawValue)
-                """, logger: self.logger)
-            var recorded = event
-            recorded.leaderPositionBefore = before
+                WITH moved AS (
+                    UPDATE leader_positions SET shares_units = \(after.baseUnits), updated_at = \(event.createdAt.pg)
+                    WHERE leader_id = \(event.leaderID.rawValue) AND token_id = \(fill.tokenID.decimal)
+                ), told AS (
+                    UPDATE leader_events SET leader_position_before_units = \(before.baseUnits)
+                    WHERE id = \(event.id.rawValue)
+                )
+                SELECT * FROM copy_profiles WHERE leader_id = \(event.leaderID.rawValue) AND status <> 'STOPPED'
+                ORDER BY created_at, id
+                """, table: "copy_profiles", logger: self.logger, CopyProfile.init(row:))
+            var stored = event
+            stored.leaderPositionBefore = before
 
-            let attempts = try await Self.activeProfiles(connection, followingLeader: event.leaderID, logger: self.logger)
-                .map { CopyAttempt.fannedOut(from: recorded, to: $0, id: newAttemptID()).claimed(by: claim) }
+            let attempts = profiles.map { CopyAttempt.fannedOut(from: stored, to: $0, id: newAttemptID()).claimed(by: claim) }
             // The whole fan-out in a few multi-row statements, not one round trip per follower.
             try await Self.insertAttempts(attempts, connection, logger: self.logger)
-            return RecordOutcome.recorded(recorded, attempts: attempts)
+            return RecordOutcome.recorded(stored, attempts: attempts)
         }
     }
 
@@ -227,6 +235,8 @@ extension PostgresStore: CopyEventStore {
                 lease_expires_at = \(attempt.leaseExpiresAt.pg), sent_at = \(attempt.sentAt.pg),
                 accepted_at = \(attempt.acceptedAt.pg), filled_shares_units = \(attempt.filledShares.baseUnits),
                 fill_price_units = \(attempt.fillPrice?.baseUnits), fanout_place = \(attempt.fanoutPlace),
+                ideal_shares_units = \(attempt.idealShares?.baseUnits),
+                decision_price_units = \(attempt.decisionPrice?.baseUnits),
                 updated_at = \(attempt.updatedAt.pg)
             WHERE id = \(attempt.id.rawValue) AND status = \(expected.rawValue)
               AND fencing_token = \(attempt.fencingToken)

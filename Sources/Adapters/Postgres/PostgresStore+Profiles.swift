@@ -101,6 +101,7 @@ extension PostgresStore: ProfileStore {
                     \(limits.maxPerMarket?.baseUnits), \(limits.totalBudget?.baseUnits), \(limits.dailySpend?.baseUnits),
                     \(profile.stopBehavior.rawValue), \(profile.createdAt.pg), \(profile.updatedAt.pg))
                 """, logger: self.logger)
+            try await Self.writeQualityColumns(profile, db, logger: self.logger)
             try await Self.insertAudit(audit, db, logger: self.logger)
         }
     }
@@ -139,7 +140,8 @@ extension PostgresStore: ProfileStore {
         try await self.transaction { db in
             guard try await db.execute(
                 """
-                UPDATE copy_profiles SET status = \(next.rawValue), updated_at = \(time.pg)
+                UPDATE copy_profiles SET status = \(next.rawValue), updated_at = \(time.pg), paused_by_rule = NULL,
+                    resumed_at = CASE WHEN \(next.rawValue) = 'ENABLED' THEN \(time.pg) ELSE resumed_at END
                 WHERE id = \(id.rawValue) AND status = \(expected.rawValue)
                 RETURNING 1
                 """, logger: self.logger) > 0
@@ -184,6 +186,7 @@ extension PostgresStore: ProfileStore {
                 RETURNING 1
                 """, logger: self.logger) > 0
             else { return false }
+            try await Self.writeQualityColumns(profile, db, logger: self.logger)
             try await Self.insertAudit(audit, db, logger: self.logger)
             return true
         }

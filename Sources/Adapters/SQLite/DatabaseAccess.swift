@@ -22,7 +22,7 @@ extension Database {
     func insert(into table: String, sql: String, arguments: StatementArguments,
                 keys: KeyValuePairs<String, String>) throws {
         do {
-            try self.execute(sql: sql, arguments: arguments)
+            try self.cachedStatement(sql: sql).execute(arguments: arguments)
         } catch let error as DatabaseError
             where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
             || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
@@ -45,20 +45,21 @@ extension Database {
 
     /// Runs a compare-and-set UPDATE; `true` if it changed a row.
     func update(sql: String, arguments: StatementArguments) throws -> Bool {
-        try self.execute(sql: sql, arguments: arguments)
+        try self.cachedStatement(sql: sql).execute(arguments: arguments)
         return self.changesCount > 0
     }
 
-    /// Rows of `sql`, each decoded by `decode`.
+    /// Rows of `sql`, each decoded by `decode`. These helpers run one statement each and keep it
+    /// compiled on the connection (a batch's commit runs the same few statements per attempt).
     func fetch<T>(_ sql: String, _ arguments: StatementArguments = [], table: String,
                   _ decode: (RowReader) throws -> T) throws -> [T] {
-        try Row.fetchAll(self, sql: sql, arguments: arguments).map { try decode(RowReader(row: $0, table: table)) }
+        try Row.fetchAll(self.cachedStatement(sql: sql), arguments: arguments).map { try decode(RowReader(row: $0, table: table)) }
     }
 
     /// The first row of `sql`, decoded by `decode`, or `nil`.
     func fetchOne<T>(_ sql: String, _ arguments: StatementArguments = [], table: String,
                      _ decode: (RowReader) throws -> T) throws -> T? {
-        try Row.fetchOne(self, sql: sql, arguments: arguments).map { try decode(RowReader(row: $0, table: table)) }
+        try Row.fetchOne(self.cachedStatement(sql: sql), arguments: arguments).map { try decode(RowReader(row: $0, table: table)) }
     }
 }
 

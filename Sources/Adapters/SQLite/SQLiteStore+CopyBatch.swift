@@ -4,7 +4,9 @@ import StoreSupport
 
 extension SQLiteStore {
     /// One read transaction, a handful of statements for the whole batch.
-    public func followerFacts(profileIDs: Set<ProfileID>, ordersSince: Timestamp) async throws -> FollowerFacts {
+    public func followerFacts(profileIDs: Set<ProfileID>, ordersSince: Timestamp, spendSince: Timestamp) async throws
+        -> FollowerFacts
+    {
         guard !profileIDs.isEmpty else { return FollowerFacts() }
         let ids = profileIDs.map(\.rawValue).sorted()
         return try await self.read { db in
@@ -25,10 +27,27 @@ extension SQLiteStore {
                 StatementArguments(ids), table: "positions", Position.init(row:)) {
                 facts.positions[position.profileID, default: []].append(position)
             }
+            let final = Order.Status.finalValues
             for order in try db.fetch(
-                "SELECT * FROM orders WHERE profile_id IN \(Self.list(ids.count)) AND created_at >= ? ORDER BY created_at, id",
-                StatementArguments(ids) + [ordersSince.sql], table: "orders", Order.init(row:)) {
-                facts.recentOrders[order.profileID, default: []].append(order)
+                """
+                SELECT * FROM orders WHERE profile_id IN \(Self.list(ids.count)) AND created_at >= ?
+                    AND status NOT IN \(Self.list(final.count))
+                ORDER BY created_at, id
+                """,
+                StatementArguments(ids) + [ordersSince.sql] + StatementArguments(final), table: "orders", Order.init(row:)) {
+                facts.openOrders[order.profileID, default: []].append(order)
+            }
+            for (id, spent) in try db.fetch(
+                """
+                SELECT profile_id, SUM(filled_notional_units + fee_units) AS spent FROM orders
+                WHERE profile_id IN \(Self.list(ids.count)) AND created_at >= ? AND side = 'BUY'
+                    AND status IN \(Self.list(final.count))
+                GROUP BY profile_id
+                """,
+                StatementArguments(ids) + [spendSince.sql] + StatementArguments(final), table: "orders", { row in
+                    (try row.id("profile_id") as ProfileID, try row.units(Collateral.self, "spent"))
+                }) {
+                facts.settledSpend[id] = spent
             }
             // The funds of every wallet, as `walletFunds` reads them one at a time.
             var synced: [WalletID: (Collateral?, Timestamp?)] = [:]
@@ -73,5 +92,17 @@ extension SQLiteStore {
     /// `(?, ?, …)` with `count` placeholders.
     static func list(_ count: Int) -> String {
         "(" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
+    }
+
+    public func profileStatuses(ids: Set<ProfileID>) async throws -> [ProfileID: ProfileStatus] {
+        guard !ids.isEmpty else { return [:] }
+        let values = ids.map(\.rawValue).sorted()
+        let rows = try await self.read { db in
+            try db.fetch("SELECT id, status FROM copy_profiles WHERE id IN \(Self.list(values.count))",
+                         StatementArguments(values), table: "copy_profiles", { row in
+                             (try row.id("id") as ProfileID, try row.enumeration(ProfileStatus.self, "status"))
+                         })
+        }
+        return Dictionary(rows, uniquingKeysWith: { first, _ in first })
     }
 }

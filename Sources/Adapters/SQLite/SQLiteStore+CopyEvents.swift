@@ -210,9 +210,8 @@ extension SQLiteStore: CopyEventStore {
     }
 
     /// One IMMEDIATE transaction for the whole batch — SQLite's one writer is also every wallet's
-    /// lock, so each step's funds check and its orders commit together: each step's funds, then
-    /// its attempt compare-and-set, then its orders and bookings, inside a savepoint that is
-    /// rolled back if one of its order updates finds another status.
+    /// lock, so each step's funds check and its orders commit together: each step's funds and
+    /// its orders' statuses, then its attempt compare-and-set, then its orders and bookings.
     public func commitAttemptSteps(_ steps: [AttemptStep]) async throws -> [StepOutcome] {
         guard !steps.isEmpty else { return [] }
         return try await self.write { db in
@@ -228,21 +227,24 @@ extension SQLiteStore: CopyEventStore {
                         continue
                     }
                 }
-                var outcome = StepOutcome.claimLost
-                try db.inSavepoint {
-                    guard try Self.updateAttempt(step.attempt, from: step.expected, db) else { return .rollback }
-                    for order in step.newOrders { try Self.insertOrder(order, db) }
-                    for update in step.orderUpdates {
-                        guard try Self.updateOrder(update.order, from: update.from, db) else { return .rollback }
-                    }
-                    for booking in step.bookings { try Self.book(booking, db) }
-                    outcome = .applied
-                    return .commit
+                // Nothing else writes inside this transaction: the order statuses checked first
+                // are still those when the step writes, so a refused step writes nothing.
+                let ordersAsExpected = try step.orderUpdates.allSatisfy { update in
+                    try db.fetchOne("SELECT status FROM orders WHERE id = ?", [update.order.id.rawValue], table: "orders") {
+                        try $0.text("status")
+                    } == update.from.rawValue
                 }
-                if outcome == .applied, let needed = step.fundsNeeded {
+                guard ordersAsExpected, try Self.updateAttempt(step.attempt, from: step.expected, db) else {
+                    outcomes.append(.claimLost)
+                    continue
+                }
+                for order in step.newOrders { try Self.insertOrder(order, db) }
+                for update in step.orderUpdates { _ = try Self.updateOrder(update.order, from: update.from, db) }
+                for booking in step.bookings { try Self.book(booking, db) }
+                if let needed = step.fundsNeeded {
                     funds[needed.walletID]?.openBuys += step.newOrders.filter { $0.side == .buy && !$0.paper }.map(OpenBuy.init)
                 }
-                outcomes.append(outcome)
+                outcomes.append(.applied)
             }
             return outcomes
         }
@@ -254,7 +256,8 @@ extension SQLiteStore: CopyEventStore {
                 UPDATE copy_attempts
                 SET status = ?, skip_reason = ?, note = ?, due_at = ?, lease_owner = ?, lease_expires_at = ?,
                     sent_at = ?, accepted_at = ?, filled_shares_units = ?, fill_price_units = ?,
-                    target_shares_units = ?, fanout_place = ?, updated_at = ?
+                    target_shares_units = ?, fanout_place = ?, updated_at = ?,
+                    ideal_shares_units = ?, decision_price_units = ?
                 WHERE id = ? AND status = ? AND fencing_token = ?
                 """,
             arguments: [
@@ -262,6 +265,7 @@ extension SQLiteStore: CopyEventStore {
                 attempt.leaseOwner, attempt.leaseExpiresAt.sql, attempt.sentAt.sql, attempt.acceptedAt.sql,
                 attempt.filledShares.baseUnits, attempt.fillPrice?.baseUnits, attempt.targetShares?.baseUnits,
                 attempt.fanoutPlace, attempt.updatedAt.sql,
+                attempt.idealShares?.baseUnits, attempt.decisionPrice?.baseUnits,
                 attempt.id.rawValue, expected.rawValue, attempt.fencingToken,
             ])
     }

@@ -74,6 +74,7 @@ extension SQLiteStore: ProfileStore {
                     profile.status.rawValue,
                 ] + Self.settingsArguments(profile) + [profile.createdAt.sql, profile.updatedAt.sql],
                 keys: ["id": profile.id.rawValue])
+            try Self.writeQualityColumns(profile, db)
             try Self.insertAudit(audit, db)
         }
     }
@@ -119,8 +120,12 @@ extension SQLiteStore: ProfileStore {
                                   at time: Timestamp, audit: AuditEntry?) async throws -> Bool {
         try await self.write { db in
             guard try db.update(
-                sql: "UPDATE copy_profiles SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
-                arguments: [next.rawValue, time.sql, id.rawValue, expected.rawValue])
+                sql: """
+                    UPDATE copy_profiles SET status = ?, updated_at = ?, paused_by_rule = NULL,
+                        resumed_at = CASE WHEN ? = 'ENABLED' THEN ? ELSE resumed_at END
+                    WHERE id = ? AND status = ?
+                    """,
+                arguments: [next.rawValue, time.sql, next.rawValue, time.sql, id.rawValue, expected.rawValue])
             else { return false }
             try Self.insertAudit(audit, db)
             return true
@@ -166,6 +171,7 @@ extension SQLiteStore: ProfileStore {
                     """,
                 arguments: Self.settingsArguments(profile) + [profile.updatedAt.sql, profile.id.rawValue])
             else { return false }
+            try Self.writeQualityColumns(profile, db)
             try Self.insertAudit(audit, db)
             return true
         }

@@ -70,3 +70,9 @@ extension FundsSQL {
         """
     }
 }
+
+extension Order.Status {
+    /// The final statuses' stored values (``Order/Status/isTerminal``), for SQL that selects open
+    /// or settled orders: the rule stays the Kernel's.
+    package static var finalValues: [String] { Self.allCases.filter(\.isTerminal).map(\.rawValue) }
+}

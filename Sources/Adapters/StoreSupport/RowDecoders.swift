@@ -66,8 +66,17 @@ extension CopyProfile {
                 maxPerTrade: try row.optionalUnits(Collateral.self, "max_per_trade_units"),
                 maxPerMarket: try row.optionalUnits(Collateral.self, "max_per_market_units"),
                 totalBudget: try row.optionalUnits(Collateral.self, "total_budget_units"),
-                dailySpend: try row.optionalUnits(Collateral.self, "daily_spend_units")),
+                dailySpend: try row.optionalUnits(Collateral.self, "daily_spend_units"),
+                autoPause: try row.optionalInteger("auto_pause_window").map { window in
+                    AutoPauseRule(maxDragPercent: try row.optionalUnits(Ratio.self, "auto_pause_max_drag_units"),
+                                  maxSlippageBpsP90: try row.optionalInteger("auto_pause_max_slippage_bps").map { Int($0) },
+                                  window: Int(window))
+                },
+                maxPerEvent: try row.optionalUnits(Collateral.self, "max_per_event_units")),
             stopBehavior: try row.enumeration(StopBehavior.self, "stop_behavior"),
+            pausedByRule: try row.optionalText("paused_by_rule"),
+            resumedAt: try row.optionalTimestamp("resumed_at"),
+            twinOf: try row.optionalID("twin_of"),
             createdAt: try row.timestamp("created_at"),
             updatedAt: try row.timestamp("updated_at"))
     }
@@ -122,6 +131,8 @@ extension CopyAttempt {
             filledShares: try row.units(Shares.self, "filled_shares_units"),
             fillPrice: try row.optionalUnits(Price.self, "fill_price_units"),
             leaderPrice: try row.optionalUnits(Price.self, "leader_price_units"),
+            idealShares: try row.optionalUnits(Shares.self, "ideal_shares_units"),
+            decisionPrice: try row.optionalUnits(Price.self, "decision_price_units"),
             createdAt: try row.timestamp("created_at"),
             updatedAt: try row.timestamp("updated_at"))
     }

@@ -100,6 +100,12 @@ enum ErrorMapping {
             case .notAllowed(let from, let to): return .conflict("a \(from.rawValue) profile cannot become \(to.rawValue)")
             case .contended: return .conflict("the profile kept changing; try again")
             }
+        case let error as ProfileCommands.TwinFailure:
+            switch error {
+            case .notFound: return .notFound("copy profile")
+            case .notTwinnable, .tooManyTwins: return .conflict(error.description)
+            case .twinMustBePaper: return .invalid("mode", error.description)
+            }
         case let error as Administration.Failure:
             switch error {
             case .notFound: return .notFound("relayer transaction")

@@ -15,6 +15,8 @@ struct APIDependencies: Sendable {
     var maxLeadersPerUser: Int = 50
     /// Local mode: every leader (the simulated ones) is on every user's list.
     var listsEveryLeader: Bool = false
+    /// Copy quality's marks of resolved markets (the wallet's `resolvedPrice`); nil: none known.
+    var feed: (any LeaderFeed)? = nil
 }
 
 /// A request to follow a leader by address.

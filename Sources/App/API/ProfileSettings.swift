@@ -49,14 +49,24 @@ struct ProfileSettingsPatch: Decodable, Sendable {
         var minLeaderNotional: String?
         var maxPerTrade: String?
         var maxPerMarket: String?
+        /// Across every outcome market of one event (issue #22).
+        var maxEventExposure: String?
         var totalBudget: String?
         var dailySpend: String?
+    }
+
+    /// Copy quality's auto-pause rule (issue #22); `window` 0 removes it.
+    struct AutoPauseInput: Decodable, Sendable {
+        var maxDragPercent: String?
+        var maxSlippageBpsP90: Int?
+        var window: Int
     }
 
     var mode: String?
     var sizing: SizingInput?
     var limits: LimitsInput?
     var stopBehavior: String?
+    var autoPause: AutoPauseInput?
 
     /// `profile` with this patch applied, or a 422 naming the first field that breaks a rule.
     func applied(to profile: CopyProfile) throws(APIError) -> CopyProfile {
@@ -67,7 +77,31 @@ struct ProfileSettingsPatch: Decodable, Sendable {
         }
         if let sizing = self.sizing { edited.sizing = try Self.sizing(sizing) }
         if let limits = self.limits { edited.limits = try Self.limits(limits, over: edited.limits) }
+        if let rule = self.autoPause { edited.limits.autoPause = try Self.autoPause(rule) }
         return edited
+    }
+
+    /// The rule, or `nil` for `window` 0; a window of 1 to 1000 copies with at least one limit.
+    static func autoPause(_ input: AutoPauseInput) throws(APIError) -> AutoPauseRule? {
+        if input.window == 0 { return nil }
+        guard (1...1_000).contains(input.window) else {
+            throw .invalid("autoPause.window", "autoPause.window must be 1 to 1000 copies (0 removes the rule)")
+        }
+        var drag: Ratio?
+        if let text = input.maxDragPercent {
+            let percent: Ratio = try Self.quantity(text, field: "autoPause.maxDragPercent")
+            guard percent <= Ratio(baseUnits: 100_000_000) else {
+                throw .invalid("autoPause.maxDragPercent", "autoPause.maxDragPercent must be a percentage from 0 to 100")
+            }
+            drag = percent
+        }
+        if let bps = input.maxSlippageBpsP90, !(0...10_000).contains(bps) {
+            throw .invalid("autoPause.maxSlippageBpsP90", "autoPause.maxSlippageBpsP90 must be 0 to 10000 basis points")
+        }
+        guard drag != nil || input.maxSlippageBpsP90 != nil else {
+            throw .invalid("autoPause", "autoPause needs maxDragPercent or maxSlippageBpsP90")
+        }
+        return AutoPauseRule(maxDragPercent: drag, maxSlippageBpsP90: input.maxSlippageBpsP90, window: input.window)
     }
 
     static func enumeration<T: RawRepresentable & CaseIterable>(_: T.Type, _ text: String, field: String) throws(APIError) -> T
@@ -120,6 +154,9 @@ struct ProfileSettingsPatch: Decodable, Sendable {
         }
         if let text = input.maxPerTrade { limits.maxPerTrade = try Self.quantity(text, field: "limits.maxPerTrade") }
         if let text = input.maxPerMarket { limits.maxPerMarket = try Self.quantity(text, field: "limits.maxPerMarket") }
+        if let text = input.maxEventExposure {
+            limits.maxPerEvent = try Self.quantity(text, field: "limits.maxEventExposure")
+        }
         if let text = input.totalBudget { limits.totalBudget = try Self.quantity(text, field: "limits.totalBudget") }
         if let text = input.dailySpend { limits.dailySpend = try Self.quantity(text, field: "limits.dailySpend") }
         guard limits.minPrice < limits.maxPrice else {

@@ -113,6 +113,7 @@ struct LimitsView: Codable, Equatable {
     var minLeaderNotional: String
     var maxPerTrade: String?
     var maxPerMarket: String?
+    var maxEventExposure: String?
     var totalBudget: String?
     var dailySpend: String?
 
@@ -126,6 +127,7 @@ struct LimitsView: Codable, Equatable {
         self.minLeaderNotional = limits.minLeaderNotional.description
         self.maxPerTrade = limits.maxPerTrade?.description
         self.maxPerMarket = limits.maxPerMarket?.description
+        self.maxEventExposure = limits.maxPerEvent?.description
         self.totalBudget = limits.totalBudget?.description
         self.dailySpend = limits.dailySpend?.description
     }
@@ -141,8 +143,21 @@ struct ProfileView: ResponseEncodable, Decodable, Equatable {
     var sizing: SizingView
     var limits: LimitsView
     var stopBehavior: String
+    /// Copy quality's auto-pause rule, when set.
+    var autoPause: AutoPauseView?
+    /// Who paused it: `rule` (an auto-pause rule, named in `pauseRule`), `user`, or `operator` (PAUSED).
+    var pausedBy: String?
+    var pauseRule: String?
+    /// A paper twin's follow (issue #22); absent for a follow of its own.
+    var twinOf: String?
     var createdAt: String
     var updatedAt: String
+
+    struct AutoPauseView: Codable, Equatable {
+        var maxDragPercent: String?
+        var maxSlippageBpsP90: Int?
+        var window: Int
+    }
 
     init(_ profile: CopyProfile, leader: Leader?) {
         self.id = profile.id.rawValue
@@ -154,6 +169,16 @@ struct ProfileView: ResponseEncodable, Decodable, Equatable {
         self.sizing = SizingView(profile.sizing)
         self.limits = LimitsView(profile.limits)
         self.stopBehavior = profile.stopBehavior.rawValue
+        self.autoPause = profile.limits.autoPause.map {
+            AutoPauseView(maxDragPercent: $0.maxDragPercent?.description, maxSlippageBpsP90: $0.maxSlippageBpsP90, window: $0.window)
+        }
+        switch profile.status {
+        case .userPaused: self.pausedBy = profile.pausedByRule == nil ? "user" : "rule"
+        case .paused: self.pausedBy = "operator"
+        default: self.pausedBy = nil
+        }
+        self.pauseRule = profile.status == .userPaused ? profile.pausedByRule : nil
+        self.twinOf = profile.twinOf?.rawValue
         self.createdAt = profile.createdAt.description
         self.updatedAt = profile.updatedAt.description
     }

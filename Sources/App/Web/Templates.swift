@@ -27,6 +27,7 @@ enum WebTemplates {
         "positions": positions, "claims": claims, "withdrawals": withdrawals, "withdrawalConfirm": withdrawalConfirm,
         "operatorSignIn": operatorSignIn, "operatorStatus": operatorStatus, "operatorAudit": operatorAudit,
         "error": errorPage,
+        "followQuality": followQuality,
     ]
 
     static let layout = """
@@ -118,6 +119,7 @@ enum WebTemplates {
     static let overview = """
         <p>Copying mode: <span class="badge badge-{{modeClass}}">{{modeLabel}}</span>{{#simulated}} on the simulated exchange (local mode){{/simulated}}</p>
         {{#health}}<div class="banner banner-{{level}}" role="status"><strong>{{headline}}</strong> {{detail}}</div>{{/health}}
+        {{#ruleBanner}}<div class="banner banner-{{level}}" role="status"><strong>{{headline}}</strong> {{detail}}</div>{{/ruleBanner}}
         <section class="tiles" aria-label="Account">
         <div class="tile"><h2>Balance</h2><p class="big">{{balance}} <abbr title="US dollar coin">USDC</abbr></p></div>
         <div class="tile"><h2>Copies today</h2><p class="big">{{copiesToday}}</p><p class="hint">{{skipsToday}} skipped</p></div>
@@ -197,8 +199,10 @@ enum WebTemplates {
         {{#follows}}
         <section class="card" aria-labelledby="follow-{{id}}">
         <h2 id="follow-{{id}}">{{leaderName}} <span class="status status-{{statusClass}}">{{status}}</span></h2>
-        <p>{{sizing}} · {{mode}} · on stop: {{stopBehavior}}</p>
+        <p>{{sizing}} · {{mode}}{{#twin}} (paper twin){{/twin}} · on stop: {{stopBehavior}}</p>
+        {{#pauseRule}}<p class="error-box" role="status">Paused by its auto-pause rule: {{pauseRule}}</p>{{/pauseRule}}
         <ul class="actions">
+        <li><a href="/app/follows/{{id}}">Copy quality</a></li>
         <li><a href="/app/follows/{{id}}/edit">Edit settings</a></li>
         <li><a href="/app/positions?follow={{id}}">Positions</a></li>
         <li><a href="/app/activity?follow={{id}}">Activity</a></li>

@@ -47,6 +47,7 @@ extension Router where Context == AppRequestContext {
             }
             return WebPage.redirect("/app/follows?done=followed")
         }
+        pages.get("/follows/:id") { request, context in try await web.followPage(request, context) }
         pages.get("/follows/:id/edit") { _, context -> Response in
             let profile = try await web.api.ownedProfile(context)
             let leader = try await web.api.leader(id: profile.leaderID, seenBy: try context.requireUser())
@@ -195,7 +196,8 @@ extension ProfileSettingsPatch {
                     maxSellSlippage: form.text("limits.maxSellSlippage"),
                     minTimeToResolutionSeconds: try seconds("limits.minTimeToResolutionSeconds"),
                     minLeaderNotional: form.text("limits.minLeaderNotional"), maxPerTrade: form.text("limits.maxPerTrade"),
-                    maxPerMarket: form.text("limits.maxPerMarket"), totalBudget: form.text("limits.totalBudget"),
+                    maxPerMarket: form.text("limits.maxPerMarket"),
+                    maxEventExposure: form.text("limits.maxEventExposure"), totalBudget: form.text("limits.totalBudget"),
                     dailySpend: form.text("limits.dailySpend")),
                   stopBehavior: form.text("stopBehavior"))
     }
@@ -206,6 +208,7 @@ extension APIDependencies {
     /// (the API's PATCH and the web's edit form).
     func edit(_ profile: CopyProfile, with patch: ProfileSettingsPatch, by user: User) async throws -> CopyProfile {
         var edited = try patch.applied(to: profile)
+        if profile.twinOf != nil, edited.mode != .paper { throw ProfileCommands.TwinFailure.twinMustBePaper }
         guard edited != profile else { return profile }
         edited.updatedAt = self.wallClock.now()
         try await self.store.updateProfileSettings(edited, audit: AuditEntry(
@@ -261,6 +264,12 @@ extension WebDependencies {
             ? ["level": "ok", "headline": "Copying is running normally.", "detail": ""]
             : ["level": "warn", "headline": "Copying may be delayed.",
                "detail": down.isEmpty ? "The latest health check is not in yet." : "Not healthy right now: \(down.joined(separator: ", "))."]
+        // Copy quality (issue #22): a follow an auto-pause rule stopped is named in the banner.
+        let ruled = profiles.filter { $0.status == .userPaused && $0.pausedByRule != nil }
+        let ruleBanner: [String: Any]? = ruled.isEmpty ? nil : [
+            "level": "warn", "headline": "\(ruled.count) follow(s) paused by an auto-pause rule.",
+            "detail": ruled.compactMap(\.pausedByRule).joined(separator: "; ") + " Resume on the Follows page.",
+        ]
         let labels = try await self.api.leaderLabels(of: try context.requireUser())
         var follows: [[String: Any]] = []
         for profile in profiles {
@@ -273,7 +282,7 @@ extension WebDependencies {
         let chrome = self.chrome(context, current: "/app", request: request, live: true)
         let live = profiles.contains { $0.mode == .live && $0.status != .stopped }
         return WebPage.render(title: "Overview", template: "overview", context: [
-            "health": health, "balance": wallet.balance ?? "unavailable", "copiesToday": today.filter { $0.status == .done }.count,
+            "health": health, "ruleBanner": ruleBanner as Any, "balance": wallet.balance ?? "unavailable", "copiesToday": today.filter { $0.status == .done }.count,
             "skipsToday": today.filter { $0.status == .skipped }.count, "realized": realizedText, "realizedClass": realizedClass,
             "unrealized": unrealizedText, "unrealizedClass": unrealizedClass, "depositAddress": wallet.depositAddress,
             "onboarding": wallet.onboarding, "ready": wallet.ready, "days": days,
@@ -360,6 +369,8 @@ extension WebDependencies {
                 "stopBehavior": profile.stopBehavior == .sellNow ? "sell now" : "hold to resolution",
                 "canPause": [.enabled, .exitOnly].contains(status), "canResume": [.userPaused, .exitOnly].contains(status),
                 "canExitOnly": [.enabled, .userPaused].contains(status), "canStop": status != .stopped,
+                "pauseRule": (status == .userPaused ? profile.pausedByRule : nil) as Any,
+                "twin": profile.twinOf != nil,
             ])
         }
         return WebPage.render(title: "Follows", template: "follows", context: ["follows": follows],
@@ -420,6 +431,8 @@ extension WebDependencies {
             "limitFields": [
                 limit("maxPerTrade", "Most per copy (USDC)", limits?.maxPerTrade, hint: "No copy spends more than this."),
                 limit("maxPerMarket", "Most per market (USDC)", limits?.maxPerMarket, hint: "Total held in one market."),
+                limit("maxEventExposure", "Most per event (USDC)", limits?.maxEventExposure,
+                      hint: "Total held across the outcomes of one event."),
                 limit("dailySpend", "Most per day (USDC)", limits?.dailySpend, hint: "Spending per UTC day."),
                 limit("totalBudget", "Total budget (USDC)", limits?.totalBudget, hint: "All copies of this leader together."),
                 limit("minPrice", "Lowest price", limits?.minPrice, hint: "0 to 1; cheaper outcomes are skipped."),

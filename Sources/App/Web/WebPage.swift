@@ -114,6 +114,7 @@ enum WebPage {
         case .slippageTooHigh: "the price had moved more than your slippage limit"
         case .insufficientDepth: "the order book was too thin"
         case .capReached: "one of your spending caps was reached"
+        case .eventCapReached: "your cap for this event (all its outcomes together) was reached"
         case .insufficientBalance: "your balance was too low"
         case .belowExchangeMinimum: "the copy would be below the exchange's minimum order"
         case .nothingToSell: "you held none of what the leader sold"

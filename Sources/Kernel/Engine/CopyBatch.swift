@@ -9,6 +9,8 @@ struct Batch: Sendable {
     var funds: [WalletID: WalletFunds] = [:]
     /// Each wallet's available balance, once the planner asked for it.
     var balances: [WalletID: VenueFact<Collateral>] = [:]
+    /// The event of each token a capped profile holds that the batch does not trade (``EventExposure``).
+    var eventOfHeld: [TokenID: String?] = [:]
 
     /// What the planner is given about `work` now: the shared facts less what the attempts
     /// decided before it already took.
@@ -23,7 +25,8 @@ struct Batch: Sendable {
         return AttemptFacts(
             now: now, profile: work.profile, hasWallet: work.wallet != nil, event: work.event,
             market: self.fanOut.market(for: attempt.tokenID), balance: balance,
-            exposure: self.fanOut.exposure(work.exposure, profileID: attempt.profileID, conditionID: attempt.conditionID),
+            exposure: self.fanOut.exposure(work.exposure, profileID: attempt.profileID, conditionID: attempt.conditionID,
+                                           event: self.storedEventExposure(work)),
             held: work.held,
             sellable: self.fanOut.sellable(work.sellable, profileID: attempt.profileID, tokenID: attempt.tokenID),
             orders: work.orders, lookups: work.lookups)
@@ -43,6 +46,9 @@ struct AttemptWork: Sendable {
     let event: LeaderEvent?
     var orders: [Order]
     let exposure: EntrySizing.Exposure
+    /// What the profile has committed per token (cost basis plus open buys), kept only for a
+    /// profile with an event cap: its event exposure is summed over the tokens of one event.
+    var eventCommitted: [TokenID: Collateral] = [:]
     let held: Shares
     let sellable: Shares
     var lookups: [OrderID: VenueFact<OrderSnapshot?>] = [:]

@@ -18,8 +18,10 @@ extension CopyEngine {
         // Settling an order, cancelling one or filling on paper lead to another plan; a handful
         // of rounds covers every path (settle → complete is the longest).
         for _ in 0..<8 where batch.works[index].need.isOpen {
-            let action = AttemptPlanner.next(batch.works[index].attempt, batch.facts(for: batch.works[index], now: now),
-                                             settings: self.settings.planner)
+            let facts = batch.facts(for: batch.works[index], now: now)
+            let action = AttemptPlanner.next(batch.works[index].attempt, facts, settings: self.settings.planner)
+            // Copy quality: q* and p_d as the first decision saw them (issue #22).
+            batch.works[index].attempt = DecisionRecord.recorded(batch.works[index].attempt, action: action, facts: facts)
             switch action {
             case .readMarket(let token): return .market(token)
             case .readBalance(let wallet): return .balance(wallet)

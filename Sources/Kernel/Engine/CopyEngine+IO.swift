@@ -11,15 +11,19 @@ extension CopyEngine {
         let now = self.wallClock.now()
         let dayStart = Timestamp(epochMilliseconds: now.epochMilliseconds - now.epochMilliseconds % 86_400_000)
         // Open orders are short-lived (FOK entries, FAK exits); a day's window covers them and today's spend.
-        let followers = try await self.store.followerFacts(profileIDs: Set(claimed.map(\.profileID)),
-                                                           ordersSince: dayStart - .seconds(86_400))
-        let events = try await self.store.leaderEvents(ids: Set(claimed.compactMap(\.leaderEventID)))
+        let ordersSince = dayStart - .seconds(86_400)
+        // Both reads at once: neither needs the other.
+        async let facts = self.store.followerFacts(profileIDs: Set(claimed.map(\.profileID)), ordersSince: ordersSince,
+                                                   spendSince: dayStart)
+        async let readEvents = self.store.leaderEvents(ids: Set(claimed.compactMap(\.leaderEventID)))
+        let followers = try await facts
+        let events = try await readEvents
         let profiles = followers.profiles
         let wallets = followers.wallets
         var ledgers: [ProfileID: ProfileLedger] = [:]
         for id in profiles.keys {
-            ledgers[id] = ProfileLedger(positions: followers.positions[id] ?? [],
-                                        recentOrders: followers.recentOrders[id] ?? [], dayStart: dayStart)
+            ledgers[id] = ProfileLedger(positions: followers.positions[id] ?? [], openOrders: followers.openOrders[id] ?? [],
+                                        settledSpend: followers.settledSpend[id] ?? .zero, dayStart: dayStart)
         }
         var works: [AttemptWork] = []
         for var attempt in claimed {
@@ -27,21 +31,26 @@ extension CopyEngine {
             // Rows from before migration 0004 learn their market from their event.
             attempt.conditionID = attempt.conditionID ?? event?.fill.conditionID
             let profile = profiles[attempt.profileID]
-            let ledger = ledgers[attempt.profileID] ?? ProfileLedger(positions: [], recentOrders: [], dayStart: dayStart)
+            let ledger = ledgers[attempt.profileID]
+                ?? ProfileLedger(positions: [], openOrders: [], settledSpend: .zero, dayStart: dayStart)
             if attempt.conditionID == nil {
                 attempt.conditionID = ledger.positions.first { $0.tokenID == attempt.tokenID }?.conditionID
             }
+            // Only reconciliation (a PLACING attempt) reads its orders, final ones included.
             let orders = attempt.status == .placing ? try await self.store.orders(attemptID: attempt.id) : []
-            works.append(AttemptWork(
+            var work = AttemptWork(
                 attempt: attempt, profile: profile,
                 wallet: profile.flatMap { wallets[$0.walletID] }, event: event, orders: orders,
                 exposure: ledger.exposure(conditionID: attempt.conditionID, tokenID: attempt.tokenID),
-                held: ledger.held(attempt.tokenID), sellable: ledger.sellable(attempt.tokenID)))
+                held: ledger.held(attempt.tokenID), sellable: ledger.sellable(attempt.tokenID))
+            if profile?.limits.maxPerEvent != nil, attempt.kind == .entry { work.eventCommitted = ledger.committedByToken() }
+            works.append(work)
         }
         let fanOut = FanOut(seed: self.settings.fanOutSeed)
         let index = Dictionary(works.indices.map { (works[$0].attempt.id, $0) }, uniquingKeysWith: { first, _ in first })
         var order: [Int] = []
-        for (attempt, place) in fanOut.ordered(works.map(\.attempt)) {
+        let twins = Set(profiles.values.filter { $0.twinOf != nil }.map(\.id))
+        for (attempt, place) in fanOut.ordered(works.map(\.attempt), last: twins) {
             guard let position = index[attempt.id] else { continue }
             if let place, works[position].attempt.status != .placing, works[position].attempt.fanoutPlace == nil {
                 works[position].attempt.fanoutPlace = place
@@ -72,6 +81,13 @@ extension CopyEngine {
             (index, order.id, await self.lookUpFact(order, account: account))
         }
         for (index, orderID, fact) in answers { batch.works[index].lookups[orderID] = fact }
+    }
+
+    /// The market and book of every token the batch decides anew (attempts not yet placing: those
+    /// only look their orders up), each once, concurrently.
+    func prefetchMarkets(for claimed: [CopyAttempt]) async -> [(TokenID, VenueFact<MarketBook>)] {
+        let tokens = Set(claimed.filter { $0.status != .placing }.map(\.tokenID))
+        return (try? await self.bounded(Array(tokens)) { token in (token, await self.marketFact(token)) }) ?? []
     }
 
     func marketFact(_ token: TokenID) async -> VenueFact<MarketBook> {
@@ -156,10 +172,8 @@ extension CopyEngine {
         }
         guard !sending.isEmpty else { return }
         let now = self.wallClock.now()
-        // One read for every profile of the batch (no order is that new: none are read).
-        let current = try await self.store.followerFacts(
-            profileIDs: Set(sending.map { batch.works[$0].attempt.profileID }), ordersSince: now + .seconds(86_400))
-        let statuses = current.profiles.mapValues(\.status)
+        // One read of one column for every profile of the batch.
+        let statuses = try await self.store.profileStatuses(ids: Set(sending.map { batch.works[$0].attempt.profileID }))
         for index in sending {
             let work = batch.works[index]
             guard case .send(let order) = work.need else { continue }
@@ -198,24 +212,25 @@ extension CopyEngine {
     }
 }
 
-/// A profile's positions and recent orders, read once per batch: its exposure, holdings and what
-/// its open sells already offer.
+/// A profile's positions, open orders and today's settled spend, read once per batch: its
+/// exposure, holdings and what its open sells already offer.
 struct ProfileLedger: Sendable {
     let positions: [Position]
-    let recentOrders: [Order]
+    let openOrders: [Order]
+    /// What today's final BUY orders cost (filled notional plus fee).
+    let settledSpend: Collateral
     let dayStart: Timestamp
 
-    /// Cost basis of positions plus open BUY orders, in this market and in total, and today's spend.
+    /// Cost basis of positions plus open BUY orders, in this market and in total, and today's
+    /// spend: final buys at what they cost, open ones at what they may.
     func exposure(conditionID: String?, tokenID: TokenID) -> EntrySizing.Exposure {
-        let buys = self.recentOrders.filter { $0.side == .buy }
+        let open = self.openOrders.filter { $0.side == .buy }
         let openCost: (Order) -> Collateral = { $0.shares.value(at: $0.limitPrice, rounding: .up) }
-        let open = buys.filter { !$0.status.isTerminal }
-        let spent: (Order) -> Collateral = { $0.status.isTerminal ? $0.filledNotional + $0.fee : openCost($0) }
         return EntrySizing.Exposure(
             market: self.positions.filter { $0.conditionID == conditionID }.reduce(.zero) { $0 + $1.costBasis }
                 + open.filter { $0.tokenID == tokenID }.reduce(.zero) { $0 + openCost($1) },
             total: self.positions.reduce(.zero) { $0 + $1.costBasis } + open.reduce(.zero) { $0 + openCost($1) },
-            today: buys.filter { $0.createdAt >= self.dayStart }.reduce(.zero) { $0 + spent($1) })
+            today: self.settledSpend + open.filter { $0.createdAt >= self.dayStart }.reduce(.zero) { $0 + openCost($1) })
     }
 
     func held(_ tokenID: TokenID) -> Shares {
@@ -225,8 +240,8 @@ struct ProfileLedger: Sendable {
     /// Held less what open sells already offer, in whole hundredths, so two exits of one token
     /// (a leader selling twice in a row) never sell the same shares.
     func sellable(_ tokenID: TokenID) -> Shares {
-        let offered = self.recentOrders
-            .filter { $0.side == .sell && $0.tokenID == tokenID && !$0.status.isTerminal }
+        let offered = self.openOrders
+            .filter { $0.side == .sell && $0.tokenID == tokenID }
             .reduce(Shares.zero) { $0 + ($1.shares - $1.filledShares) }
         return max(.zero, self.held(tokenID) - offered).orderable
     }

@@ -81,7 +81,12 @@ public struct CopyEngine: Sendable {
     /// Carries a claimed batch through the pipeline: decide, prepare, sign, persist (commit 1),
     /// send, record the answers (commit 2).
     func process(_ claimed: [CopyAttempt]) async throws {
+        // The markets and books the batch will ask for are read while the store is: on a real
+        // venue that is a network round trip off every copy's path.
+        async let markets = self.prefetchMarkets(for: claimed)
         var batch = try await self.load(claimed)
+        for (token, fact) in await markets { batch.fanOut.setMarket(fact, for: token) }
+        await self.readCommittedMarkets(&batch)
         try await self.decide(&batch)
         try await self.prepareAndSign(&batch)
         try await self.commit(&batch)

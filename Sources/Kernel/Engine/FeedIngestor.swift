@@ -23,6 +23,8 @@ public final class FeedIngestor: Sendable {
     private let cursors = Mutex<[LeaderID: Timestamp]>([:])
     /// When each leader was last polled, for the slow cadence of watch-only leaders.
     private let lastPolled = Mutex<[LeaderID: Timestamp]>([:])
+    /// The one place a stream fill's identity is decided (``LiveFillSightings``).
+    private let sightings: Mutex<LiveFillSightings>
     private let recorded: Counter
     private let duplicates: Counter
 
@@ -36,6 +38,7 @@ public final class FeedIngestor: Sendable {
         self.ids = ids
         self.logger = logger
         self.overlap = overlap
+        self.sightings = Mutex(LiveFillSightings(confirmationWindow: overlap))
         self.recorded = Counter(label: "mirror_feed_recorded_total")
         self.duplicates = Counter(label: "mirror_feed_duplicates_total")
     }
@@ -53,25 +56,32 @@ public final class FeedIngestor: Sendable {
     @discardableResult
     public func poll() async throws -> Int {
         var new = 0
-        let now = self.wallClock.now()
-        for leader in try await self.leaders(dueAt: now) {
-            if leader.positionsSeededAt == nil { await self.seedPositions(of: leader) }
-            let since = try await self.cursor(for: leader) - self.overlap
-            let fills: [ObservedFill]
-            do {
-                fills = try await self.feed.fills(of: leader.address, since: since)
-            } catch {
-                self.logger.warning("leader feed poll failed", metadata: [
-                    "leader.address": "\(leader.address)", "error": "\(String(describing: error))",
-                ])
-                continue
-            }
-            for observed in fills where observed.fill.leaderAddress == leader.address {
-                if try await self.record(observed, leader: leader) { new += 1 }
-            }
-            if let newest = fills.map(\.fill.occurredAt).max() {
-                self.cursors.withLock { $0[leader.id] = max($0[leader.id] ?? newest, newest) }
-            }
+        for leader in try await self.leaders(dueAt: self.wallClock.now()) {
+            new += try await self.poll(leader)
+        }
+        return new
+    }
+
+    /// Polls one leader from its cursor (less the overlap) and records what is new; a failed
+    /// read is logged and left to the next poll.
+    private func poll(_ leader: Leader) async throws -> Int {
+        if leader.positionsSeededAt == nil { await self.seedPositions(of: leader) }
+        let since = try await self.cursor(for: leader) - self.overlap
+        let fills: [ObservedFill]
+        do {
+            fills = try await self.feed.fills(of: leader.address, since: since)
+        } catch {
+            self.logger.warning("leader feed poll failed", metadata: [
+                "leader.address": "\(leader.address)", "error": "\(String(describing: error))",
+            ])
+            return 0
+        }
+        var new = 0
+        for observed in fills where observed.fill.leaderAddress == leader.address {
+            if try await self.record(observed, leader: leader) { new += 1 }
+        }
+        if let newest = fills.map(\.fill.occurredAt).max() {
+            self.cursors.withLock { $0[leader.id] = max($0[leader.id] ?? newest, newest) }
         }
         return new
     }
@@ -82,8 +92,10 @@ public final class FeedIngestor: Sendable {
         let cadences = try await self.cadences(of: leaders)
         return leaders.filter { leader in
             let cadence = cadences[leader.id] ?? .none
+            // A leader with a stream repeat awaiting the Data API's word is polled every tick.
+            let confirming = self.sightings.withLock { $0.awaitsConfirmation(leader.address, now: now) }
             return self.lastPolled.withLock { polled in
-                guard cadence.isDue(lastPolled: polled[leader.id], now: now) else { return false }
+                guard confirming || cadence.isDue(lastPolled: polled[leader.id], now: now) else { return false }
                 polled[leader.id] = now
                 return true
             }
@@ -100,16 +112,29 @@ public final class FeedIngestor: Sendable {
     }
 
     /// Records fills from the live stream until it ends or the task is cancelled. The stream
-    /// carries the leaders someone follows, holds or watches.
+    /// carries the leaders someone follows, holds or watches; which of its fills are recorded is
+    /// decided by ``LiveFillSightings``. A fill made while the stream connected reaches only the
+    /// Data API, so a leader's first stream fill waits for one poll of that leader: an older fill
+    /// is never recorded after a newer one (exit fractions depend on the order).
     public func consumeLiveStream() async throws {
         let all = try await self.store.leaders()
         let cadences = try await self.cadences(of: all)
         let leaders = all.filter { (cadences[$0.id] ?? .none) != .none }
         guard !leaders.isEmpty else { return }
         let byAddress = Dictionary(leaders.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+        var gapPolled: Set<LeaderID> = []
         for try await observed in self.feed.liveFills(of: Set(byAddress.keys)) {
             guard let leader = byAddress[observed.fill.leaderAddress] else { continue }
-            _ = try await self.record(observed, leader: leader)
+            let now = self.wallClock.now()
+            switch self.sightings.withLock({ $0.observe(observed.fill, now: now) }) {
+            case .record(let first):
+                if gapPolled.insert(leader.id).inserted { _ = try await self.poll(leader) }
+                _ = try await self.record(first, leader: leader)
+            case .confirmByPolling:
+                self.logger.debug("repeated stream fill awaits the Data API", metadata: [
+                    "leader.address": "\(leader.address)", "fill.transaction": "\(observed.fill.transactionHash)",
+                ])
+            }
         }
     }
 
@@ -174,5 +199,57 @@ public final class FeedIngestor: Sendable {
         let start = newest ?? leader.createdAt
         self.cursors.withLock { $0[leader.id] = $0[leader.id] ?? start }
         return start
+    }
+}
+
+/// The rule that tells a leader's twin fill from a re-delivery on the live stream (ARCHITECTURE
+/// §3 step 1, spec §10.4), in one place: stream rows carry no fill id, so the first row of a
+/// tuple is recorded as occurrence 0 (the number polling gives the same row) and any further row
+/// with that tuple is either a twin or the same message again — never recorded on the stream's
+/// word. Its leader is polled every tick for `confirmationWindow` instead: the Data API lists
+/// twins as separate rows, which are then recorded by identity; a re-delivery it never lists
+/// simply lapses. A pure value; the ingestor keeps one under a lock.
+public struct LiveFillSightings: Sendable {
+    public enum Decision: Hashable, Sendable {
+        /// The first sighting of its tuple: record it.
+        case record(ObservedFill)
+        /// A repeat: leave it to polling, which is now due for this leader.
+        case confirmByPolling(WalletAddress)
+    }
+
+    /// How long a repeat keeps its leader polled every tick (the Data API lags a minute or more).
+    public let confirmationWindow: Duration
+    /// How long a tuple is remembered after its fill (a re-delivery later than this is recorded
+    /// as occurrence 0 again, which the store's unique identity turns into a duplicate).
+    public let memory: Duration
+    /// Tuples seen on the stream, with their fill time.
+    private var seen: [String: Timestamp] = [:]
+    /// When each leader's last unconfirmed repeat was heard.
+    private var repeats: [WalletAddress: Timestamp] = [:]
+
+    public init(confirmationWindow: Duration, memory: Duration = .seconds(3_600)) {
+        self.confirmationWindow = confirmationWindow
+        self.memory = memory
+    }
+
+    public mutating func observe(_ fill: LeaderFill, now: Timestamp) -> Decision {
+        self.seen = self.seen.filter { now.since($0.value) < self.memory }
+        let tuple = fill.identityTuple
+        guard self.seen[tuple] == nil else {
+            self.repeats[fill.leaderAddress] = now
+            return .confirmByPolling(fill.leaderAddress)
+        }
+        self.seen[tuple] = fill.occurredAt
+        return .record(ObservedFill(fill: fill, occurrence: 0))
+    }
+
+    /// Whether `leader` has a repeat heard within the confirmation window before `now`.
+    public mutating func awaitsConfirmation(_ leader: WalletAddress, now: Timestamp) -> Bool {
+        guard let heard = self.repeats[leader] else { return false }
+        guard now.since(heard) < self.confirmationWindow else {
+            self.repeats[leader] = nil
+            return false
+        }
+        return true
     }
 }

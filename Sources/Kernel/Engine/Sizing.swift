@@ -10,11 +10,15 @@ public struct EntrySizing: Sendable {
         public var total: Collateral
         /// BUY spending (fills with fees, plus open orders) since the start of the UTC day.
         public var today: Collateral
+        /// Cost basis plus open BUY orders in every market of this market's event; `nil` when the
+        /// market's event is not known (no event cap applies).
+        public var event: Collateral?
 
-        public init(market: Collateral, total: Collateral, today: Collateral) {
+        public init(market: Collateral, total: Collateral, today: Collateral, event: Collateral? = nil) {
             self.market = market
             self.total = total
             self.today = today
+            self.event = event
         }
     }
 
@@ -74,6 +78,11 @@ public struct EntrySizing: Sendable {
         if budget < self.cost(of: shares) {
             shares = self.shares(affordableWith: budget)
             if shares < self.minOrderSize { return .skip(.capReached) }
+        }
+        // The event cap after the others, so its own reason names it when it is what binds.
+        if let cap = self.limits.maxPerEvent, let inEvent = self.exposure.event, cap - inEvent < self.cost(of: shares) {
+            shares = self.shares(affordableWith: cap - inEvent)
+            if shares < self.minOrderSize { return .skip(.eventCapReached) }
         }
 
         if self.cost(of: shares) > self.balance {

@@ -38,6 +38,13 @@ public struct CopyAttempt: Hashable, Sendable, Codable {
     public var fillPrice: Price?
     /// The leader's fill price; `nil` for a close-out, which has no leader fill.
     public var leaderPrice: Price?
+    /// Copy quality (issue #22): q*, the shares the profile's sizing asked for at the leader's
+    /// price before caps, balance, minimums and step rounding — recorded for entries when first
+    /// decided; `nil` for exits and close-outs (their ideal is replayed from the follow's history).
+    public var idealShares: Shares?
+    /// Copy quality: p_d, the best price on the attempt's side of the planner's book when it was
+    /// first decided (the ask for a buy, the bid for a sell); `nil` when decided without a book.
+    public var decisionPrice: Price?
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
 
@@ -58,7 +65,8 @@ public struct CopyAttempt: Hashable, Sendable, Codable {
         tokenID: TokenID, conditionID: String? = nil, fanoutPlace: Int? = nil, targetShares: Shares? = nil, status: Status = .pending, skipReason: SkipReason? = nil, note: String? = nil, dueAt: Timestamp,
         leaseOwner: String? = nil, leaseExpiresAt: Timestamp? = nil, fencingToken: Int64 = 0,
         detectedAt: Timestamp, sentAt: Timestamp? = nil, acceptedAt: Timestamp? = nil, filledShares: Shares = .zero,
-        fillPrice: Price? = nil, leaderPrice: Price?, createdAt: Timestamp, updatedAt: Timestamp
+        fillPrice: Price? = nil, leaderPrice: Price?, idealShares: Shares? = nil, decisionPrice: Price? = nil,
+        createdAt: Timestamp, updatedAt: Timestamp
     ) {
         self.id = id
         self.profileID = profileID
@@ -82,6 +90,8 @@ public struct CopyAttempt: Hashable, Sendable, Codable {
         self.filledShares = filledShares
         self.fillPrice = fillPrice
         self.leaderPrice = leaderPrice
+        self.idealShares = idealShares
+        self.decisionPrice = decisionPrice
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -134,6 +144,8 @@ public enum SkipReason: String, Hashable, Sendable, Codable, CaseIterable {
     case slippageTooHigh = "SLIPPAGE_TOO_HIGH"
     case insufficientDepth = "INSUFFICIENT_DEPTH"
     case capReached = "CAP_REACHED"
+    /// The follow's exposure across the outcome markets of the fill's event is at its cap.
+    case eventCapReached = "EVENT_CAP_REACHED"
     case insufficientBalance = "INSUFFICIENT_BALANCE"
     case belowExchangeMinimum = "BELOW_EXCHANGE_MINIMUM"
     /// An exit for a token this profile holds no shares of.

@@ -10,13 +10,23 @@ public struct CopyProfile: Hashable, Sendable, Codable {
     public var limits: CopyLimits
     /// What `STOPPED` does with open positions.
     public var stopBehavior: StopBehavior
+    /// Set when an auto-pause rule (``AutoPauseRule``) moved the follow to USER_PAUSED: the rule
+    /// broken, in words. Cleared by the next status change.
+    public var pausedByRule: String?
+    /// The last time the follow was moved to ENABLED after it was created: an auto-pause window
+    /// counts copies from the later of this and `createdAt`.
+    public var resumedAt: Timestamp?
+    /// A paper twin (issue #22) of this follow: PAPER, the same leader, other settings; sized after
+    /// the live followers of each fill. `nil` for a follow of its own.
+    public var twinOf: ProfileID?
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
 
     public init(
         id: ProfileID, userID: UserID, leaderID: LeaderID, walletID: WalletID, status: ProfileStatus = .enabled,
         mode: TradingMode = .live, sizing: Sizing, limits: CopyLimits = CopyLimits(),
-        stopBehavior: StopBehavior = .holdToResolution, createdAt: Timestamp, updatedAt: Timestamp
+        stopBehavior: StopBehavior = .holdToResolution, pausedByRule: String? = nil, resumedAt: Timestamp? = nil,
+        twinOf: ProfileID? = nil, createdAt: Timestamp, updatedAt: Timestamp
     ) {
         self.id = id
         self.userID = userID
@@ -27,6 +37,9 @@ public struct CopyProfile: Hashable, Sendable, Codable {
         self.sizing = sizing
         self.limits = limits
         self.stopBehavior = stopBehavior
+        self.pausedByRule = pausedByRule
+        self.resumedAt = resumedAt
+        self.twinOf = twinOf
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -121,6 +134,11 @@ public struct CopyLimits: Hashable, Sendable, Codable {
     public var totalBudget: Collateral?
     /// Spend per UTC day.
     public var dailySpend: Collateral?
+    /// Pause the follow when its copy quality drifts (issue #22); `nil`: never.
+    public var autoPause: AutoPauseRule?
+    /// Position cost plus open buys across every outcome market of one event (issue #22): the
+    /// outcomes of a neg-risk group rise and fall together, so they share one cap.
+    public var maxPerEvent: Collateral?
 
     public init(
         maxFillAge: Duration = .seconds(60),
@@ -133,7 +151,9 @@ public struct CopyLimits: Hashable, Sendable, Codable {
         maxPerTrade: Collateral? = nil,
         maxPerMarket: Collateral? = nil,
         totalBudget: Collateral? = nil,
-        dailySpend: Collateral? = nil
+        dailySpend: Collateral? = nil,
+        autoPause: AutoPauseRule? = nil,
+        maxPerEvent: Collateral? = nil
     ) {
         self.maxFillAge = maxFillAge
         self.minPrice = minPrice
@@ -146,5 +166,7 @@ public struct CopyLimits: Hashable, Sendable, Codable {
         self.maxPerMarket = maxPerMarket
         self.totalBudget = totalBudget
         self.dailySpend = dailySpend
+        self.autoPause = autoPause
+        self.maxPerEvent = maxPerEvent
     }
 }

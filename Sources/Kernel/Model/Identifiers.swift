@@ -101,9 +101,16 @@ public struct TokenIDParseError: Error, Hashable, Sendable, CustomStringConverti
 }
 
 extension String {
+    /// Without leading and trailing spaces, tabs and line breaks. Works on the UTF-8 bytes and
+    /// returns the string itself when there is nothing to trim (every id and address the
+    /// pipeline makes), since ids are built for every order.
     func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        return String(self.drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+        let utf8 = self.utf8
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }), let last = utf8.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        if first == utf8.startIndex, utf8.index(after: last) == utf8.endIndex { return self }
+        return String(decoding: utf8[first...last], as: UTF8.self)
     }
 }
 

@@ -103,24 +103,30 @@ public struct Booking: Hashable, Sendable {
 }
 
 /// What the copy pipeline reads about a batch's followers, in one store read
-/// (``CopyEventStore/followerFacts(profileIDs:ordersSince:)``) instead of several per follower.
+/// (``CopyEventStore/followerFacts(profileIDs:ordersSince:spendSince:)``) instead of several per follower.
 public struct FollowerFacts: Hashable, Sendable {
     public var profiles: [ProfileID: CopyProfile]
     /// The profiles' wallets, by wallet id.
     public var wallets: [WalletID: TradingWallet]
     public var positions: [ProfileID: [Position]]
-    /// Each profile's orders created at or after the `ordersSince` asked for, oldest first.
-    public var recentOrders: [ProfileID: [Order]]
-    /// Each wallet's funds (``WalletFunds``), read in the same snapshot.
+    /// Each profile's open orders (not final, ``Order/Status/isTerminal``) created at or after the
+    /// `ordersSince` asked for, oldest first.
+    public var openOrders: [ProfileID: [Order]]
+    /// What each profile's final BUY orders created at or after the `spendSince` asked for cost:
+    /// their filled notional plus fee (absent: none). A sum, not the rows: a busy follower's day of
+    /// orders is not read back for every copy.
+    public var settledSpend: [ProfileID: Collateral]
+    /// Each wallet's funds (``WalletFunds``).
     public var funds: [WalletID: WalletFunds]
 
     public init(profiles: [ProfileID: CopyProfile] = [:], wallets: [WalletID: TradingWallet] = [:],
-                positions: [ProfileID: [Position]] = [:], recentOrders: [ProfileID: [Order]] = [:],
-                funds: [WalletID: WalletFunds] = [:]) {
+                positions: [ProfileID: [Position]] = [:], openOrders: [ProfileID: [Order]] = [:],
+                settledSpend: [ProfileID: Collateral] = [:], funds: [WalletID: WalletFunds] = [:]) {
         self.profiles = profiles
         self.wallets = wallets
         self.positions = positions
-        self.recentOrders = recentOrders
+        self.openOrders = openOrders
+        self.settledSpend = settledSpend
         self.funds = funds
     }
 }

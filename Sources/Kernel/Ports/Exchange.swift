@@ -71,7 +71,9 @@ public struct OrderIntent: Hashable, Sendable {
 }
 
 /// An order ready to be signed: its id (the order hash), the digest the signer signs, and the
-/// venue-normalised terms.
+/// venue-normalised terms. Held in memory between prepare and sign, never stored (the signed
+/// payload is). Equality and hashing leave out ``unsignedPayload``: the order id is the hash of
+/// every signed field.
 public struct PreparedOrder: Hashable, Sendable {
     public var orderID: OrderID
     public var digest: [UInt8]
@@ -83,11 +85,12 @@ public struct PreparedOrder: Hashable, Sendable {
     public var takerAmount: Int64
     /// The exchange contract the order is signed for (standard or neg-risk).
     public var exchangeAddress: WalletAddress
-    /// The adapter's encoding of the unsigned order, completed by `signedPayload`.
-    public var unsignedPayload: String
+    /// The adapter's own value for the unsigned order (its type is the adapter's business),
+    /// completed by `signedPayload`: handed over as a value, so signing parses nothing.
+    public var unsignedPayload: any Sendable
 
     public init(orderID: OrderID, digest: [UInt8], intent: OrderIntent, makerAmount: Int64, takerAmount: Int64,
-                exchangeAddress: WalletAddress, unsignedPayload: String) {
+                exchangeAddress: WalletAddress, unsignedPayload: any Sendable) {
         self.orderID = orderID
         self.digest = digest
         self.intent = intent
@@ -95,6 +98,17 @@ public struct PreparedOrder: Hashable, Sendable {
         self.takerAmount = takerAmount
         self.exchangeAddress = exchangeAddress
         self.unsignedPayload = unsignedPayload
+    }
+
+    public static func == (lhs: PreparedOrder, rhs: PreparedOrder) -> Bool {
+        lhs.orderID == rhs.orderID && lhs.digest == rhs.digest && lhs.intent == rhs.intent
+            && lhs.makerAmount == rhs.makerAmount && lhs.takerAmount == rhs.takerAmount
+            && lhs.exchangeAddress == rhs.exchangeAddress
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.orderID)
+        hasher.combine(self.digest)
     }
 }
 
@@ -154,10 +168,13 @@ public struct MarketInfo: Hashable, Sendable {
     public var endsAt: Timestamp?
     /// A Protocol-V2 market (ExchangeV3 position ids, spec §5.8), which this build skips.
     public var protocolV2: Bool
+    /// The event the market is one outcome of (Gamma's event slug, the Data API's `eventSlug`):
+    /// every market of one event shares one event exposure cap. `nil` when the venue does not say.
+    public var eventID: String?
 
     public init(tokenID: TokenID, conditionID: String, slug: String, outcome: String, tickSize: Price,
                 minOrderSize: Shares, negRisk: Bool, takerFee: FeeSchedule = .free, acceptingOrders: Bool = true,
-                resolved: Bool? = false, endsAt: Timestamp? = nil, protocolV2: Bool = false) {
+                resolved: Bool? = false, endsAt: Timestamp? = nil, protocolV2: Bool = false, eventID: String? = nil) {
         self.tokenID = tokenID
         self.conditionID = conditionID
         self.slug = slug
@@ -170,6 +187,7 @@ public struct MarketInfo: Hashable, Sendable {
         self.resolved = resolved
         self.endsAt = endsAt
         self.protocolV2 = protocolV2
+        self.eventID = eventID
     }
 }
 

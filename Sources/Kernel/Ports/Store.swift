@@ -11,6 +11,8 @@
 public typealias Store = UserStore & ProfileStore & CopyEventStore & OrderStore & RelayerTxStore & AuditStore
     & FundsStore & AddressBookStore & WatchListStore
     & EquityStore
+    & AutoPauseStore
+    & LeaseStore
 
 /// Users and their trading wallets.
 public protocol UserStore: Sendable {
@@ -189,10 +191,15 @@ public protocol CopyEventStore: Sendable {
     /// id is taken throws ``StoreError/duplicate(entity:key:)`` and changes nothing.
     func commitAttemptSteps(_ steps: [AttemptStep]) async throws -> [StepOutcome]
     /// The profiles among `profileIDs` that exist, their wallets, positions (by token id, as
-    /// ``OrderStore/positions(profileID:)``), orders created at or after `ordersSince` (oldest
-    /// first) and their wallets' funds (as ``FundsStore/walletFunds(walletID:)``), read in one
-    /// consistent snapshot.
-    func followerFacts(profileIDs: Set<ProfileID>, ordersSince: Timestamp) async throws -> FollowerFacts
+    /// ``OrderStore/positions(profileID:)``), open orders created at or after `ordersSince` (oldest
+    /// first), the cost of their final BUY orders created at or after `spendSince`, and their
+    /// wallets' funds (as ``FundsStore/walletFunds(walletID:)``), each as committed when read
+    /// (what a batch spends is checked again under the wallet's lock).
+    func followerFacts(profileIDs: Set<ProfileID>, ordersSince: Timestamp, spendSince: Timestamp) async throws
+        -> FollowerFacts
+    /// The current status of each profile among `profileIDs` that exists, in one read: what the
+    /// engine checks just before sending, so a pause stops sends within one batch.
+    func profileStatuses(ids: Set<ProfileID>) async throws -> [ProfileID: ProfileStatus]
 }
 
 extension CopyEventStore {

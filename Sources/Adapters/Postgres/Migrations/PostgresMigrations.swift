@@ -17,6 +17,9 @@ enum PostgresMigrations {
         .copyPipeline,
         .withdrawalSafety,
         .equitySnapshots,
+        .copyQuality,
+        .workerLeases,
+        .eventCaps,
     ]
 
     /// The newest schema this build knows.

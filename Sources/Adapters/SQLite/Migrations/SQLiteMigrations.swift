@@ -22,6 +22,9 @@ enum SQLiteMigrations {
         .copyPipeline,
         .withdrawalSafety,
         .equitySnapshots,
+        .copyQuality,
+        .workerLeases,
+        .eventCaps,
     ]
 
     /// The newest schema this build knows.

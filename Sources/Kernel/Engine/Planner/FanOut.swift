@@ -11,6 +11,8 @@ public struct FanOut: Hashable, Sendable {
     /// What buys planned in this batch will spend, per profile (and per profile and market).
     private var spentByProfile: [ProfileID: Collateral] = [:]
     private var spentByMarket: [ProfileMarket: Collateral] = [:]
+    /// The same per profile and event (``MarketInfo/eventID``), for the event caps.
+    private var spentByEvent: [ProfileMarket: Collateral] = [:]
     /// What buys planned in this batch will spend, per wallet.
     private var spentByWallet: [WalletID: Collateral] = [:]
     /// Shares that sells planned in this batch offer, per profile and token.
@@ -32,8 +34,10 @@ public struct FanOut: Hashable, Sendable {
 
     /// `attempts` in the order they are decided: fan-outs in the order given, the attempts of each
     /// leader event shuffled by a generator seeded with the event's id and ``seed``, each paired
-    /// with its place in its fan-out (nil for close-outs, which have none).
-    public func ordered(_ attempts: [CopyAttempt]) -> [(attempt: CopyAttempt, place: Int?)] {
+    /// with its place in its fan-out (nil for close-outs, which have none). Attempts of the
+    /// profiles in `last` (paper twins, issue #22) come after every other of their fan-out, so they
+    /// are sized against the depth the live followers left and never take it from them.
+    public func ordered(_ attempts: [CopyAttempt], last: Set<ProfileID> = []) -> [(attempt: CopyAttempt, place: Int?)] {
         var groups: [LeaderEventID?: [CopyAttempt]] = [:]
         var order: [LeaderEventID?] = []
         for attempt in attempts {
@@ -45,7 +49,9 @@ public struct FanOut: Hashable, Sendable {
             guard let eventID else { return group.map { ($0, nil) } }
             var generator = SplitMix64(seed: self.seed ^ Self.fnv1a(eventID.rawValue))
             let sorted = group.sorted { $0.id.rawValue < $1.id.rawValue }
-            return sorted.shuffled(using: &generator).enumerated().map { ($0.element, $0.offset) }
+            let shuffled = sorted.shuffled(using: &generator)
+            let ranked = shuffled.filter { !last.contains($0.profileID) } + shuffled.filter { last.contains($0.profileID) }
+            return ranked.enumerated().map { ($0.element, $0.offset) }
         }
     }
 
@@ -58,12 +64,15 @@ public struct FanOut: Hashable, Sendable {
     }
 
     /// `exposure` with the buys already planned in this batch for the profile added.
-    public func exposure(_ exposure: EntrySizing.Exposure, profileID: ProfileID, conditionID: String?)
-        -> EntrySizing.Exposure
+    /// `event` is the profile's stored exposure in the event of the attempt's market (nil: none known).
+    public func exposure(_ exposure: EntrySizing.Exposure, profileID: ProfileID, conditionID: String?,
+                         event: (id: String, stored: Collateral)? = nil) -> EntrySizing.Exposure
     {
         let spent = self.spentByProfile[profileID] ?? .zero
         let inMarket = conditionID.flatMap { self.spentByMarket[ProfileMarket(profileID: profileID, conditionID: $0)] } ?? .zero
-        return .init(market: exposure.market + inMarket, total: exposure.total + spent, today: exposure.today + spent)
+        let inEvent = event.map { $0.stored + (self.spentByEvent[ProfileMarket(profileID: profileID, conditionID: $0.id)] ?? .zero) }
+        return .init(market: exposure.market + inMarket, total: exposure.total + spent, today: exposure.today + spent,
+                     event: inEvent)
     }
 
     /// `balance` less what buys planned in this batch will spend from the wallet.
@@ -79,6 +88,9 @@ public struct FanOut: Hashable, Sendable {
     /// Accounts for an order planned for `attempt`: its shares leave the shared book, its cost the
     /// wallet's balance and the profile's caps, its sell the shares left to sell.
     public mutating func planned(_ intent: OrderIntent, cost: Collateral, attempt: CopyAttempt, walletID: WalletID) {
+        if intent.side == .buy, case .known(let book)? = self.books[intent.tokenID], let eventID = book.market.eventID {
+            self.spentByEvent[ProfileMarket(profileID: attempt.profileID, conditionID: eventID), default: .zero] += cost
+        }
         if case .known(var book)? = self.books[intent.tokenID] {
             book.book = book.book.consuming(intent.shares, side: intent.side, within: intent.limitPrice)
             self.books[intent.tokenID] = .known(book)
