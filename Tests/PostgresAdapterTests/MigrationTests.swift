@@ -25,11 +25,11 @@ struct PostgresMigrationTests {
                 let afterSecond = try await self.schema(of: store)
 
                 #expect(empty.isEmpty)
-                #expect(first.applied.map(\.version) == [1, 2, 3, 4, 5, 6])
-                #expect(first.applied.map(\.name) == ["initial_schema", "key_versions_as_bigint", "wallet_funds", "copy_pipeline", "withdrawal_safety", "equity_snapshots"])
-                #expect(first.schemaVersion == 6)
+                #expect(first.applied.map(\.version) == [1, 2, 3, 4, 5, 6, 8])
+                #expect(first.applied.map(\.name) == ["initial_schema", "key_versions_as_bigint", "wallet_funds", "copy_pipeline", "withdrawal_safety", "equity_snapshots", "notifications"])
+                #expect(first.schemaVersion == 8)
                 #expect(second.wasUpToDate)
-                #expect(second.description == "schema up to date (version 6)")
+                #expect(second.description == "schema up to date (version 8)")
                 #expect(afterSecond == afterFirst)
                 let tables = Set(afterFirst.filter { $0["kind"] == .text("table") }.compactMap { row -> String? in
                     if case .text(let name) = row["name"] { name } else { nil }
@@ -37,7 +37,8 @@ struct PostgresMigrationTests {
                 #expect(tables == [
                     "schema_migrations", "users", "trading_wallets", "leaders", "leader_positions", "copy_profiles",
                     "leader_events", "copy_attempts", "orders", "positions", "relayer_txs", "audit_logs", "withdrawal_addresses", "leader_watches",
-                    "equity_snapshots",
+                    "equity_snapshots", "notification_outbox", "webhook_endpoints", "webhook_deliveries",
+                    "notification_follow_states", "notification_digests", "notification_state",
                 ])
                 let recorded = try await store.rows(sql: "SELECT version, name FROM schema_migrations")
                 #expect(recorded == [
@@ -47,6 +48,7 @@ struct PostgresMigrationTests {
                     SQLRow(columns: ["version", "name"], values: [.integer(4), .text("copy_pipeline")]),
                     SQLRow(columns: ["version", "name"], values: [.integer(5), .text("withdrawal_safety")]),
                     SQLRow(columns: ["version", "name"], values: [.integer(6), .text("equity_snapshots")]),
+                    SQLRow(columns: ["version", "name"], values: [.integer(8), .text("notifications")]),
                 ])
             }
         }
@@ -63,8 +65,8 @@ struct PostgresMigrationTests {
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 3, 4, 5, 6], "exactly one replica applied the steps")
-            #expect(outcomes.allSatisfy { $0.schemaVersion == 6 })
+            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 3, 4, 5, 6, 8], "exactly one replica applied the steps")
+            #expect(outcomes.allSatisfy { $0.schemaVersion == 8 })
             #expect(outcomes.filter(\.wasUpToDate).count == 3)
         }
     }
@@ -77,13 +79,13 @@ struct PostgresMigrationTests {
                 try await store.execute(sql: "CREATE TABLE from_the_future (id TEXT)")
                 let before = try await self.schema(of: store)
 
-                await #expect(throws: StoreError.schemaTooNew(databaseVersion: 99, codeVersion: 6)) {
+                await #expect(throws: StoreError.schemaTooNew(databaseVersion: 99, codeVersion: 8)) {
                     try await store.migrate()
                 }
                 let after = try await self.schema(of: store)
                 let versions = try await store.rows(sql: "SELECT version FROM schema_migrations ORDER BY version")
                 #expect(after == before, "nothing was created or dropped")
-                #expect(versions.map { $0["version"] } == [.integer(1), .integer(2), .integer(3), .integer(4), .integer(5), .integer(6), .integer(99)])
+                #expect(versions.map { $0["version"] } == [.integer(1), .integer(2), .integer(3), .integer(4), .integer(5), .integer(6), .integer(8), .integer(99)])
             }
         }
     }

@@ -30,7 +30,8 @@ import Testing
                                       MigrationOutcome.Step(version: 3, name: "wallet_funds"),
                                       MigrationOutcome.Step(version: 4, name: "copy_pipeline"),
                                       MigrationOutcome.Step(version: 5, name: "withdrawal_safety"),
-                                      MigrationOutcome.Step(version: 6, name: "equity_snapshots")])
+                                      MigrationOutcome.Step(version: 6, name: "equity_snapshots"),
+                                      MigrationOutcome.Step(version: 8, name: "notifications")])
             #expect(first.schemaVersion == SQLiteMigrations.latestVersion)
             #expect(!first.wasUpToDate)
             #expect(second.applied.isEmpty)
@@ -44,6 +45,9 @@ import Testing
             #expect(tables == [
                 "users", "trading_wallets", "leaders", "copy_profiles", "leader_events", "copy_attempts", "orders",
                 "positions", "relayer_txs", "audit_logs", "leader_positions", "withdrawal_addresses", "leader_watches", "equity_snapshots",
+                "notification_outbox", "webhook_endpoints", "webhook_deliveries", "notification_follow_states",
+                "notification_digests", "notification_state",
+                "sqlite_sequence", // the outbox's and deliveries' AUTOINCREMENT: a webhook-id is never reused
             ])
             #expect(try self.userVersion(of: store) == .integer(Int64(SQLiteMigrations.latestVersion)))
         }
@@ -88,7 +92,8 @@ import Testing
                                         MigrationOutcome.Step(version: 3, name: "wallet_funds"),
                                         MigrationOutcome.Step(version: 4, name: "copy_pipeline"),
                                         MigrationOutcome.Step(version: 5, name: "withdrawal_safety"),
-                                        MigrationOutcome.Step(version: 6, name: "equity_snapshots")])
+                                        MigrationOutcome.Step(version: 6, name: "equity_snapshots"),
+                                      MigrationOutcome.Step(version: 8, name: "notifications")])
             let columns = try store.rows(sql: "SELECT name FROM pragma_table_info('copy_attempts')").compactMap { row -> String? in
                 if case .text(let name) = row["name"] { name } else { nil }
             }

@@ -29,6 +29,8 @@ public actor InMemoryStore: Store {
     var withdrawalAddressBook: [UserID: [WalletAddress: WithdrawalAddress]] = [:]
     /// Each user's watched leaders (`WatchListStore`).
     var leaderWatchList: [UserID: [LeaderID: LeaderWatch]] = [:]
+    /// The notification outbox, endpoints and deliveries (`+Notifications`).
+    var notifications = NotificationTables()
 
     struct PositionKey: Hashable {
         let profileID: ProfileID
@@ -211,6 +213,7 @@ extension InMemoryStore {
         profile.updatedAt = time
         self.profilesByID[id] = profile
         self.record(audit)
+        self.recordFollowChange(profile, from: expected, audit: audit, at: time)
         return true
     }
 
@@ -223,6 +226,7 @@ extension InMemoryStore {
             profile.status = next
             profile.updatedAt = time
             self.profilesByID[id] = profile
+            self.recordFollowChange(profile, from: expected, audit: audit, at: time)
             moved += 1
         }
         return moved
@@ -252,6 +256,7 @@ extension InMemoryStore {
         profile.stopBehavior = behavior
         profile.updatedAt = time
         self.profilesByID[id] = profile
+        self.recordFollowChange(profile, from: expected, audit: audit, at: time)
         for attempt in closeOuts { self.attemptsByID[attempt.id] = attempt }
         return true
     }
@@ -519,6 +524,7 @@ extension InMemoryStore {
         stored.lastError = tx.lastError
         stored.updatedAt = tx.updatedAt
         self.relayerTxsByID[tx.id] = stored
+        self.recordOutbox(OutboxEvent.relayerTxChanged(stored, from: expected))
         return true
     }
 }

@@ -11,6 +11,7 @@
 public typealias Store = UserStore & ProfileStore & CopyEventStore & OrderStore & RelayerTxStore & AuditStore
     & FundsStore & AddressBookStore & WatchListStore
     & EquityStore
+    & NotificationStore
 
 /// Users and their trading wallets.
 public protocol UserStore: Sendable {

@@ -17,6 +17,7 @@ enum PostgresMigrations {
         .copyPipeline,
         .withdrawalSafety,
         .equitySnapshots,
+        .notifications,
     ]
 
     /// The newest schema this build knows.

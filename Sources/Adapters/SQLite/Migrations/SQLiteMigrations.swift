@@ -22,6 +22,7 @@ enum SQLiteMigrations {
         .copyPipeline,
         .withdrawalSafety,
         .equitySnapshots,
+        .notifications,
     ]
 
     /// The newest schema this build knows.
