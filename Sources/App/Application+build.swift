@@ -148,6 +148,8 @@ func buildRouter(
                                      wallClock: wallClock, ids: backends.ids),
             authentication: authentication)
         router.addClaimRoutes(store: backends.store, authentication: authentication)
+        router.addWebhookRoutes(backends.webhookEndpoints(configuration: configuration, wallClock: wallClock),
+                                authentication: authentication)
         router.addAdminRoutes(admin, token: configuration.adminToken)
     }
     if role.runsWeb {

@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// The workers this build runs, as Services for `mirror serve` and `mirror workers`. A new
 /// worker is one more entry here (and in `expected`, so the health check watches its heartbeat).
 func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClock: WallClock, logger: Logger) -> [any Service] {
-    let expected: [WorkerName] = [.copyTrading, .positionSync, .autoClaim, .healthCheck, .onboarding]
+    let expected: [WorkerName] = [.copyTrading, .positionSync, .autoClaim, .healthCheck, .onboarding, .notifications]
     // The exchange and the relayer are judged by their circuit breakers: open means down, with no
     // extra call spent on the venue's rate limits.
     let breakerProbes = backends.venue.breakers.map { breaker in
@@ -33,6 +33,7 @@ func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClo
     let positionSync = PositionSync(store: backends.store, feed: backends.venue.feed, exchange: backends.venue.exchange,
                                     cache: backends.cache, clock: ContinuousClock(), wallClock: wallClock, ids: backends.ids,
                                     logger: logger, holder: "position-sync-\(backends.ids.next(String.self).rawValue.prefix(8))")
+    let notifications = backends.notificationWorker(configuration: configuration, wallClock: wallClock, logger: logger)
     return [
         CopyTradingWorker(ingestor: ingestor, engine: engine, cache: backends.cache, interval: configuration.cadences.copyPoll,
                           clock: ContinuousClock(), wallClock: wallClock, logger: logger),
@@ -55,5 +56,10 @@ func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClo
             name: .healthCheck, interval: configuration.cadences.healthCheck, clock: ContinuousClock(),
             wallClock: wallClock, cache: backends.cache, logger: logger
         ) { try await healthCheck.run() },
+        // Notifications (issue #23): one leased worker detects, digests, dispatches and delivers.
+        PeriodicWorker(
+            name: .notifications, interval: configuration.notifications.pollInterval, clock: ContinuousClock(),
+            wallClock: wallClock, cache: backends.cache, logger: logger
+        ) { try await notifications.tick() },
     ]
 }

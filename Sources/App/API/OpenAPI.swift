@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Kernel
 
 /// One documented operation: the single list the OpenAPI document is written from, and which a
 /// test holds against the router both ways.
@@ -131,6 +132,29 @@ enum APIDocument {
                             summary: "Remove a withdrawal address; audited",
                             responses: [204: "removed", 401: unauthorized, 404: "not in the address book",
                                         422: "invalid address", 500: internalError]),
+            DocumentedRoute(method: "POST", path: "/webhooks",
+                            summary: "Register a webhook endpoint (Standard Webhooks signed); the whsec_ secret is shown only in this answer",
+                            responses: [201: "registered: its id and secret", 400: "body is not JSON of this shape (field named)",
+                                        401: unauthorized, 409: "WEBHOOK_ENDPOINT_LIMIT reached",
+                                        422: "url refused (not https in production, or a private, loopback, link-local or metadata address) or an unknown event type (field named)",
+                                        500: internalError],
+                            requestBody: "Webhook"),
+            DocumentedRoute(method: "GET", path: "/webhooks", summary: "Your webhook endpoints (never their secrets), with their breaker state",
+                            responses: [200: "the endpoints", 401: unauthorized, 500: internalError]),
+            DocumentedRoute(method: "DELETE", path: "/webhooks/{webhookId}", summary: "Delete a webhook endpoint and its delivery log",
+                            responses: [204: "deleted", 401: unauthorized, 404: "no such endpoint of yours", 500: internalError]),
+            DocumentedRoute(method: "POST", path: "/webhooks/{webhookId}/test", summary: "Send a webhook.test event to this endpoint",
+                            responses: [202: "queued", 401: unauthorized, 404: "no such endpoint of yours", 500: internalError]),
+            DocumentedRoute(method: "POST", path: "/webhooks/{webhookId}/rotate-secret",
+                            summary: "A new secret (shown once); the old one keeps signing beside it for 24 hours",
+                            responses: [200: "the new secret", 401: unauthorized, 404: "no such endpoint of yours", 500: internalError]),
+            DocumentedRoute(method: "GET", path: "/webhooks/{webhookId}/deliveries",
+                            summary: "The endpoint's delivery log, newest first: status, attempts, last status code or error",
+                            responses: [200: "the deliveries", 401: unauthorized, 404: "no such endpoint of yours", 500: internalError]),
+            DocumentedRoute(method: "POST", path: "/webhooks/{webhookId}/deliveries/{deliveryId}/retry",
+                            summary: "Send a FAILED delivery again, with the same webhook-id",
+                            responses: [202: "queued", 401: unauthorized, 404: "no such FAILED delivery of this endpoint of yours",
+                                        500: internalError]),
             DocumentedRoute(method: "GET", path: "/claims",
                             summary: "Winnings of resolved markets claimed by auto-claim, newest first, with their relayer status",
                             responses: [200: "the claims", 401: unauthorized, 500: internalError]),
@@ -245,6 +269,11 @@ enum APIDocument {
                     "RetryRelayer": ["type": "object", "required": ["txId"], "properties": ["txId": string]],
                     "WithdrawalAddress": ["type": "object", "required": ["address"],
                                           "properties": ["address": string, "label": string]],
+                    "Webhook": ["type": "object", "required": ["url"], "properties": [
+                        "url": string,
+                        "events": ["type": "array", "items": ["type": "string",
+                                                              "enum": NotificationType.subscribable.map(\.rawValue)]],
+                    ]],
                     "Withdrawal": ["type": "object", "required": ["amount", "destination", "idempotencyKey"],
                                    "properties": ["amount": string, "destination": string, "idempotencyKey": string]],
                 ] as [String: Any],

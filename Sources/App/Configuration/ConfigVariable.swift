@@ -54,6 +54,10 @@ enum ConfigVariable: String, CaseIterable, Sendable {
     case autoClaimIntervalSeconds = "AUTO_CLAIM_INTERVAL_S"
     case healthCheckIntervalSeconds = "HEALTH_CHECK_INTERVAL_S"
 
+    case webhookEndpointLimit = "WEBHOOK_ENDPOINT_LIMIT"
+    case notifyDigestIntervalSeconds = "NOTIFY_DIGEST_INTERVAL_S"
+    case notifyPollIntervalMilliseconds = "NOTIFY_POLL_INTERVAL_MS"
+
     /// Values that are never echoed in errors or logs. URLs with credentials count: a database
     /// or Redis URL may carry a password.
     var isSecret: Bool {

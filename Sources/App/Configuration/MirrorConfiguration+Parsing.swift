@@ -24,6 +24,10 @@ extension MirrorConfiguration {
         self.httpReadTimeout = .seconds(try values.integer(.httpReadTimeoutSeconds, in: 1...3_600, default: 10))
         self.userWriteRateLimit = try values.integer(.userWriteRateLimit, in: 1...1_000_000, default: 120)
         self.maxLeadersPerUser = try values.integer(.maxLeadersPerUser, in: 1...10_000, default: 50)
+        self.notifications = NotificationSettings(
+            endpointLimit: try values.integer(.webhookEndpointLimit, in: 1...100, default: 5),
+            digestInterval: .seconds(try values.integer(.notifyDigestIntervalSeconds, in: 10...86_400, default: 60)),
+            pollInterval: .milliseconds(try values.integer(.notifyPollIntervalMilliseconds, in: 50...60_000, default: 1000)))
 
         self.database = try values.database()
         self.databasePoolSize = try values.integer(.databasePoolSize, in: 1...1000, default: 10)

@@ -1,0 +1,139 @@
+import Hummingbird
+import Kernel
+
+/// `POST /webhooks`: where to send and, optionally, which event types (absent: every type).
+struct WebhookRequestBody: Decodable {
+    var url: String
+    var events: [String]?
+}
+
+/// An endpoint as listed: never its secret.
+struct WebhookEndpointView: Codable, ResponseEncodable {
+    var id: String
+    var url: String
+    /// `nil`: every type.
+    var events: [String]?
+    /// `closed`, or `open` while deliveries are held back after repeated failures.
+    var breaker: String
+    var consecutiveFailures: Int
+    var breakerOpenUntil: String?
+    var previousSecretValidUntil: String?
+    var createdAt: String
+
+    init(_ endpoint: WebhookEndpoint, now: Timestamp) {
+        self.id = endpoint.id.rawValue
+        self.url = endpoint.url
+        self.events = endpoint.events.map { $0.map(\.rawValue).sorted() }
+        let open = endpoint.breakerOpenUntil.map { $0 > now } ?? false
+        self.breaker = open ? "open" : "closed"
+        self.consecutiveFailures = endpoint.consecutiveFailures
+        self.breakerOpenUntil = open ? endpoint.breakerOpenUntil?.description : nil
+        self.previousSecretValidUntil = endpoint.previousSecretUntil.flatMap { $0 > now ? $0.description : nil }
+        self.createdAt = endpoint.createdAt.description
+    }
+}
+
+/// The answer of a registration or rotation: the `whsec_…` secret, shown this once.
+struct WebhookSecretView: Codable, ResponseEncodable {
+    var id: String
+    var secret: String
+    var previousSecretValidUntil: String?
+}
+
+struct WebhookEndpointList: Codable, ResponseEncodable {
+    var webhooks: [WebhookEndpointView]
+}
+
+struct WebhookDeliveryView: Codable {
+    var id: String
+    /// The `webhook-id` header, the same on every retry.
+    var webhookId: String
+    var type: String
+    var status: String
+    var attempts: Int
+    var nextAttemptAt: String?
+    var lastStatusCode: Int?
+    var lastError: String?
+    var createdAt: String
+    var deliveredAt: String?
+
+    init(_ delivery: WebhookDelivery) {
+        self.id = String(delivery.id)
+        self.webhookId = delivery.webhookID
+        self.type = delivery.type.rawValue
+        self.status = delivery.status.rawValue
+        self.attempts = delivery.attempts
+        self.nextAttemptAt = delivery.status == .pending ? delivery.nextAttemptAt.description : nil
+        self.lastStatusCode = delivery.lastStatusCode
+        self.lastError = delivery.lastError
+        self.createdAt = delivery.createdAt.description
+        self.deliveredAt = delivery.deliveredAt?.description
+    }
+}
+
+struct WebhookDeliveryList: Codable, ResponseEncodable {
+    var deliveries: [WebhookDeliveryView]
+}
+
+extension APIError {
+    init(_ failure: WebhookEndpoints.Failure) {
+        switch failure {
+        case .destination(let refusal): self = .invalid("url", refusal.description)
+        case .unknownEventType(let unknown): self = .invalid("events", unknown.description)
+        case .noEventTypes: self = .invalid("events", "events must name at least one type, or be left out for every type")
+        case .limitReached(let limit):
+            self = .conflict("you already have \(limit) webhook endpoints, the most allowed; delete one first")
+        case .notFound: self = .notFound("webhook")
+        }
+    }
+}
+
+extension Router where Context == AppRequestContext {
+    /// The signed-in user's webhook endpoints (issue #23).
+    func addWebhookRoutes(_ webhooks: WebhookEndpoints, authentication: AuthMiddleware) {
+        let routes = self.group().add(middleware: authentication)
+        @Sendable func mapped<T>(_ body: () async throws -> T) async throws -> T {
+            do { return try await body() } catch let failure as WebhookEndpoints.Failure { throw APIError(failure) }
+        }
+        routes.post("/webhooks") { request, context -> EditedResponse<WebhookSecretView> in
+            let user = try context.requireUser()
+            let body = try await request.decodeJSON(as: WebhookRequestBody.self, context: context)
+            let (endpoint, secret) = try await mapped { try await webhooks.register(userID: user.id, url: body.url, events: body.events) }
+            return EditedResponse(status: .created, response: WebhookSecretView(id: endpoint.id.rawValue, secret: secret))
+        }
+        routes.get("/webhooks") { _, context -> WebhookEndpointList in
+            let user = try context.requireUser()
+            let now = webhooks.wallClock.now()
+            return WebhookEndpointList(webhooks: try await webhooks.list(userID: user.id).map { WebhookEndpointView($0, now: now) })
+        }
+        routes.delete("/webhooks/:webhookId") { _, context -> HTTPResponse.Status in
+            let user = try context.requireUser()
+            try await mapped { try await webhooks.delete(try context.parameters.require("webhookId"), userID: user.id) }
+            return .noContent
+        }
+        routes.post("/webhooks/:webhookId/test") { _, context -> HTTPResponse.Status in
+            let user = try context.requireUser()
+            try await mapped { try await webhooks.sendTest(try context.parameters.require("webhookId"), userID: user.id) }
+            return .accepted
+        }
+        routes.post("/webhooks/:webhookId/rotate-secret") { _, context -> WebhookSecretView in
+            let user = try context.requireUser()
+            let id = try context.parameters.require("webhookId")
+            let rotated = try await mapped { try await webhooks.rotateSecret(id, userID: user.id) }
+            return WebhookSecretView(id: id, secret: rotated.secret, previousSecretValidUntil: rotated.previousValidUntil.description)
+        }
+        routes.get("/webhooks/:webhookId/deliveries") { _, context -> WebhookDeliveryList in
+            let user = try context.requireUser()
+            let deliveries = try await mapped { try await webhooks.deliveries(try context.parameters.require("webhookId"), userID: user.id) }
+            return WebhookDeliveryList(deliveries: deliveries.map(WebhookDeliveryView.init))
+        }
+        routes.post("/webhooks/:webhookId/deliveries/:deliveryId/retry") { _, context -> HTTPResponse.Status in
+            let user = try context.requireUser()
+            try await mapped {
+                try await webhooks.retry(try context.parameters.require("webhookId"), deliveryID: try context.parameters.require("deliveryId"),
+                                         userID: user.id)
+            }
+            return .accepted
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import Kernel
+import Logging
+
+extension Backends {
+    /// Users' webhook endpoints, for the API and the pages.
+    func webhookEndpoints(configuration: MirrorConfiguration, wallClock: WallClock) -> WebhookEndpoints {
+        WebhookEndpoints(store: self.store, vault: self.vault, wallClock: wallClock, ids: self.ids,
+                         limit: configuration.notifications.endpointLimit, allowLocal: configuration.mode == .local)
+    }
+
+    /// The webhook deliverer over these backends; local mode allows `http` and loopback receivers.
+    func webhookDeliverer(configuration: MirrorConfiguration, wallClock: WallClock, logger: Logger,
+                          transport: WebhookTransport = .http()) -> WebhookDeliverer {
+        WebhookDeliverer(
+            store: self.store, vault: self.vault, wallClock: wallClock, transport: transport,
+            allowLocal: configuration.mode == .local, resolve: WebhookDestination.resolve,
+            owner: "notifications-\(self.ids.next(String.self).rawValue.prefix(8))", logger: logger)
+    }
+
+    /// The notifications worker's tick over these backends.
+    func notificationWorker(configuration: MirrorConfiguration, wallClock: WallClock, logger: Logger) -> NotificationWorker {
+        let deliverer = self.webhookDeliverer(configuration: configuration, wallClock: wallClock, logger: logger)
+        return NotificationWorker(store: self.store, cache: self.cache, deliverer: deliverer, wallClock: wallClock,
+                                  holder: deliverer.owner, digestInterval: configuration.notifications.digestInterval,
+                                  logger: logger)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Kernel
+import Logging
+import Metrics
+import Synchronization
+
+/// The notifications worker's tick (issue #23), run by one process at a time under the cache
+/// lease `lease:notifications` (safety does not rest on it: delivery claims are leased rows, and
+/// the detections are compare-and-set in the database). Each tick it:
+/// 1. records follow statuses changed outside Mirror (the runbook's SQL pause-all/resume-all);
+/// 2. records a change of the health verdict (`system:health`, which lives in the cache);
+/// 3. writes the copy digests that are due, from the attempts themselves;
+/// 4. turns outbox rows into deliveries, and delivers what is due;
+/// 5. hourly, deletes delivered outbox rows older than 30 days; and reports the outbox's oldest
+///    undelivered age.
+struct NotificationWorker: Sendable {
+    static let leaseName = "notifications"
+
+    let store: any Store
+    let cache: any Cache
+    let deliverer: WebhookDeliverer
+    let wallClock: WallClock
+    let holder: String
+    let digestInterval: Duration
+    let logger: Logger
+    private let lastPurge = LockedTimestamp()
+
+    init(store: any Store, cache: any Cache, deliverer: WebhookDeliverer, wallClock: WallClock, holder: String,
+         digestInterval: Duration, logger: Logger) {
+        self.store = store
+        self.cache = cache
+        self.deliverer = deliverer
+        self.wallClock = wallClock
+        self.holder = holder
+        self.digestInterval = digestInterval
+        self.logger = logger
+    }
+
+    func tick() async throws {
+        guard try await self.cache.acquireLease(Self.leaseName, holder: self.holder, ttl: .seconds(30)) else { return }
+        let now = self.wallClock.now()
+        _ = try await self.store.recordExternalFollowChanges(at: now)
+        try await self.recordHealth(at: now)
+        _ = try await self.store.recordCopyDigests(at: now, defaultInterval: self.digestInterval)
+        while try await self.store.dispatchOutbox(limit: 200, at: now) == 200 {}
+        try await self.deliverer.deliverDue()
+        if self.lastPurge.isOlder(than: .seconds(3600), at: now) {
+            let purged = try await self.store.purgeOutbox(before: now - DeliveryPolicy.retention)
+            if purged > 0 { self.logger.info("outbox purged", metadata: ["outbox.purged": "\(purged)"]) }
+        }
+        let oldest = try await self.store.oldestUndeliveredOutbox()
+        Gauge(label: "mirror_notification_outbox_oldest_undelivered_seconds")
+            .record(Double(oldest.map { now.since($0).wholeMilliseconds } ?? 0) / 1000)
+    }
+
+    /// Copying is degraded when the health check says so; no report (expired) decides nothing.
+    private func recordHealth(at now: Timestamp) async throws {
+        guard let text = try await self.cache.value(forKey: CacheKey.systemHealth),
+              let report = try? JSONDecoder().decode(HealthReport.self, from: Data(text.utf8))
+        else { return }
+        let down = report.components.filter { !$0.up }.map(\.name) + report.workers.filter { !$0.up }.map(\.name)
+        _ = try await self.store.recordCopyingHealth(degraded: report.status == .degraded, down: down, at: now)
+    }
+}
+
+/// The last purge time, shared by the ticks of one worker.
+final class LockedTimestamp: Sendable {
+    private let value = Mutex<Timestamp?>(nil)
+
+    /// Whether the stored time is missing or at least `age` before `now`; if so, stores `now`.
+    func isOlder(than age: Duration, at now: Timestamp) -> Bool {
+        self.value.withLock { last in
+            guard let stored = last, now.since(stored) < age else {
+                last = now
+                return true
+            }
+            return false
+        }
+    }
+}
