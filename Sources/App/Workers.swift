@@ -34,6 +34,7 @@ func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClo
                                     cache: backends.cache, clock: ContinuousClock(), wallClock: wallClock, ids: backends.ids,
                                     logger: logger, holder: "position-sync-\(backends.ids.next(String.self).rawValue.prefix(8))")
     let notifications = backends.notificationWorker(configuration: configuration, wallClock: wallClock, logger: logger)
+    let telegramPoller = backends.telegramPoller(configuration: configuration, wallClock: wallClock, logger: logger)
     return [
         CopyTradingWorker(ingestor: ingestor, engine: engine, cache: backends.cache, interval: configuration.cadences.copyPoll,
                           clock: ContinuousClock(), wallClock: wallClock, logger: logger),
@@ -61,5 +62,5 @@ func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClo
             name: .notifications, interval: configuration.notifications.pollInterval, clock: ContinuousClock(),
             wallClock: wallClock, cache: backends.cache, logger: logger
         ) { try await notifications.tick() },
-    ]
+    ] + (telegramPoller.map { [TelegramPollerService(poller: $0)] } ?? [])
 }

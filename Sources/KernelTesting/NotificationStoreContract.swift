@@ -214,5 +214,74 @@ extension StoreContract where Port == NotificationStorePort {
             #expect(try await store.deliveries(endpointID: endpoint.id, limit: 10).map(\.type) == [.withdrawalFailed])
             #expect(try await store.oldestUndeliveredOutbox() == .fixture + .seconds(1))
         },
+        .init("a linked Telegram chat gets the types it chose as messages, claimed once; unlinking drops the unsent ones") {
+            store async throws in
+            let alice = try await Seed.user(1, in: store)
+            #expect(try await store.telegramLink(userID: alice.id) == nil)
+            var link = TelegramLink(userID: alice.id, chatID: 42, createdAt: .fixture, updatedAt: .fixture)
+            try await store.saveTelegramLink(link)
+            link.chatID = -1_001_234_567_890
+            link.events = [.claimPaid, .withdrawalFailed]
+            link.quietStartMinute = 22 * 60
+            link.quietEndMinute = 7 * 60
+            try await store.saveTelegramLink(link)
+            #expect(try await store.telegramLink(userID: alice.id) == link, "one link per user, relinked in place")
+            let endpoint = WebhookEndpoint.fixture(1, userID: alice.id, events: [.copyingDegraded])
+            _ = try await store.insertWebhookEndpoint(endpoint, limit: 5)
+            try await store.appendOutbox([
+                OutboxEvent(userID: alice.id, type: .claimPaid, data: [], at: .fixture),
+                OutboxEvent(userID: alice.id, type: .copyDigest, data: [], at: .fixture),
+                OutboxEvent(userID: alice.id, type: .webhookTest, data: [], at: .fixture, target: .only(endpoint.id)),
+                OutboxEvent(userID: alice.id, type: .withdrawalFailed, data: [], at: .fixture),
+            ])
+            _ = try await store.dispatchOutbox(limit: 10, at: .fixture)
+            let claimed = try await store.claimTelegramMessages(owner: "a", now: .fixture, leaseDuration: .seconds(60), limit: 10)
+            #expect(claimed.map(\.type) == [.claimPaid, .withdrawalFailed])
+            #expect(claimed.allSatisfy { $0.chatID == -1_001_234_567_890 && $0.status == .pending })
+            #expect(try await store.claimTelegramMessages(owner: "b", now: .fixture, leaseDuration: .seconds(60), limit: 10).isEmpty)
+            var sent = try #require(claimed.first)
+            sent.status = .delivered
+            sent.attempts = 1
+            sent.updatedAt = .fixture
+            #expect(try await !store.finishTelegramMessage(sent, owner: "b"))
+            #expect(try await store.finishTelegramMessage(sent, owner: "a"))
+            var later = claimed[1]
+            later.attempts = 1
+            later.nextAttemptAt = .fixture + .seconds(30)
+            later.lastError = "HTTP 429"
+            #expect(try await store.finishTelegramMessage(later, owner: "a"))
+            #expect(try await store.claimTelegramMessages(owner: "c", now: .fixture + .seconds(29), leaseDuration: .seconds(60),
+                                                          limit: 10).isEmpty, "not before its next attempt")
+            #expect(try await store.purgeOutbox(before: .fixture + .seconds(60)) == 2,
+                    "the delivered claim and the digest (not sent to Telegram) go; the test waits for its delivery, the failure for its message")
+            #expect(try await store.unlinkTelegram(userID: alice.id))
+            #expect(try await !store.unlinkTelegram(userID: alice.id))
+            #expect(try await store.claimTelegramMessages(owner: "c", now: .fixture + .seconds(60), leaseDuration: .seconds(60),
+                                                          limit: 10).isEmpty, "unlinking dropped the unsent message")
+        },
     ] }
+}
+
+extension RunbookWorld {
+    /// The runbook's pause-all and resume-all, run as raw SQL by `execute` (outside Mirror), are
+    /// found by the notifications worker's detection and told to each follower as "by operator",
+    /// once; the first look only remembers.
+    public static func checkOutsideChangesAreNotified(in store: some Store,
+                                                      execute: @Sendable (String) async throws -> Void) async throws {
+        let world = try await RunbookWorld.seed(in: store)
+        let alice = WebhookEndpoint.fixture(1, userID: world.alice.id)
+        let bob = WebhookEndpoint.fixture(2, userID: world.bob.id)
+        _ = try await store.insertWebhookEndpoint(alice, limit: 5)
+        _ = try await store.insertWebhookEndpoint(bob, limit: 5)
+        #expect(try await store.recordExternalFollowChanges(at: .fixture) == 0, "the first look only remembers")
+        try await execute(RunbookSQL.pauseAll)
+        #expect(try await store.recordExternalFollowChanges(at: .fixture) == 2)
+        try await execute(RunbookSQL.resumeAll)
+        #expect(try await store.recordExternalFollowChanges(at: .fixture) == 3)
+        #expect(try await store.recordExternalFollowChanges(at: .fixture) == 0, "recorded once")
+        let toAlice = try await dispatched(store, alice)
+        #expect(toAlice.map(\.type) == [.followPaused, .followResumed, .followResumed])
+        #expect(toAlice.allSatisfy { $0.payload.contains(#""by":"operator""#) })
+        #expect(try await dispatched(store, bob).map(\.type) == [.followPaused, .followResumed])
+    }
 }

@@ -370,3 +370,172 @@ final class WebhookReceiver: Sendable {
         }
     }
 }
+
+/// A stand-in for the Telegram Bot API on loopback: serves queued updates to getUpdates and
+/// answers sendMessage with the scripted statuses (then 200), recording every message.
+final class TelegramStandIn: Sendable {
+    static let token = "123456789:AAHcanaryTokenSecretPart_0123456789xyz"
+
+    struct Update: Sendable {
+        var id: Int64
+        var chat: Int64
+        var text: String
+    }
+
+    private let state = Mutex<(updates: [Update], script: [Int], sent: [(chat: Int64, text: String)], paths: [String])>(
+        ([], [], [], []))
+
+    init(answering script: [Int] = []) {
+        self.state.withLock { $0.script = script }
+    }
+
+    var sent: [(chat: Int64, text: String)] { self.state.withLock { $0.sent } }
+    var paths: [String] { self.state.withLock { $0.paths } }
+
+    func queue(updateID: Int64, chat: Int64, text: String) {
+        self.state.withLock { $0.updates.append(Update(id: updateID, chat: chat, text: text)) }
+    }
+
+    func serve(_ body: @Sendable (Int) async throws -> Void) async throws {
+        let router = Router()
+        router.post("/:bot/:method") { request, context -> Response in
+            let method = try context.parameters.require("method")
+            let json = try JSONSerialization.jsonObject(with: Data(try await request.body.collect(upTo: 100_000).readableBytesView))
+                as? [String: Any] ?? [:]
+            let chat = (json["chat_id"] as? NSNumber)?.int64Value ?? 0
+            let text = json["text"] as? String ?? ""
+            let path = request.uri.path
+            let (status, updates) = self.state.withLock { state -> (Int, [Update]) in
+                state.paths.append(path)
+                if method == "getUpdates" {
+                    defer { state.updates = [] }
+                    return (200, state.updates)
+                }
+                let status = state.script.isEmpty ? 200 : state.script.removeFirst()
+                if status == 200 { state.sent.append((chat: chat, text: text)) }
+                return (status, [])
+            }
+            let answer: [String: Any] = if method == "getUpdates" {
+                ["ok": true, "result": updates.map { ["update_id": $0.id, "message": ["chat": ["id": $0.chat], "text": $0.text]] }]
+            } else if status == 200 {
+                ["ok": true, "result": [:] as [String: Any]]
+            } else {
+                ["ok": false, "error_code": status, "description": "Too Many Requests: retry after 7",
+                 "parameters": ["retry_after": 7]]
+            }
+            return Response(status: .init(code: status), headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: answer))))
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in try await body(try #require(client.port)) }
+    }
+}
+
+@Suite struct TelegramTests {
+    /// `/start CODE` links the chat; messages reach the stand-in as short plain text with a link
+    /// on PUBLIC_BASE_URL; a 429 holds every send until its retry_after; the token is never logged.
+    @Test func aCodeLinksTheChatMessagesArriveAndA429IsHonoured() async throws {
+        let telegram = TelegramStandIn(answering: [200, 429])
+        try await telegram.serve { port in
+            let world = try await APIWorld.make([
+                "TELEGRAM_BOT_TOKEN": TelegramStandIn.token, "TELEGRAM_API_URL": "http://127.0.0.1:\(port)",
+                "PUBLIC_BASE_URL": "https://mirror.example.com",
+            ])
+            let alice = try await APIWorld.token("dynamic|tg-alice")
+            try await world.run { client in
+                let me = try decode(MeView.self, try await client.call(.get, "/me", token: alice).body)
+                let answer = try await client.call(.post, "/telegram/link", token: alice)
+                #expect(answer.status == 201, "\(answer.body)")
+                let code = try decode(TelegramLinkCodeView.self, answer.body)
+                telegram.queue(updateID: 500, chat: 777, text: "/start \(code.code.lowercased())")
+                let poller = try #require(world.backends.telegramPoller(configuration: world.configuration, wallClock: .system,
+                                                                        logger: world.logs.logger()))
+                #expect(try await poller.tick())
+                let link = try #require(try await world.backends.store.telegramLink(userID: UserID(me.id)))
+                #expect(link.chatID == 777)
+                #expect(telegram.sent.map(\.chat) == [777], "the confirmation")
+                telegram.queue(updateID: 501, chat: 999, text: "/start \(code.code)")
+                try await poller.tick()
+                #expect(try await world.backends.store.telegramLink(userID: UserID(me.id))?.chatID == 777, "a code links once")
+
+                let clock = ManualWallClock(WallClock.system.now())
+                let sender = TelegramSender(store: world.backends.store,
+                                            client: try #require(world.backends.telegramClient(configuration: world.configuration)),
+                                            wallClock: clock.wallClock, owner: "test", logger: world.logs.logger())
+                try await world.backends.store.appendOutbox([
+                    OutboxEvent(userID: UserID(me.id), type: .claimPaid, data: [("amount", .string("12.5"))], at: clock.now()),
+                    OutboxEvent(userID: UserID(me.id), type: .withdrawalFailed, data: [("amount", .string("3"))], at: clock.now()),
+                ])
+                _ = try await world.backends.store.dispatchOutbox(limit: 10, at: clock.now())
+                try await sender.sendDue()
+                #expect(telegram.sent.count == 1, "the 429 held the first message and the one behind it")
+                clock.advance(by: .seconds(6))
+                try await sender.sendDue()
+                #expect(telegram.sent.count == 1, "not before retry_after")
+                clock.advance(by: .seconds(1))
+                try await sender.sendDue()
+                #expect(telegram.sent.map(\.text) == [
+                    telegram.sent[0].text,
+                    "Mirror: Winnings claimed: 12.5 USDC.\nhttps://mirror.example.com/claims",
+                    "Mirror: Withdrawal of 3 USDC FAILED.\nhttps://mirror.example.com/withdrawals",
+                ])
+                #expect(telegram.paths.allSatisfy { $0.hasPrefix("/bot\(TelegramStandIn.token)/") })
+                #expect(!world.logs.text.contains("AAHcanaryTokenSecretPart"), "the bot token is never logged")
+
+                let shown = try decode(TelegramView.self, try await client.call(.get, "/telegram", token: alice).body)
+                #expect(shown.linked && shown.configured && shown.events == nil)
+                let patched = try await client.call(.patch, "/telegram", token: alice,
+                                                    json: #"{"events":["copy.digest","withdrawal.failed"],"quietStart":"22:00","quietEnd":"07:30"}"#)
+                #expect(patched.status == 200, "\(patched.body)")
+                let view = try decode(TelegramView.self, patched.body)
+                #expect(view.events == ["copy.digest", "withdrawal.failed"] && view.quietStart == "22:00" && view.quietEnd == "07:30")
+                let bad = try await client.call(.patch, "/telegram", token: alice, json: #"{"quietStart":"25:00","quietEnd":"07:00"}"#)
+                #expect(bad.status == 422 && bad.body.contains(#""field":"quietStart""#))
+                #expect(try await client.call(.delete, "/telegram", token: alice).status == 204)
+                #expect(try await client.call(.delete, "/telegram", token: alice).status == 404)
+            }
+        }
+    }
+
+    @Test func quietHoursHoldDigestsOnlyUntilTheyEndOvernightToo() {
+        let link = TelegramLink(userID: "user-1", chatID: 1, quietStartMinute: 22 * 60, quietEndMinute: 7 * 60,
+                                createdAt: .fixture, updatedAt: .fixture)
+        let day: Int64 = 86_400_000
+        let midnight = Timestamp(epochMilliseconds: (Timestamp.fixture.epochMilliseconds / day + 1) * day)
+        let late = midnight - .seconds(3600)  // 23:00
+        #expect(link.heldUntil(.copyDigest, now: late) == midnight + .seconds(7 * 3600))
+        #expect(link.heldUntil(.copyDigest, now: midnight + .seconds(3600)) == midnight + .seconds(7 * 3600))
+        #expect(link.heldUntil(.copyDigest, now: midnight + .seconds(7 * 3600)) == nil, "quiet hours end at 07:00")
+        #expect(link.heldUntil(.copyDigest, now: midnight + .seconds(12 * 3600)) == nil)
+        for type in [NotificationType.withdrawalAccepted, .withdrawalFailed, .withdrawalAddressAdded, .followPaused] {
+            #expect(link.heldUntil(type, now: late) == nil, "\(type) is never held")
+        }
+    }
+
+    @Test func withoutABotTokenLinkingIsRefusedAndABadTokenFailsClosed() async throws {
+        let world = try await APIWorld.make()
+        let alice = try await APIWorld.token("dynamic|tg-off")
+        try await world.run { client in
+            let refused = try await client.call(.post, "/telegram/link", token: alice)
+            #expect(refused.status == 409)
+            let shown = try await client.call(.get, "/telegram", token: alice)
+            #expect(try decode(TelegramView.self, shown.body).configured == false)
+        }
+        for (environment, variable) in [
+            (["MIRROR_MODE": "local", "TELEGRAM_BOT_TOKEN": "not-a-token"], ConfigVariable.telegramBotToken),
+            (["MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY": validKey, "ADMIN_TOKEN": validToken,
+              "DATABASE_URL": "memory:", "TELEGRAM_BOT_TOKEN": TelegramStandIn.token], .publicBaseURL),
+            (["MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY": validKey, "ADMIN_TOKEN": validToken,
+              "DATABASE_URL": "memory:", "TELEGRAM_BOT_TOKEN": TelegramStandIn.token, "PUBLIC_BASE_URL": "http://mirror.example.com"],
+             .publicBaseURL),
+        ] {
+            do {
+                _ = try parseConfiguration(environment)
+                Issue.record("accepted \(environment)")
+            } catch let error as ConfigurationError {
+                #expect(error.variable == variable.rawValue, "\(error)")
+                #expect(!error.description.contains("AAHcanary"), "the token is not echoed")
+            }
+        }
+    }
+}

@@ -38,7 +38,7 @@ struct PostgresMigrationTests {
                     "schema_migrations", "users", "trading_wallets", "leaders", "leader_positions", "copy_profiles",
                     "leader_events", "copy_attempts", "orders", "positions", "relayer_txs", "audit_logs", "withdrawal_addresses", "leader_watches",
                     "equity_snapshots", "notification_outbox", "webhook_endpoints", "webhook_deliveries",
-                    "notification_follow_states", "notification_digests", "notification_state",
+                    "notification_follow_states", "notification_digests", "notification_state", "telegram_links", "telegram_messages",
                 ])
                 let recorded = try await store.rows(sql: "SELECT version, name FROM schema_migrations")
                 #expect(recorded == [

@@ -46,7 +46,7 @@ import Testing
                 "users", "trading_wallets", "leaders", "copy_profiles", "leader_events", "copy_attempts", "orders",
                 "positions", "relayer_txs", "audit_logs", "leader_positions", "withdrawal_addresses", "leader_watches", "equity_snapshots",
                 "notification_outbox", "webhook_endpoints", "webhook_deliveries", "notification_follow_states",
-                "notification_digests", "notification_state",
+                "notification_digests", "notification_state", "telegram_links", "telegram_messages",
                 "sqlite_sequence", // the outbox's and deliveries' AUTOINCREMENT: a webhook-id is never reused
             ])
             #expect(try self.userVersion(of: store) == .integer(Int64(SQLiteMigrations.latestVersion)))

@@ -24,6 +24,16 @@ struct NotificationTables {
     var lastHealthDegraded: Bool?
     var lastDigestAt: [UserID: Timestamp] = [:]
     var digestInterval: [UserID: Duration] = [:]
+    var telegramLinks: [UserID: TelegramLink] = [:]
+    var telegramMessages: [Int64: TelegramMessage] = [:]
+    var telegramLeases: [Int64: Lease] = [:]
+    var nextTelegramID: Int64 = 1
+
+    /// The outbox rows some PENDING delivery or Telegram message still waits on.
+    var pendingOutboxIDs: Set<Int64> {
+        Set(self.deliveries.values.filter { $0.status == .pending }.map(\.outboxID))
+            .union(self.telegramMessages.values.filter { $0.status == .pending }.map(\.outboxID))
+    }
 }
 
 extension InMemoryStore {
@@ -107,6 +117,14 @@ extension InMemoryStore {
                     payload: row.event.payload, status: .pending, attempts: 0, nextAttemptAt: time, lastStatusCode: nil,
                     lastError: nil, createdAt: time, updatedAt: time, deliveredAt: nil)
             }
+            if let link = self.notifications.telegramLinks[row.event.userID], link.receives(row.event.type, target: row.event.target) {
+                let id = self.notifications.nextTelegramID
+                self.notifications.nextTelegramID += 1
+                self.notifications.telegramMessages[id] = TelegramMessage(
+                    id: id, outboxID: row.id, userID: link.userID, chatID: link.chatID, type: row.event.type,
+                    payload: row.event.payload, status: .pending, attempts: 0, nextAttemptAt: time, lastError: nil,
+                    createdAt: time, updatedAt: time)
+            }
             self.notifications.outbox[row.id]?.dispatchedAt = time
         }
         return due.count
@@ -158,20 +176,21 @@ extension InMemoryStore {
     }
 
     public func oldestUndeliveredOutbox() -> Timestamp? {
-        let pendingOutboxIDs = Set(self.notifications.deliveries.values.filter { $0.status == .pending }.map(\.outboxID))
+        let pendingOutboxIDs = self.notifications.pendingOutboxIDs
         return self.notifications.outbox.values
             .filter { $0.dispatchedAt == nil || pendingOutboxIDs.contains($0.id) }
             .map(\.event.createdAt).min()
     }
 
     public func purgeOutbox(before cutoff: Timestamp) -> Int {
-        let pendingOutboxIDs = Set(self.notifications.deliveries.values.filter { $0.status == .pending }.map(\.outboxID))
+        let pendingOutboxIDs = self.notifications.pendingOutboxIDs
         let gone = self.notifications.outbox.values.filter {
             $0.dispatchedAt != nil && $0.event.createdAt < cutoff && !pendingOutboxIDs.contains($0.id)
         }.map(\.id)
         for id in gone { self.notifications.outbox[id] = nil }
         let goneSet = Set(gone)
         self.notifications.deliveries = self.notifications.deliveries.filter { !goneSet.contains($0.value.outboxID) }
+        self.notifications.telegramMessages = self.notifications.telegramMessages.filter { !goneSet.contains($0.value.outboxID) }
         return gone.count
     }
 
@@ -229,5 +248,45 @@ extension InMemoryStore {
 
     public func setDigestInterval(userID: UserID, interval: Duration?) {
         self.notifications.digestInterval[userID] = interval
+    }
+
+    public func saveTelegramLink(_ link: TelegramLink) {
+        self.notifications.telegramLinks[link.userID] = link
+    }
+
+    public func telegramLink(userID: UserID) -> TelegramLink? { self.notifications.telegramLinks[userID] }
+
+    public func unlinkTelegram(userID: UserID) -> Bool {
+        guard self.notifications.telegramLinks.removeValue(forKey: userID) != nil else { return false }
+        self.notifications.telegramMessages = self.notifications.telegramMessages.filter {
+            !($0.value.userID == userID && $0.value.status == .pending)
+        }
+        return true
+    }
+
+    public func claimTelegramMessages(owner: String, now: Timestamp, leaseDuration: Duration, limit: Int) -> [TelegramMessage] {
+        let due = self.notifications.telegramMessages.values.filter { message in
+            guard message.status == .pending, message.nextAttemptAt <= now else { return false }
+            if let lease = self.notifications.telegramLeases[message.id], lease.expiresAt > now { return false }
+            return true
+        }.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }.prefix(max(limit, 0))
+        for message in due {
+            self.notifications.telegramLeases[message.id] = NotificationTables.Lease(owner: owner, expiresAt: now + leaseDuration)
+        }
+        return Array(due)
+    }
+
+    public func finishTelegramMessage(_ message: TelegramMessage, owner: String) -> Bool {
+        guard self.notifications.telegramLeases[message.id]?.owner == owner,
+              var stored = self.notifications.telegramMessages[message.id], stored.status == .pending
+        else { return false }
+        stored.status = message.status
+        stored.attempts = message.attempts
+        stored.nextAttemptAt = message.nextAttemptAt
+        stored.lastError = message.lastError
+        stored.updatedAt = message.updatedAt
+        self.notifications.telegramMessages[message.id] = stored
+        self.notifications.telegramLeases[message.id] = nil
+        return true
     }
 }

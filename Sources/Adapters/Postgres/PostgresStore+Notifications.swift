@@ -142,6 +142,19 @@ extension PostgresStore: NotificationStore {
                         ON CONFLICT (outbox_id, endpoint_id) DO NOTHING
                         """, logger: self.logger)
                 }
+                if let link = try await db.fetchOne(
+                    "SELECT * FROM telegram_links WHERE user_id = \(userID.rawValue)", table: "telegram_links",
+                    logger: self.logger, TelegramLink.init(row:)),
+                   link.receives(row.event.type, target: row.event.target) {
+                    try await db.execute(
+                        """
+                        INSERT INTO telegram_messages (outbox_id, user_id, chat_id, type, status, attempts, next_attempt_at,
+                                                       created_at, updated_at)
+                        VALUES (\(row.id), \(userID.rawValue), \(link.chatID), \(row.event.type.rawValue), 'PENDING', 0,
+                                \(time.pg), \(time.pg), \(time.pg))
+                        ON CONFLICT (outbox_id) DO NOTHING
+                        """, logger: self.logger)
+                }
                 try await db.execute("UPDATE notification_outbox SET dispatched_at = \(time.pg) WHERE id = \(row.id)",
                                      logger: self.logger)
             }
@@ -215,19 +228,21 @@ extension PostgresStore: NotificationStore {
                 SELECT least(
                     (SELECT min(created_at) FROM notification_outbox WHERE dispatched_at IS NULL),
                     (SELECT min(o.created_at) FROM webhook_deliveries d JOIN notification_outbox o ON o.id = d.outbox_id
-                     WHERE d.status = 'PENDING')) AS oldest
+                     WHERE d.status = 'PENDING'),
+                    (SELECT min(o.created_at) FROM telegram_messages m JOIN notification_outbox o ON o.id = m.outbox_id
+                     WHERE m.status = 'PENDING')) AS oldest
                 """, table: "notification_outbox", logger: self.logger) { try $0.optionalTimestamp("oldest") } ?? nil
         }
     }
 
     public func purgeOutbox(before cutoff: Timestamp) async throws -> Int {
         try await self.transaction { db in
-            // The deliveries go with their outbox row (ON DELETE CASCADE).
+            // Deliveries and Telegram messages go with their outbox row (ON DELETE CASCADE).
             try await db.execute(
                 """
                 DELETE FROM notification_outbox o
                 WHERE o.created_at < \(cutoff.pg) AND o.dispatched_at IS NOT NULL
-                    AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.outbox_id = o.id AND d.status = 'PENDING')
+                    AND NOT \(unescaped: NotificationSQL.outboxStillPending)
                 RETURNING 1
                 """, logger: self.logger)
         }
@@ -355,6 +370,70 @@ extension PostgresStore: NotificationStore {
                 INSERT INTO notification_digests (user_id, interval_ms) VALUES (\(userID.rawValue), \(interval?.wholeMilliseconds))
                 ON CONFLICT (user_id) DO UPDATE SET interval_ms = excluded.interval_ms
                 """, logger: self.logger)
+        }
+    }
+
+    public func saveTelegramLink(_ link: TelegramLink) async throws {
+        try await self.transaction { db in
+            try await db.execute(
+                """
+                INSERT INTO telegram_links (user_id, chat_id, events, quiet_start_minute, quiet_end_minute, created_at, updated_at)
+                VALUES (\(link.userID.rawValue), \(link.chatID), \(link.eventsText), \(link.quietStartMinute),
+                        \(link.quietEndMinute), \(link.createdAt.pg), \(link.updatedAt.pg))
+                ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id, events = excluded.events,
+                    quiet_start_minute = excluded.quiet_start_minute, quiet_end_minute = excluded.quiet_end_minute,
+                    updated_at = excluded.updated_at
+                """, logger: self.logger)
+        }
+    }
+
+    public func telegramLink(userID: UserID) async throws -> TelegramLink? {
+        try await self.read { db in
+            try await db.fetchOne("SELECT * FROM telegram_links WHERE user_id = \(userID.rawValue)", table: "telegram_links",
+                                  logger: self.logger, TelegramLink.init(row:))
+        }
+    }
+
+    public func unlinkTelegram(userID: UserID) async throws -> Bool {
+        try await self.transaction { db in
+            try await db.execute(
+                "DELETE FROM telegram_messages WHERE user_id = \(userID.rawValue) AND status = 'PENDING'", logger: self.logger)
+            return try await db.execute("DELETE FROM telegram_links WHERE user_id = \(userID.rawValue) RETURNING 1",
+                                        logger: self.logger) > 0
+        }
+    }
+
+    public func claimTelegramMessages(owner: String, now: Timestamp, leaseDuration: Duration, limit: Int) async throws
+        -> [TelegramMessage] {
+        try await self.transaction { db in
+            let claimed = try await db.fetch(
+                """
+                WITH picked AS (
+                    SELECT m.id FROM telegram_messages m
+                    WHERE m.status = 'PENDING' AND m.next_attempt_at <= \(now.pg)
+                        AND (m.lease_expires_at IS NULL OR m.lease_expires_at <= \(now.pg))
+                    ORDER BY m.next_attempt_at, m.id LIMIT \(max(limit, 0))
+                    FOR UPDATE OF m SKIP LOCKED)
+                UPDATE telegram_messages m SET lease_owner = \(owner), lease_expires_at = \((now + leaseDuration).pg)
+                FROM picked, notification_outbox o
+                WHERE m.id = picked.id AND o.id = m.outbox_id
+                RETURNING \(unescaped: NotificationSQL.telegramColumns)
+                """, table: "telegram_messages", logger: self.logger, TelegramMessage.init(row:))
+            return claimed.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
+        }
+    }
+
+    public func finishTelegramMessage(_ message: TelegramMessage, owner: String) async throws -> Bool {
+        try await self.transaction { db in
+            try await db.execute(
+                """
+                UPDATE telegram_messages
+                SET status = \(message.status.rawValue), attempts = \(message.attempts),
+                    next_attempt_at = \(message.nextAttemptAt.pg), last_error = \(message.lastError),
+                    updated_at = \(message.updatedAt.pg), lease_owner = NULL, lease_expires_at = NULL
+                WHERE id = \(message.id) AND lease_owner = \(owner) AND status = 'PENDING'
+                RETURNING 1
+                """, logger: self.logger) > 0
         }
     }
 }

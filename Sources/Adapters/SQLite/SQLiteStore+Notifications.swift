@@ -143,6 +143,17 @@ extension SQLiteStore: NotificationStore {
                         arguments: [row.id, endpoint.id.rawValue, userID.rawValue, row.event.type.rawValue, time.sql,
                                     time.sql, time.sql])
                 }
+                if let link = try db.fetchOne("SELECT * FROM telegram_links WHERE user_id = ?", [userID.rawValue],
+                                              table: "telegram_links", TelegramLink.init(row:)),
+                   link.receives(row.event.type, target: row.event.target) {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO telegram_messages (outbox_id, user_id, chat_id, type, status, attempts, next_attempt_at,
+                                                           created_at, updated_at)
+                            VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?, ?) ON CONFLICT (outbox_id) DO NOTHING
+                            """,
+                        arguments: [row.id, userID.rawValue, link.chatID, row.event.type.rawValue, time.sql, time.sql, time.sql])
+                }
                 try db.execute(sql: "UPDATE notification_outbox SET dispatched_at = ? WHERE id = ?",
                                arguments: [time.sql, row.id])
             }
@@ -220,22 +231,23 @@ extension SQLiteStore: NotificationStore {
                     SELECT min(created_at) AS created_at FROM notification_outbox WHERE dispatched_at IS NULL
                     UNION ALL
                     SELECT min(o.created_at) FROM webhook_deliveries d JOIN notification_outbox o ON o.id = d.outbox_id
-                    WHERE d.status = 'PENDING')
+                    WHERE d.status = 'PENDING'
+                    UNION ALL
+                    SELECT min(o.created_at) FROM telegram_messages m JOIN notification_outbox o ON o.id = m.outbox_id
+                    WHERE m.status = 'PENDING')
                 """, table: "notification_outbox", { try $0.optionalTimestamp("oldest") }) ?? nil
         }
     }
 
     public func purgeOutbox(before cutoff: Timestamp) async throws -> Int {
         try await self.write { db in
-            let condition = """
-                created_at < ? AND dispatched_at IS NOT NULL
-                    AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.outbox_id = notification_outbox.id
-                                    AND d.status = 'PENDING')
-                """
+            // Deliveries and Telegram messages go with their outbox row (ON DELETE CASCADE).
             try db.execute(
-                sql: "DELETE FROM webhook_deliveries WHERE outbox_id IN (SELECT id FROM notification_outbox WHERE \(condition))",
+                sql: """
+                    DELETE FROM notification_outbox AS o
+                    WHERE o.created_at < ? AND o.dispatched_at IS NOT NULL AND NOT \(NotificationSQL.outboxStillPending)
+                    """,
                 arguments: [cutoff.sql])
-            try db.execute(sql: "DELETE FROM notification_outbox WHERE \(condition)", arguments: [cutoff.sql])
             return db.changesCount
         }
     }
@@ -343,6 +355,70 @@ extension SQLiteStore: NotificationStore {
                     ON CONFLICT (user_id) DO UPDATE SET interval_ms = excluded.interval_ms
                     """,
                 arguments: [userID.rawValue, interval?.sqlMilliseconds])
+        }
+    }
+
+    public func saveTelegramLink(_ link: TelegramLink) async throws {
+        try await self.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO telegram_links (user_id, chat_id, events, quiet_start_minute, quiet_end_minute, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id, events = excluded.events,
+                        quiet_start_minute = excluded.quiet_start_minute, quiet_end_minute = excluded.quiet_end_minute,
+                        updated_at = excluded.updated_at
+                    """,
+                arguments: [link.userID.rawValue, link.chatID, link.eventsText, link.quietStartMinute, link.quietEndMinute,
+                            link.createdAt.sql, link.updatedAt.sql])
+        }
+    }
+
+    public func telegramLink(userID: UserID) async throws -> TelegramLink? {
+        try await self.read { db in
+            try db.fetchOne("SELECT * FROM telegram_links WHERE user_id = ?", [userID.rawValue], table: "telegram_links",
+                            TelegramLink.init(row:))
+        }
+    }
+
+    public func unlinkTelegram(userID: UserID) async throws -> Bool {
+        try await self.write { db in
+            try db.execute(sql: "DELETE FROM telegram_messages WHERE user_id = ? AND status = 'PENDING'",
+                           arguments: [userID.rawValue])
+            return try db.update(sql: "DELETE FROM telegram_links WHERE user_id = ?", arguments: [userID.rawValue])
+        }
+    }
+
+    public func claimTelegramMessages(owner: String, now: Timestamp, leaseDuration: Duration, limit: Int) async throws
+        -> [TelegramMessage] {
+        try await self.write { db in
+            let due = try db.fetch(
+                """
+                SELECT \(NotificationSQL.telegramColumns)
+                FROM telegram_messages m JOIN notification_outbox o ON o.id = m.outbox_id
+                WHERE m.status = 'PENDING' AND m.next_attempt_at <= ?
+                    AND (m.lease_expires_at IS NULL OR m.lease_expires_at <= ?)
+                ORDER BY m.next_attempt_at, m.id LIMIT ?
+                """,
+                [now.sql, now.sql, max(limit, 0)], table: "telegram_messages", TelegramMessage.init(row:))
+            for message in due {
+                try db.execute(sql: "UPDATE telegram_messages SET lease_owner = ?, lease_expires_at = ? WHERE id = ?",
+                               arguments: [owner, (now + leaseDuration).sql, message.id])
+            }
+            return due
+        }
+    }
+
+    public func finishTelegramMessage(_ message: TelegramMessage, owner: String) async throws -> Bool {
+        try await self.write { db in
+            try db.update(
+                sql: """
+                    UPDATE telegram_messages
+                    SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?,
+                        lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = ? AND lease_owner = ? AND status = 'PENDING'
+                    """,
+                arguments: [message.status.rawValue, message.attempts, message.nextAttemptAt.sql, message.lastError,
+                            message.updatedAt.sql, message.id, owner])
         }
     }
 }

@@ -137,3 +137,110 @@ extension Router where Context == AppRequestContext {
         }
     }
 }
+
+/// `GET /telegram`: whether a chat is linked, and what reaches it.
+struct TelegramView: Codable, ResponseEncodable {
+    var configured: Bool
+    var linked: Bool
+    /// `nil`: every type.
+    var events: [String]?
+    /// `HH:MM` UTC; digests are held from `quietStart` until `quietEnd`.
+    var quietStart: String?
+    var quietEnd: String?
+
+    init(configured: Bool, link: TelegramLink?) {
+        self.configured = configured
+        self.linked = link != nil
+        self.events = link?.events.map { $0.map(\.rawValue).sorted() }
+        self.quietStart = link?.quietStartMinute.map(TelegramPreferences.clock)
+        self.quietEnd = link?.quietEndMinute.map(TelegramPreferences.clock)
+    }
+}
+
+/// `POST /telegram/link`: the one-time code to send the bot.
+struct TelegramLinkCodeView: Codable, ResponseEncodable {
+    var code: String
+    /// What to send the bot, exactly.
+    var command: String
+    var expiresAt: String
+}
+
+/// `PATCH /telegram`: the event types (absent: unchanged; `null` is not distinguished, send
+/// every type by name) and quiet hours (`HH:MM` UTC both, or both empty to turn them off).
+struct TelegramPreferences: Decodable {
+    var events: [String]?
+    var quietStart: String?
+    var quietEnd: String?
+
+    static func clock(_ minute: Int) -> String {
+        let hours = minute / 60, minutes = minute % 60
+        return (hours < 10 ? "0" : "") + "\(hours):" + (minutes < 10 ? "0" : "") + "\(minutes)"
+    }
+
+    /// `HH:MM` → minutes after midnight; `""` → `nil`.
+    static func minute(_ text: String, field: String) throws -> Int? {
+        if text.isEmpty { return nil }
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]),
+              (0..<24).contains(hours), (0..<60).contains(minutes)
+        else { throw APIError.invalid(field, "\(field) must be HH:MM (UTC, 00:00 to 23:59) or empty") }
+        return hours * 60 + minutes
+    }
+
+    /// `link` with these preferences applied.
+    func applied(to link: TelegramLink, at time: Timestamp) throws -> TelegramLink {
+        var link = link
+        if let events = self.events {
+            guard !events.isEmpty else { throw APIError.invalid("events", "events must name at least one type") }
+            do {
+                link.events = try WebhookEndpoint.events(fromText: events.joined(separator: " "))
+            } catch {
+                throw APIError.invalid("events", error.description)
+            }
+        }
+        if self.quietStart != nil || self.quietEnd != nil {
+            let start = try Self.minute(self.quietStart ?? "", field: "quietStart")
+            let end = try Self.minute(self.quietEnd ?? "", field: "quietEnd")
+            guard (start == nil) == (end == nil) else {
+                throw APIError.invalid(start == nil ? "quietStart" : "quietEnd", "quietStart and quietEnd go together")
+            }
+            link.quietStartMinute = start
+            link.quietEndMinute = end
+        }
+        link.updatedAt = time
+        return link
+    }
+}
+
+extension Router where Context == AppRequestContext {
+    /// The signed-in user's Telegram link (issue #23). Without `TELEGRAM_BOT_TOKEN` linking is
+    /// refused (409): Telegram is off.
+    func addTelegramRoutes(store: any Store, linking: TelegramLinking, configured: Bool, wallClock: WallClock,
+                           authentication: AuthMiddleware) {
+        let routes = self.group().add(middleware: authentication)
+        routes.get("/telegram") { _, context -> TelegramView in
+            let user = try context.requireUser()
+            return TelegramView(configured: configured, link: try await store.telegramLink(userID: user.id))
+        }
+        routes.post("/telegram/link") { _, context -> EditedResponse<TelegramLinkCodeView> in
+            let user = try context.requireUser()
+            guard configured else { throw APIError.conflict("Telegram is not configured on this server (TELEGRAM_BOT_TOKEN)") }
+            let (code, expiresAt) = try await linking.newCode(for: user.id)
+            return EditedResponse(status: .created, response: TelegramLinkCodeView(
+                code: code, command: "/start \(code)", expiresAt: expiresAt.description))
+        }
+        routes.patch("/telegram") { request, context -> TelegramView in
+            let user = try context.requireUser()
+            let body = try await request.decodeJSON(as: TelegramPreferences.self, context: context)
+            guard let link = try await store.telegramLink(userID: user.id) else { throw APIError.notFound("telegram link") }
+            let updated = try body.applied(to: link, at: wallClock.now())
+            try await store.saveTelegramLink(updated)
+            return TelegramView(configured: configured, link: updated)
+        }
+        routes.delete("/telegram") { _, context -> HTTPResponse.Status in
+            let user = try context.requireUser()
+            guard try await store.unlinkTelegram(userID: user.id) else { throw APIError.notFound("telegram link") }
+            return .noContent
+        }
+    }
+}

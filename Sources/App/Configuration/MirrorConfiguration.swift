@@ -173,6 +173,8 @@ struct NotificationSettings: Hashable, Sendable {
     var endpointLimit = 5
     var digestInterval: Duration = .seconds(60)
     var pollInterval: Duration = .seconds(1)
+    /// `nil` when `TELEGRAM_BOT_TOKEN` is unset: no Telegram at all.
+    var telegram: TelegramSettings?
 }
 
 struct WorkerCadences: Hashable, Sendable {

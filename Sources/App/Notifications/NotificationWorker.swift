@@ -10,7 +10,7 @@ import Synchronization
 /// 1. records follow statuses changed outside Mirror (the runbook's SQL pause-all/resume-all);
 /// 2. records a change of the health verdict (`system:health`, which lives in the cache);
 /// 3. writes the copy digests that are due, from the attempts themselves;
-/// 4. turns outbox rows into deliveries, and delivers what is due;
+/// 4. turns outbox rows into webhook deliveries and Telegram messages, and sends what is due;
 /// 5. hourly, deletes delivered outbox rows older than 30 days; and reports the outbox's oldest
 ///    undelivered age.
 struct NotificationWorker: Sendable {
@@ -19,17 +19,20 @@ struct NotificationWorker: Sendable {
     let store: any Store
     let cache: any Cache
     let deliverer: WebhookDeliverer
+    /// `nil` when Telegram is off.
+    let telegram: TelegramSender?
     let wallClock: WallClock
     let holder: String
     let digestInterval: Duration
     let logger: Logger
     private let lastPurge = LockedTimestamp()
 
-    init(store: any Store, cache: any Cache, deliverer: WebhookDeliverer, wallClock: WallClock, holder: String,
-         digestInterval: Duration, logger: Logger) {
+    init(store: any Store, cache: any Cache, deliverer: WebhookDeliverer, telegram: TelegramSender?, wallClock: WallClock,
+         holder: String, digestInterval: Duration, logger: Logger) {
         self.store = store
         self.cache = cache
         self.deliverer = deliverer
+        self.telegram = telegram
         self.wallClock = wallClock
         self.holder = holder
         self.digestInterval = digestInterval
@@ -44,6 +47,7 @@ struct NotificationWorker: Sendable {
         _ = try await self.store.recordCopyDigests(at: now, defaultInterval: self.digestInterval)
         while try await self.store.dispatchOutbox(limit: 200, at: now) == 200 {}
         try await self.deliverer.deliverDue()
+        try await self.telegram?.sendDue()
         if self.lastPurge.isOlder(than: .seconds(3600), at: now) {
             let purged = try await self.store.purgeOutbox(before: now - DeliveryPolicy.retention)
             if purged > 0 { self.logger.info("outbox purged", metadata: ["outbox.purged": "\(purged)"]) }

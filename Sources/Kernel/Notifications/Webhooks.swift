@@ -45,7 +45,12 @@ public struct WebhookEndpoint: Hashable, Sendable {
     }
 
     /// The subscribed types as stored: space-separated, `nil` for every type.
-    public var eventsText: String? { self.events.map { $0.map(\.rawValue).sorted().joined(separator: " ") } }
+    public var eventsText: String? { Self.eventsText(self.events) }
+
+    /// Subscribed types as stored: space-separated, sorted; `nil` for every type.
+    public static func eventsText(_ events: Set<NotificationType>?) -> String? {
+        events.map { $0.map(\.rawValue).sorted().joined(separator: " ") }
+    }
 
     /// Parses stored or requested types; `nil` text means every type. Throws on an unknown name.
     public static func events(fromText text: String?) throws(UnknownNotificationType) -> Set<NotificationType>? {
@@ -171,4 +176,83 @@ public enum DeliveryPolicy {
 
     /// Outbox rows older than this, delivered, are deleted.
     public static let retention: Duration = .seconds(30 * 86_400)
+}
+
+/// A user's Telegram chat, linked with a one-time code sent to the bot as `/start CODE`.
+public struct TelegramLink: Hashable, Sendable {
+    public var userID: UserID
+    public var chatID: Int64
+    /// The types sent to Telegram; `nil` means every type.
+    public var events: Set<NotificationType>?
+    /// Quiet hours, minutes after midnight UTC (`start` may be after `end`: overnight); both or neither.
+    public var quietStartMinute: Int?
+    public var quietEndMinute: Int?
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+
+    public init(userID: UserID, chatID: Int64, events: Set<NotificationType>? = nil, quietStartMinute: Int? = nil,
+                quietEndMinute: Int? = nil, createdAt: Timestamp, updatedAt: Timestamp) {
+        self.userID = userID
+        self.chatID = chatID
+        self.events = events
+        self.quietStartMinute = quietStartMinute
+        self.quietEndMinute = quietEndMinute
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    public func receives(_ type: NotificationType, target: OutboxTarget) -> Bool {
+        guard target.only == nil, type != .webhookTest else { return false }
+        return self.events?.contains(type) ?? true
+    }
+
+    /// When a message of `type` may go out, if quiet hours hold it at `now`: only digests are held
+    /// (a pause, a withdrawal or an address change is an alarm and goes at once).
+    public func heldUntil(_ type: NotificationType, now: Timestamp) -> Timestamp? {
+        guard type == .copyDigest, let start = self.quietStartMinute, let end = self.quietEndMinute, start != end else {
+            return nil
+        }
+        let dayMs: Int64 = 86_400_000
+        let msOfDay = ((now.epochMilliseconds % dayMs) + dayMs) % dayMs
+        let minute = Int(msOfDay / 60_000)
+        let inside = start < end ? (minute >= start && minute < end) : (minute >= start || minute < end)
+        guard inside else { return nil }
+        let midnight = now.epochMilliseconds - msOfDay
+        var until = midnight + Int64(end) * 60_000
+        if until <= now.epochMilliseconds { until += dayMs }
+        return Timestamp(epochMilliseconds: until)
+    }
+}
+
+/// One outbox event on its way to a linked Telegram chat; retried like a webhook delivery.
+public struct TelegramMessage: Hashable, Sendable {
+    public var id: Int64
+    public var outboxID: Int64
+    public var userID: UserID
+    public var chatID: Int64
+    public var type: NotificationType
+    public var payload: String
+    public var status: WebhookDelivery.Status
+    public var attempts: Int
+    public var nextAttemptAt: Timestamp
+    public var lastError: String?
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+
+    public init(id: Int64, outboxID: Int64, userID: UserID, chatID: Int64, type: NotificationType, payload: String,
+                status: WebhookDelivery.Status, attempts: Int, nextAttemptAt: Timestamp, lastError: String?,
+                createdAt: Timestamp, updatedAt: Timestamp) {
+        self.id = id
+        self.outboxID = outboxID
+        self.userID = userID
+        self.chatID = chatID
+        self.type = type
+        self.payload = payload
+        self.status = status
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }

@@ -24,8 +24,9 @@ public protocol NotificationStore: Sendable {
     /// Appends events the notifications worker or a route made (test sends).
     func appendOutbox(_ events: [OutboxEvent]) async throws
     /// Turns up to `limit` undispatched outbox rows (oldest first) into one PENDING delivery per
-    /// receiving endpoint (``WebhookEndpoint/receives(_:target:)``), due at `time`, and marks them
-    /// dispatched, in one step. Returns how many rows it dispatched.
+    /// receiving endpoint (``WebhookEndpoint/receives(_:target:)``) and one PENDING Telegram
+    /// message when the user's linked chat receives it (``TelegramLink/receives(_:target:)``), due
+    /// at `time`, and marks them dispatched, in one step. Returns how many rows it dispatched.
     func dispatchOutbox(limit: Int, at time: Timestamp) async throws -> Int
     /// Leases up to `limit` PENDING deliveries due at `now` whose endpoint's breaker is not open
     /// and that no live lease holds, oldest due first; two claimers never get the same one.
@@ -60,4 +61,16 @@ public protocol NotificationStore: Sendable {
     func recordCopyDigests(at time: Timestamp, defaultInterval: Duration) async throws -> Int
     /// Sets the user's digest interval (`nil`: the default).
     func setDigestInterval(userID: UserID, interval: Duration?) async throws
+
+    /// Links (or relinks, or updates the preferences of) the user's Telegram chat: one per user.
+    func saveTelegramLink(_ link: TelegramLink) async throws
+    func telegramLink(userID: UserID) async throws -> TelegramLink?
+    /// Unlinks the user's chat and drops its unsent messages; `false` when none was linked.
+    func unlinkTelegram(userID: UserID) async throws -> Bool
+    /// Leases up to `limit` PENDING Telegram messages due at `now`, as ``claimDeliveries(owner:now:leaseDuration:limit:)``.
+    func claimTelegramMessages(owner: String, now: Timestamp, leaseDuration: Duration, limit: Int) async throws
+        -> [TelegramMessage]
+    /// Writes a claimed message's status, attempts, next attempt and last error if `owner` still
+    /// holds it; `false` otherwise.
+    func finishTelegramMessage(_ message: TelegramMessage, owner: String) async throws -> Bool
 }

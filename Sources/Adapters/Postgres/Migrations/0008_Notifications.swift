@@ -1,6 +1,7 @@
 extension PostgresMigration {
     /// Notifications (issue #23): the outbox written in the same transaction as each change,
-    /// webhook endpoints (secrets sealed, never plain text) and their deliveries, and what the
+    /// webhook endpoints (secrets sealed, never plain text) and their deliveries, linked Telegram
+    /// chats and their messages, and what the
     /// notifications worker remembers to find changes made outside Mirror (follow statuses, the
     /// health verdict) and to space digests.
     static let notifications = PostgresMigration(
@@ -61,6 +62,35 @@ extension PostgresMigration {
             """,
             "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, id) WHERE status = 'PENDING'",
             "CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, created_at, id)",
+            """
+            CREATE TABLE telegram_links (
+                user_id TEXT COLLATE "C" PRIMARY KEY REFERENCES users (id),
+                chat_id BIGINT NOT NULL,
+                events TEXT,
+                quiet_start_minute BIGINT,
+                quiet_end_minute BIGINT,
+                created_at TIMESTAMPTZ NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE telegram_messages (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                outbox_id BIGINT NOT NULL UNIQUE REFERENCES notification_outbox (id) ON DELETE CASCADE,
+                user_id TEXT COLLATE "C" NOT NULL,
+                chat_id BIGINT NOT NULL,
+                type TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('PENDING', 'DELIVERED', 'FAILED')),
+                attempts BIGINT NOT NULL DEFAULT 0,
+                next_attempt_at TIMESTAMPTZ NOT NULL,
+                last_error TEXT,
+                lease_owner TEXT,
+                lease_expires_at TIMESTAMPTZ,
+                created_at TIMESTAMPTZ NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL
+            )
+            """,
+            "CREATE INDEX telegram_messages_due ON telegram_messages (next_attempt_at, id) WHERE status = 'PENDING'",
             """
             CREATE TABLE notification_follow_states (
                 profile_id TEXT COLLATE "C" PRIMARY KEY REFERENCES copy_profiles (id),
