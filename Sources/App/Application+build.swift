@@ -164,6 +164,10 @@ func buildRouter(
             localSignIn: localSignIn)
         router.addSignInPages(web)
         router.addUserPages(web)
+        router.addNotificationPages(web, NotificationPageDependencies(
+            webhooks: backends.webhookEndpoints(configuration: configuration, wallClock: wallClock),
+            linking: backends.telegramLinking(wallClock: wallClock),
+            telegramConfigured: configuration.notifications.telegram != nil))
         router.addOperatorPages(web)
     }
     return router

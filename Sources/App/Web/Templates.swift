@@ -27,6 +27,7 @@ enum WebTemplates {
         "positions": positions, "claims": claims, "withdrawals": withdrawals, "withdrawalConfirm": withdrawalConfirm,
         "operatorSignIn": operatorSignIn, "operatorStatus": operatorStatus, "operatorAudit": operatorAudit,
         "error": errorPage,
+        "notifications": NotificationTemplates.notifications, "notificationDeliveries": NotificationTemplates.deliveries,
     ]
 
     static let layout = """
