@@ -150,6 +150,7 @@ func buildRouter(
         router.addClaimRoutes(store: backends.store, authentication: authentication)
         router.addWebhookRoutes(backends.webhookEndpoints(configuration: configuration, wallClock: wallClock),
                                 authentication: authentication)
+        router.addNotificationSettingsRoutes(store: backends.store, authentication: authentication)
         router.addTelegramRoutes(store: backends.store, linking: backends.telegramLinking(wallClock: wallClock),
                                  configured: configuration.notifications.telegram != nil, wallClock: wallClock,
                                  authentication: authentication)

@@ -326,6 +326,19 @@ final class WebhookReceiver: Sendable {
         }
     }
 
+    @Test func theDigestIntervalIsPerUser() async throws {
+        let world = try await APIWorld.make()
+        let alice = try await APIWorld.token("dynamic|digest-alice")
+        try await world.run { client in
+            let bad = try await client.call(.put, "/notifications/settings", token: alice, json: #"{"digestIntervalSeconds":5}"#)
+            #expect(bad.status == 422 && bad.body.contains(#""field":"digestIntervalSeconds""#))
+            let set = try await client.call(.put, "/notifications/settings", token: alice, json: #"{"digestIntervalSeconds":300}"#)
+            #expect(set.status == 200 && set.body.contains("300"), "\(set.body)")
+            let cleared = try await client.call(.put, "/notifications/settings", token: alice, json: #"{"digestIntervalSeconds":null}"#)
+            #expect(cleared.status == 200)
+        }
+    }
+
     @Test func productionRefusesPlainHTTPAndPrivateDestinationsAtRegistration() async throws {
         let world = try await APIWorld.make(["MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY": validKey,
                                              "ADMIN_TOKEN": validToken])

@@ -155,6 +155,11 @@ enum APIDocument {
                             summary: "Send a FAILED delivery again, with the same webhook-id",
                             responses: [202: "queued", 401: unauthorized, 404: "no such FAILED delivery of this endpoint of yours",
                                         500: internalError]),
+            DocumentedRoute(method: "PUT", path: "/notifications/settings",
+                            summary: "How often copy digests come: digestIntervalSeconds 10-86400, or null for NOTIFY_DIGEST_INTERVAL_S",
+                            responses: [200: "the settings", 400: "body is not JSON of this shape (field named)", 401: unauthorized,
+                                        422: "digestIntervalSeconds out of range (field named)", 500: internalError],
+                            requestBody: "NotificationSettings"),
             DocumentedRoute(method: "GET", path: "/telegram",
                             summary: "Your Telegram link: whether a chat is linked, the event types it gets, quiet hours",
                             responses: [200: "the link", 401: unauthorized, 500: internalError]),
@@ -284,6 +289,9 @@ enum APIDocument {
                     "RetryRelayer": ["type": "object", "required": ["txId"], "properties": ["txId": string]],
                     "WithdrawalAddress": ["type": "object", "required": ["address"],
                                           "properties": ["address": string, "label": string]],
+                    "NotificationSettings": ["type": "object", "properties": [
+                        "digestIntervalSeconds": ["type": ["integer", "null"], "minimum": 10, "maximum": 86_400],
+                    ]],
                     "TelegramPreferences": ["type": "object", "properties": [
                         "events": ["type": "array", "items": ["type": "string",
                                                               "enum": NotificationType.subscribable.map(\.rawValue)]],

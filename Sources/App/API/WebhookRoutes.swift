@@ -244,3 +244,27 @@ extension Router where Context == AppRequestContext {
         }
     }
 }
+
+/// `PUT /notifications/settings`: how often copy digests come (`null`: the server's default).
+struct NotificationSettingsBody: Decodable {
+    var digestIntervalSeconds: Int?
+}
+
+struct NotificationSettingsView: Codable, ResponseEncodable {
+    var digestIntervalSeconds: Int?
+}
+
+extension Router where Context == AppRequestContext {
+    /// The signed-in user's notification settings (issue #23): the copy digest's interval.
+    func addNotificationSettingsRoutes(store: any Store, authentication: AuthMiddleware) {
+        self.group().add(middleware: authentication).put("/notifications/settings") { request, context -> NotificationSettingsView in
+            let user = try context.requireUser()
+            let body = try await request.decodeJSON(as: NotificationSettingsBody.self, context: context)
+            if let seconds = body.digestIntervalSeconds, !(10...86_400).contains(seconds) {
+                throw APIError.invalid("digestIntervalSeconds", "digestIntervalSeconds must be 10 to 86400, or null for the default")
+            }
+            try await store.setDigestInterval(userID: user.id, interval: body.digestIntervalSeconds.map { .seconds($0) })
+            return NotificationSettingsView(digestIntervalSeconds: body.digestIntervalSeconds)
+        }
+    }
+}

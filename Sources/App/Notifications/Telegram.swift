@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Kernel
 import Logging
+import Metrics
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
@@ -261,7 +262,10 @@ struct TelegramSender: Sendable {
                     }
                 }
             }
-            _ = try await self.store.finishTelegramMessage(finished, owner: self.owner)
+            if try await self.store.finishTelegramMessage(finished, owner: self.owner), finished.attempts > message.attempts {
+                let outcome = finished.status == .delivered ? "delivered" : finished.status == .failed ? "failed" : "retry"
+                Counter(label: "mirror_telegram_messages_total", dimensions: [("outcome", outcome)]).increment()
+            }
         }
         return claimed.count
     }
