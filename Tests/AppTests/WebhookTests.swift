@@ -354,8 +354,23 @@ final class WebhookReceiver: Sendable {
 }
 
 @Suite struct NotificationWorkerTests {
+    @Test func aStartingProcessIsNotDegradedButADownDependencyOrAStaleWorkerIs() throws {
+        func report(exchangeUp: Bool, lastPing: String, workerUp: Bool) throws -> HealthReport {
+            let status = exchangeUp && workerUp ? "ok" : "degraded"
+            let json = """
+                {"status":"\(status)","checkedAt":"\(Timestamp.fixture)","components":[{"name":"database","up":true},
+                {"name":"exchange","up":\(exchangeUp)}],"workers":[{"name":"copy-trading","lastPing":\(lastPing),"up":\(workerUp)}]}
+                """
+            return try JSONDecoder().decode(HealthReport.self, from: Data(json.utf8))
+        }
+        #expect(try !NotificationWorker.isDegraded(report(exchangeUp: true, lastPing: "null", workerUp: false)), "starting")
+        #expect(try NotificationWorker.isDegraded(report(exchangeUp: true, lastPing: "1", workerUp: false)), "a stale worker")
+        #expect(try NotificationWorker.isDegraded(report(exchangeUp: false, lastPing: "null", workerUp: false)))
+        #expect(try !NotificationWorker.isDegraded(report(exchangeUp: true, lastPing: "1", workerUp: true)))
+    }
+
     /// A pause through the API reaches the user's endpoint through the worker (outbox → delivery),
-    /// signed; the runbook-style change made outside Mirror is found by the worker too.
+    /// signed, once.
     @Test func aPauseThroughTheAPIReachesTheEndpointSigned() async throws {
         let receiver = WebhookReceiver()
         try await receiver.serve { port in

@@ -63,7 +63,15 @@ struct NotificationWorker: Sendable {
               let report = try? JSONDecoder().decode(HealthReport.self, from: Data(text.utf8))
         else { return }
         let down = report.components.filter { !$0.up }.map(\.name) + report.workers.filter { !$0.up }.map(\.name)
-        _ = try await self.store.recordCopyingHealth(degraded: report.status == .degraded, down: down, at: now)
+        _ = try await self.store.recordCopyingHealth(degraded: Self.isDegraded(report), down: down, at: now)
+    }
+
+    /// Degraded, unless the only workers down never beat yet and everything else is up: a process
+    /// starting, which must not tell every user "degraded" then "recovered" on each deploy.
+    static func isDegraded(_ report: HealthReport) -> Bool {
+        guard report.status == .degraded else { return false }
+        let starting = report.components.allSatisfy(\.up) && report.workers.allSatisfy { $0.up || $0.lastPing == nil }
+        return !starting
     }
 }
 
