@@ -53,6 +53,23 @@ extension StoreContract where Port == NotificationStorePort {
             #expect(stored.previousSealedSecret == endpoint.sealedSecret)
             #expect(stored.previousSecretUntil == until)
         },
+        .init("rotation finds the endpoints sealed under another key and reseals them by compare-and-set") { store async throws in
+            let alice = try await Seed.user(1, in: store)
+            var old = WebhookEndpoint.fixture(1, userID: alice.id)
+            old.sealedSecret = .fixture(keyVersion: 1, seed: 1)
+            let current = WebhookEndpoint.fixture(2, userID: alice.id)
+            _ = try await store.insertWebhookEndpoint(old, limit: 5)
+            _ = try await store.insertWebhookEndpoint(WebhookEndpoint(
+                id: current.id, userID: alice.id, url: current.url, events: nil, sealedSecret: .fixture(keyVersion: 2, seed: 2),
+                createdAt: .fixture, updatedAt: .fixture), limit: 5)
+            #expect(try await store.webhookEndpoints(sealedUnderOtherThan: 2, limit: 10).map(\.id) == [old.id])
+            #expect(try await !store.resealWebhookSecrets(id: old.id, expected: .fixture(keyVersion: 1, seed: 9),
+                                                          sealed: .fixture(keyVersion: 2, seed: 3), previous: nil), "a stale seal")
+            #expect(try await store.resealWebhookSecrets(id: old.id, expected: old.sealedSecret,
+                                                         sealed: .fixture(keyVersion: 2, seed: 3), previous: nil))
+            #expect(try await store.webhookEndpoints(sealedUnderOtherThan: 2, limit: 10).isEmpty)
+            #expect(try await store.webhookEndpoint(id: old.id)?.sealedSecret == .fixture(keyVersion: 2, seed: 3))
+        },
         .init("changes made through Mirror write their events in the same step, reaching the user's endpoint") {
             store async throws in
             let leader = try await Seed.leader(1, in: store)

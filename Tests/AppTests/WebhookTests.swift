@@ -3,7 +3,9 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Kernel
+import InMemoryAdapter
 import KernelTesting
+import KeyVaultAdapter
 import Logging
 import Synchronization
 import Testing
@@ -181,6 +183,27 @@ final class WebhookReceiver: Sendable {
         let delivery = try #require(try await store.deliveries(endpointID: endpoint.id, limit: 1).first)
         #expect(delivery.status == .pending && delivery.attempts == 1)
         #expect(delivery.lastError?.contains("10.9.9.9, a private address") == true, "\(delivery.lastError ?? "")")
+    }
+}
+
+@Suite struct WebhookSecretRotationTests {
+    /// `mirror keys rotate` reseals webhook secrets too: after it, the new master key alone opens
+    /// them and the secret is the same.
+    @Test func keyRotationResealsWebhookSecretsUnderTheNewKey() async throws {
+        let oldKey = try MasterKey(hex: String(repeating: "ab", count: 32))
+        let newKey = try MasterKey(hex: String(repeating: "cd", count: 32))
+        let store = InMemoryStore()
+        let user = User.fixture(1)
+        try await store.insertUser(user)
+        let before = WebhookEndpoints(store: store, vault: AESKeyVault(current: oldKey), wallClock: .system,
+                                      ids: IDGenerator { "endpoint-1" }, limit: 5, allowLocal: true)
+        let (endpoint, secret) = try await before.register(userID: user.id, url: "http://127.0.0.1:9/x", events: nil)
+        let rotating = AESKeyVault(current: newKey, previous: [oldKey])
+        #expect(try await WebhookSecrets.resealAll(store: store, vault: rotating) == 1)
+        #expect(try await WebhookSecrets.resealAll(store: store, vault: rotating) == 0, "done once")
+        let stored = try #require(await store.webhookEndpoint(id: endpoint.id))
+        let opened = try await WebhookSecrets.open(stored.sealedSecret, of: stored, vault: AESKeyVault(current: newKey))
+        #expect(opened == WebhookSignature.keyBytes(of: secret))
     }
 }
 

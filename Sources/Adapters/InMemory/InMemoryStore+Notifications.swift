@@ -91,6 +91,22 @@ extension InMemoryStore {
         return true
     }
 
+    public func webhookEndpoints(sealedUnderOtherThan keyVersion: Int, limit: Int) -> [WebhookEndpoint] {
+        Array(self.notifications.endpoints.values.filter {
+            $0.sealedSecret.keyVersion != keyVersion || ($0.previousSealedSecret.map { $0.keyVersion != keyVersion } ?? false)
+        }.sorted { $0.id.rawValue < $1.id.rawValue }.prefix(max(limit, 0)))
+    }
+
+    public func resealWebhookSecrets(id: WebhookEndpointID, expected: SealedSecret, sealed: SealedSecret,
+                                     previous: SealedSecret?) -> Bool {
+        guard var endpoint = self.notifications.endpoints[id], endpoint.sealedSecret == expected else { return false }
+        endpoint.sealedSecret = sealed
+        endpoint.previousSealedSecret = previous
+        if previous == nil { endpoint.previousSecretUntil = nil }
+        self.notifications.endpoints[id] = endpoint
+        return true
+    }
+
     public func recordEndpointHealth(id: WebhookEndpointID, consecutiveFailures: Int, breakerOpenUntil: Timestamp?,
                                      opened: OutboxEvent?, at time: Timestamp) {
         guard var endpoint = self.notifications.endpoints[id] else { return }

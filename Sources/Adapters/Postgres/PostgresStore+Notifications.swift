@@ -99,6 +99,34 @@ extension PostgresStore: NotificationStore {
         }
     }
 
+    public func webhookEndpoints(sealedUnderOtherThan keyVersion: Int, limit: Int) async throws -> [WebhookEndpoint] {
+        try await self.read { db in
+            try await db.fetch(
+                """
+                SELECT * FROM webhook_endpoints
+                WHERE secret_key_version <> \(keyVersion)
+                    OR (previous_secret_key_version IS NOT NULL AND previous_secret_key_version <> \(keyVersion))
+                ORDER BY id LIMIT \(max(limit, 0))
+                """, table: "webhook_endpoints", logger: self.logger, WebhookEndpoint.init(row:))
+        }
+    }
+
+    public func resealWebhookSecrets(id: WebhookEndpointID, expected: SealedSecret, sealed: SealedSecret,
+                                     previous: SealedSecret?) async throws -> Bool {
+        try await self.transaction { db in
+            try await db.execute(
+                """
+                UPDATE webhook_endpoints
+                SET secret_key_version = \(sealed.keyVersion), secret_ciphertext = \(sealed.pgBytes),
+                    previous_secret_key_version = \(previous?.keyVersion), previous_secret_ciphertext = \(previous?.pgBytes),
+                    previous_secret_until = CASE WHEN \(previous == nil) THEN NULL ELSE previous_secret_until END
+                WHERE id = \(id.rawValue) AND secret_key_version = \(expected.keyVersion)
+                    AND secret_ciphertext = \(expected.pgBytes)
+                RETURNING 1
+                """, logger: self.logger) > 0
+        }
+    }
+
     public func recordEndpointHealth(id: WebhookEndpointID, consecutiveFailures: Int, breakerOpenUntil: Timestamp?,
                                      opened: OutboxEvent?, at time: Timestamp) async throws {
         try await self.transaction { db in

@@ -104,6 +104,33 @@ extension SQLiteStore: NotificationStore {
         }
     }
 
+    public func webhookEndpoints(sealedUnderOtherThan keyVersion: Int, limit: Int) async throws -> [WebhookEndpoint] {
+        try await self.read { db in
+            try db.fetch(
+                """
+                SELECT * FROM webhook_endpoints
+                WHERE secret_key_version <> ? OR (previous_secret_key_version IS NOT NULL AND previous_secret_key_version <> ?)
+                ORDER BY id LIMIT ?
+                """, [keyVersion, keyVersion, max(limit, 0)], table: "webhook_endpoints", WebhookEndpoint.init(row:))
+        }
+    }
+
+    public func resealWebhookSecrets(id: WebhookEndpointID, expected: SealedSecret, sealed: SealedSecret,
+                                     previous: SealedSecret?) async throws -> Bool {
+        try await self.write { db in
+            try db.update(
+                sql: """
+                    UPDATE webhook_endpoints
+                    SET secret_key_version = ?, secret_ciphertext = ?, previous_secret_key_version = ?,
+                        previous_secret_ciphertext = ?,
+                        previous_secret_until = CASE WHEN ? IS NULL THEN NULL ELSE previous_secret_until END
+                    WHERE id = ? AND secret_key_version = ? AND secret_ciphertext = ?
+                    """,
+                arguments: [sealed.keyVersion, sealed.sqlBytes, previous?.keyVersion, previous?.sqlBytes, previous?.keyVersion,
+                            id.rawValue, expected.keyVersion, expected.sqlBytes])
+        }
+    }
+
     public func recordEndpointHealth(id: WebhookEndpointID, consecutiveFailures: Int, breakerOpenUntil: Timestamp?,
                                      opened: OutboxEvent?, at time: Timestamp) async throws {
         try await self.write { db in

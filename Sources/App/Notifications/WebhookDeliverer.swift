@@ -100,6 +100,9 @@ struct WebhookDeliverer: Sendable {
             response = await self.transport.send(request)
         } catch let refusal as WebhookDestination.Refusal {
             response = .transportFailure("refused: \(refusal)")
+        } catch let error as KeyVaultError {
+            // A secret that no longer opens (sealed under a dropped master key): a failed try, not a stuck lease.
+            response = .transportFailure("cannot sign: \(error)")
         }
         let now = self.wallClock.now()
         var finished = delivery
@@ -193,5 +196,33 @@ enum WebhookSecrets {
             keys.append(try await Self.open(previous, of: endpoint, vault: vault))
         }
         return keys
+    }
+}
+
+extension WebhookSecrets {
+    /// `mirror keys rotate`'s part for webhook secrets: every endpoint sealed under another master
+    /// key is resealed under the current one, by compare-and-set (a user's rotation meanwhile
+    /// wins). Returns how many endpoints it resealed.
+    static func resealAll(store: any Store, vault: any KeyVault, batchSize: Int = 100) async throws -> Int {
+        let target = vault.currentKeyVersion
+        var resealed = 0
+        while true {
+            let batch = try await store.webhookEndpoints(sealedUnderOtherThan: target, limit: batchSize)
+            var progressed = false
+            for endpoint in batch {
+                let binding = WebhookEndpoint.secretBinding(userID: endpoint.userID, endpointID: endpoint.id)
+                let sealed = endpoint.sealedSecret.keyVersion == target ? endpoint.sealedSecret
+                    : try await vault.reseal(endpoint.sealedSecret, binding: binding)
+                let previous = try await endpoint.previousSealedSecret.asyncMap { old in
+                    old.keyVersion == target ? old : try await vault.reseal(old, binding: binding)
+                }
+                if try await store.resealWebhookSecrets(id: endpoint.id, expected: endpoint.sealedSecret, sealed: sealed,
+                                                        previous: previous) {
+                    resealed += 1
+                    progressed = true
+                }
+            }
+            if !progressed { return resealed }
+        }
     }
 }

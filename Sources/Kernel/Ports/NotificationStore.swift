@@ -16,6 +16,13 @@ public protocol NotificationStore: Sendable {
     /// `false` when the user has no such endpoint.
     func rotateWebhookSecret(id: WebhookEndpointID, userID: UserID, sealed: SealedSecret, previous: SealedSecret,
                              previousUntil: Timestamp, at time: Timestamp) async throws -> Bool
+    /// Endpoints with a secret (current or previous) sealed under a master-key version other than
+    /// `keyVersion`, by id, up to `limit`: `mirror keys rotate`'s work.
+    func webhookEndpoints(sealedUnderOtherThan keyVersion: Int, limit: Int) async throws -> [WebhookEndpoint]
+    /// Replaces the endpoint's sealed secrets if its current one is still `expected`
+    /// (compare-and-set, so a rotation by the user meanwhile wins); `false` otherwise.
+    func resealWebhookSecrets(id: WebhookEndpointID, expected: SealedSecret, sealed: SealedSecret,
+                              previous: SealedSecret?) async throws -> Bool
     /// Records one send's outcome on the endpoint's breaker, and `opened` (when given) into the
     /// outbox in the same step.
     func recordEndpointHealth(id: WebhookEndpointID, consecutiveFailures: Int, breakerOpenUntil: Timestamp?,
