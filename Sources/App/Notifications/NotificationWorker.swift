@@ -9,7 +9,8 @@ import Synchronization
 /// the detections are compare-and-set in the database). Each tick it:
 /// 1. records follow statuses changed outside Mirror (the runbook's SQL pause-all/resume-all);
 /// 2. records a change of the health verdict (`system:health`, which lives in the cache);
-/// 3. writes the copy digests that are due, from the attempts themselves;
+/// 3. writes the copy digests that are due, from the attempts themselves
+///    (1–3 every 5 seconds at most: each is a write transaction);
 /// 4. turns outbox rows into webhook deliveries and Telegram messages, and sends what is due;
 /// 5. hourly, deletes delivered outbox rows older than 30 days; and reports the outbox's oldest
 ///    undelivered age.
@@ -26,6 +27,10 @@ struct NotificationWorker: Sendable {
     let digestInterval: Duration
     let logger: Logger
     private let lastPurge = LockedTimestamp()
+    private let lastDetection = LockedTimestamp()
+    /// How often the detections (outside follow changes, health, digests) run: each is a write
+    /// transaction, so not every tick.
+    static let detectionInterval: Duration = .seconds(5)
 
     init(store: any Store, cache: any Cache, deliverer: WebhookDeliverer, telegram: TelegramSender?, wallClock: WallClock,
          holder: String, digestInterval: Duration, logger: Logger) {
@@ -42,9 +47,11 @@ struct NotificationWorker: Sendable {
     func tick() async throws {
         guard try await self.cache.acquireLease(Self.leaseName, holder: self.holder, ttl: .seconds(30)) else { return }
         let now = self.wallClock.now()
-        _ = try await self.store.recordExternalFollowChanges(at: now)
-        try await self.recordHealth(at: now)
-        _ = try await self.store.recordCopyDigests(at: now, defaultInterval: self.digestInterval)
+        if self.lastDetection.isOlder(than: Self.detectionInterval, at: now) {
+            _ = try await self.store.recordExternalFollowChanges(at: now)
+            try await self.recordHealth(at: now)
+            _ = try await self.store.recordCopyDigests(at: now, defaultInterval: self.digestInterval)
+        }
         while try await self.store.dispatchOutbox(limit: 200, at: now) == 200 {}
         try await self.deliverer.deliverDue()
         try await self.telegram?.sendDue()
