@@ -151,6 +151,11 @@ func buildRouter(
         router.addWebhookRoutes(backends.webhookEndpoints(configuration: configuration, wallClock: wallClock),
                                 authentication: authentication)
         router.addNotificationSettingsRoutes(store: backends.store, authentication: authentication)
+        if let telegram = configuration.notifications.telegram, telegram.usesWebhook,
+           let client = backends.telegramClient(configuration: configuration) {
+            router.addTelegramUpdatesRoute(settings: telegram, linking: backends.telegramLinking(wallClock: wallClock),
+                                           client: client)
+        }
         router.addTelegramRoutes(store: backends.store, linking: backends.telegramLinking(wallClock: wallClock),
                                  configured: configuration.notifications.telegram != nil, wallClock: wallClock,
                                  authentication: authentication)

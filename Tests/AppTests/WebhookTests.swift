@@ -548,6 +548,43 @@ final class TelegramStandIn: Sendable {
         }
     }
 
+    /// With an https PUBLIC_BASE_URL, Telegram pushes to POST /telegram/updates (setWebhook with a
+    /// secret token): an update without the token is refused; with it, /start CODE links the chat.
+    @Test func setWebhookModeTakesPushedUpdatesOnlyWithTheSecretToken() async throws {
+        let telegram = TelegramStandIn()
+        try await telegram.serve { port in
+            let world = try await APIWorld.make([
+                "TELEGRAM_BOT_TOKEN": TelegramStandIn.token, "TELEGRAM_API_URL": "http://127.0.0.1:\(port)",
+                "PUBLIC_BASE_URL": "https://mirror.example.com",
+            ])
+            let settings = try #require(world.configuration.notifications.telegram)
+            #expect(settings.usesWebhook && settings.webhookURL == "https://mirror.example.com/telegram/updates")
+            #expect(!settings.webhookSecret.contains("AAHcanary") && settings.webhookSecret.count == 64)
+            try await world.backends.telegramClient(configuration: world.configuration)?.setWebhook()
+            #expect(telegram.paths.last?.hasSuffix("/setWebhook") == true)
+            let alice = try await APIWorld.token("dynamic|tg-push")
+            try await world.run { client in
+                let me = try decode(MeView.self, try await client.call(.get, "/me", token: alice).body)
+                let code = try decode(TelegramLinkCodeView.self, try await client.call(.post, "/telegram/link", token: alice).body)
+                let update = #"{"update_id":9,"message":{"chat":{"id":4242},"text":"/start \#(code.code)"}}"#
+                for secret in [nil, "wrong"] as [String?] {
+                    var headers: HTTPFields = [.contentType: "application/json"]
+                    if let secret { headers[TelegramSettings.secretHeader] = secret }
+                    let status = try await client.execute(uri: "/telegram/updates", method: .post, headers: headers,
+                                                          body: ByteBuffer(string: update)) { Int($0.status.code) }
+                    #expect(status == 401)
+                }
+                #expect(try await world.backends.store.telegramLink(userID: UserID(me.id)) == nil)
+                let status = try await client.execute(
+                    uri: "/telegram/updates", method: .post,
+                    headers: [.contentType: "application/json", TelegramSettings.secretHeader: settings.webhookSecret],
+                    body: ByteBuffer(string: update)) { Int($0.status.code) }
+                #expect(status == 200)
+                #expect(try await world.backends.store.telegramLink(userID: UserID(me.id))?.chatID == 4242)
+            }
+        }
+    }
+
     @Test func quietHoursHoldDigestsOnlyUntilTheyEndOvernightToo() {
         let link = TelegramLink(userID: "user-1", chatID: 1, quietStartMinute: 22 * 60, quietEndMinute: 7 * 60,
                                 createdAt: .fixture, updatedAt: .fixture)

@@ -1,3 +1,5 @@
+import Foundation
+import HTTPTypes
 import Hummingbird
 import Kernel
 
@@ -265,6 +267,31 @@ extension Router where Context == AppRequestContext {
             }
             try await store.setDigestInterval(userID: user.id, interval: body.digestIntervalSeconds.map { .seconds($0) })
             return NotificationSettingsView(digestIntervalSeconds: body.digestIntervalSeconds)
+        }
+    }
+}
+
+extension TelegramSettings {
+    /// The header Telegram carries the webhook's secret token in.
+    static let secretHeader = HTTPField.Name("X-Telegram-Bot-Api-Secret-Token")!
+}
+
+extension Router where Context == AppRequestContext {
+    /// `POST /telegram/updates`: Telegram's pushes (setWebhook mode, an https PUBLIC_BASE_URL),
+    /// accepted only with the secret token Mirror gave Telegram (compared in constant time).
+    func addTelegramUpdatesRoute(settings: TelegramSettings, linking: TelegramLinking, client: TelegramClient) {
+        self.post("/telegram/updates") { request, context -> HTTPResponse.Status in
+            guard let presented = request.headers[TelegramSettings.secretHeader],
+                  AdminAuthMiddleware.constantTimeEqual(Array(presented.utf8), Array(settings.webhookSecret.utf8))
+            else { throw APIError.unauthorized }
+            let body = try await request.body.collect(upTo: 1_000_000)
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any],
+                  let update = TelegramClient.update(object)
+            else { throw APIError.badRequest(nil, "not a Telegram update") }
+            if try await linking.handle(update) != nil, let chat = update.chatID {
+                _ = await client.sendMessage(chatID: chat, text: "Mirror: this chat is linked. Unlink it on the web app.")
+            }
+            return .ok
         }
     }
 }

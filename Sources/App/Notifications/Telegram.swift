@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Crypto
 import Foundation
 import Kernel
 import Logging
@@ -14,6 +15,22 @@ struct TelegramSettings: Hashable, Sendable {
     var apiURL: URL
     /// Where the links in messages point (the web app).
     var publicBaseURL: URL
+
+    /// An https `PUBLIC_BASE_URL`: Telegram pushes updates to `POST /telegram/updates` (setWebhook)
+    /// instead of being long-polled, so every API instance can take them and no poller runs.
+    var usesWebhook: Bool { self.publicBaseURL.scheme?.lowercased() == "https" }
+
+    var webhookURL: String {
+        self.publicBaseURL.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/telegram/updates"
+    }
+
+    /// The `secret_token` Telegram sends back on every pushed update: derived from the bot token,
+    /// so every instance knows it with no extra setting, and no one without the token can forge it.
+    var webhookSecret: String {
+        let digest = HMAC<SHA256>.authenticationCode(for: Data("mirror/telegram-webhook".utf8),
+                                                     using: SymmetricKey(data: Data(self.token.revealed.utf8)))
+        return Data(digest).map { String(format: "%02x", $0) }.joined()
+    }
 }
 
 /// One message a bot received (`getUpdates`): the chat and the text.
@@ -61,6 +78,22 @@ struct TelegramClient: Sendable {
         return (Int(response.status.code), json)
     }
 
+    /// Points Telegram's pushes at Mirror (`setWebhook` with the secret token).
+    func setWebhook() async throws {
+        let (status, json) = try await self.call("setWebhook", [
+            "url": self.settings.webhookURL, "secret_token": self.settings.webhookSecret, "allowed_updates": ["message"],
+        ], timeout: .seconds(15))
+        guard status == 200, json["ok"] as? Bool == true else { throw TelegramError.refused(method: "setWebhook", status: status) }
+    }
+
+    /// One pushed or polled update object, as Telegram sends it.
+    static func update(_ object: [String: Any]) -> TelegramUpdate? {
+        guard let id = (object["update_id"] as? NSNumber)?.int64Value else { return nil }
+        let message = object["message"] as? [String: Any]
+        let chat = message?["chat"] as? [String: Any]
+        return TelegramUpdate(updateID: id, chatID: (chat?["id"] as? NSNumber)?.int64Value, text: message?["text"] as? String)
+    }
+
     /// Long-polls for new messages after `offset` (`timeout` seconds of Telegram's long poll).
     func getUpdates(offset: Int64?, timeout: Int) async throws -> [TelegramUpdate] {
         var body: [String: Any] = ["timeout": timeout, "allowed_updates": ["message"]]
@@ -69,12 +102,7 @@ struct TelegramClient: Sendable {
         guard status == 200, json["ok"] as? Bool == true, let results = json["result"] as? [[String: Any]] else {
             throw TelegramError.refused(method: "getUpdates", status: status)
         }
-        return results.compactMap { update in
-            guard let id = (update["update_id"] as? NSNumber)?.int64Value else { return nil }
-            let message = update["message"] as? [String: Any]
-            let chat = message?["chat"] as? [String: Any]
-            return TelegramUpdate(updateID: id, chatID: (chat?["id"] as? NSNumber)?.int64Value, text: message?["text"] as? String)
-        }
+        return results.compactMap(Self.update)
     }
 
     func sendMessage(chatID: Int64, text: String) async -> TelegramSendResult {
@@ -280,6 +308,22 @@ struct TelegramPollerService: Service {
     var pauseWhenNotHolder: Duration = .seconds(5)
 
     func run() async throws {
+        if self.poller.client.settings.usesWebhook {
+            // Pushes instead of polls: point Telegram at POST /telegram/updates until it accepts.
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                do {
+                    try await self.poller.client.setWebhook()
+                    self.poller.logger.info("telegram webhook set")
+                    break
+                } catch {
+                    self.poller.logger.warning("telegram setWebhook failed", metadata: ["error": "\(String(describing: error))"])
+                }
+                let wait = self.pauseAfterFailure
+                guard (try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }) != nil else { return }
+            }
+            try? await gracefulShutdown()
+            return
+        }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             var pause = Duration.milliseconds(100)
             do {
