@@ -210,6 +210,15 @@ extension StoreContract where Port == NotificationStorePort {
             let digests = try await dispatched(store, endpoint)
             #expect(digests.map(\.type) == [.copyDigest])
             #expect(digests.first?.payload.contains(#""copied":0,"skipped":1,"failed":0"#) == true)
+            #expect(try await store.deleteWebhookEndpoint(id: endpoint.id, userID: profile.userID))
+            try await store.saveTelegramLink(TelegramLink(userID: profile.userID, chatID: 7, events: [.copyDigest],
+                                                          createdAt: .fixture, updatedAt: .fixture))
+            var failed = skipped
+            failed.status = .failed
+            failed.updatedAt = first + .seconds(200)
+            #expect(try await store.updateAttempt(failed, from: .skipped))
+            #expect(try await store.recordCopyDigests(at: first + .seconds(420), defaultInterval: .seconds(60)) == 1,
+                    "a Telegram chat subscribed to digests gets them too")
         },
         .init("delivered outbox rows older than the cutoff are purged with their deliveries; pending ones stay") {
             store async throws in

@@ -243,6 +243,7 @@ extension InMemoryStore {
     public func recordCopyDigests(at time: Timestamp, defaultInterval: Duration) -> Int {
         let subscribers = Set(self.notifications.endpoints.values
             .filter { $0.events?.contains(.copyDigest) ?? true }.map(\.userID))
+            .union(self.notifications.telegramLinks.values.filter { $0.events?.contains(.copyDigest) ?? true }.map(\.userID))
         var written = 0
         for userID in subscribers.sorted(by: { $0.rawValue < $1.rawValue }) {
             let interval = self.notifications.digestInterval[userID] ?? defaultInterval

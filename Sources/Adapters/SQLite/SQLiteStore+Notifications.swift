@@ -332,10 +332,14 @@ extension SQLiteStore: NotificationStore {
         try await self.write { db in
             let subscribers = try db.fetch(
                 """
-                SELECT DISTINCT e.user_id, g.last_digest_at, g.interval_ms
-                FROM webhook_endpoints e LEFT JOIN notification_digests g ON g.user_id = e.user_id
-                WHERE e.events IS NULL OR (' ' || e.events || ' ') LIKE '% copy.digest %'
-                ORDER BY e.user_id
+                SELECT s.user_id, g.last_digest_at, g.interval_ms
+                FROM (SELECT user_id FROM webhook_endpoints
+                      WHERE events IS NULL OR (' ' || events || ' ') LIKE '% copy.digest %'
+                      UNION
+                      SELECT user_id FROM telegram_links
+                      WHERE events IS NULL OR (' ' || events || ' ') LIKE '% copy.digest %') s
+                LEFT JOIN notification_digests g ON g.user_id = s.user_id
+                ORDER BY s.user_id
                 """, table: "notification_digests"
             ) { row in
                 (userID: try row.id("user_id") as UserID, last: try row.optionalTimestamp("last_digest_at"),

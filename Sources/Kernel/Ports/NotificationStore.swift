@@ -61,7 +61,7 @@ public protocol NotificationStore: Sendable {
     /// copying.degraded / copying.recovered event for every user with a follow that is not STOPPED,
     /// in the same step. Returns the events recorded.
     func recordCopyingHealth(degraded: Bool, down: [String], at time: Timestamp) async throws -> Int
-    /// For every user with an endpoint subscribed to copy.digest whose last digest is at least
+    /// For every user with an endpoint or a Telegram chat subscribed to copy.digest whose last digest is at least
     /// their interval (or `defaultInterval`) old: counts their attempts that became DONE, SKIPPED
     /// or FAILED since it, writes a copy.digest event when any did, and moves the user's digest
     /// time to `time`, in one step. Returns the digests written.
