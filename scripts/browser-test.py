@@ -335,8 +335,32 @@ def _():
 PAGES = [
     ("overview", "/app"), ("leaders", "/app/leaders"), ("follows", "/app/follows"), ("activity", "/app/activity"),
     ("positions", "/app/positions"), ("claims", "/app/claims"), ("withdrawals", "/app/withdrawals"),
-    ("kill-switch", "/app/kill-switch"), ("operator-status", "/app/operator"), ("operator-audit", "/app/operator/audit"),
+    ("kill-switch", "/app/kill-switch"), ("notifications", "/app/notifications"),
+    ("operator-status", "/app/operator"), ("operator-audit", "/app/operator/audit"),
 ]
+
+
+@scenario("webhooks: an endpoint is added (secret shown once), sent a test, and its delivery log shows it")
+def _():
+    driver.get(url("/app/notifications"))
+    expect(h1() == "Notifications", f"the notifications page is titled {h1()!r}")
+    field = driver.find_element(By.ID, "webhook-url")
+    field.send_keys("http://10.0.0.1/hook", Keys.ENTER)
+    wait_for(lambda: "private" in driver.find_element(By.ID, "webhook-url-error").text, 10, "the refusal of a private address")
+    field = driver.find_element(By.ID, "webhook-url")
+    field.clear()
+    field.send_keys("http://127.0.0.1:9/browser-hook")
+    driver.find_element(By.CSS_SELECTOR, "input[name='event_copy.digest']").click()
+    field.send_keys(Keys.ENTER)
+    wait_for(lambda: driver.find_element(By.ID, "webhook-secret").text.startswith("whsec_"), 10, "the secret shown once")
+    driver.get(url("/app/notifications"))
+    expect(not driver.find_elements(By.ID, "webhook-secret"), "the secret is shown again")
+    row = [r for r in driver.find_elements(By.CSS_SELECTOR, "tr.endpoint") if "browser-hook" in r.text][0]
+    expect("copy.digest" in row.text, f"the endpoint's events: {row.text}")
+    row.find_element(By.XPATH, ".//button[text()='Send test']").click()
+    wait_for(lambda: h1() == "Delivery log" and "Test event queued" in notice(), 10, "the delivery log after the test")
+    wait_for(lambda: (driver.refresh() or True) and "webhook.test" in driver.find_element(By.CSS_SELECTOR, "tr.delivery").text,
+             30, "the test delivery in the log")
 
 
 @scenario("every page renders at 375 px and desktop width with no console errors; screenshots")

@@ -149,6 +149,17 @@ func buildRouter(
                                      wallClock: wallClock, ids: backends.ids),
             authentication: authentication)
         router.addClaimRoutes(store: backends.store, authentication: authentication)
+        router.addWebhookRoutes(backends.webhookEndpoints(configuration: configuration, wallClock: wallClock),
+                                authentication: authentication)
+        router.addNotificationSettingsRoutes(store: backends.store, authentication: authentication)
+        if let telegram = configuration.notifications.telegram, telegram.usesWebhook,
+           let client = backends.telegramClient(configuration: configuration) {
+            router.addTelegramUpdatesRoute(settings: telegram, linking: backends.telegramLinking(wallClock: wallClock),
+                                           client: client)
+        }
+        router.addTelegramRoutes(store: backends.store, linking: backends.telegramLinking(wallClock: wallClock),
+                                 configured: configuration.notifications.telegram != nil, wallClock: wallClock,
+                                 authentication: authentication)
         router.addAdminRoutes(admin, token: configuration.adminToken)
     }
     if role.runsWeb {
@@ -160,6 +171,10 @@ func buildRouter(
             localSignIn: localSignIn)
         router.addSignInPages(web)
         router.addUserPages(web)
+        router.addNotificationPages(web, NotificationPageDependencies(
+            webhooks: backends.webhookEndpoints(configuration: configuration, wallClock: wallClock),
+            linking: backends.telegramLinking(wallClock: wallClock),
+            telegramConfigured: configuration.notifications.telegram != nil))
         router.addOperatorPages(web)
     }
     return router

@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// The workers this build runs, as Services for `mirror serve` and `mirror workers`. A new
 /// worker is one more entry here (and in `expected`, so the health check watches its heartbeat).
 func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClock: WallClock, logger: Logger) -> [any Service] {
-    let expected: [WorkerName] = [.copyTrading, .positionSync, .autoClaim, .healthCheck, .onboarding]
+    let expected: [WorkerName] = [.copyTrading, .positionSync, .autoClaim, .healthCheck, .onboarding, .notifications]
     // The exchange and the relayer are judged by their circuit breakers: open means down, with no
     // extra call spent on the venue's rate limits.
     let breakerProbes = backends.venue.breakers.map { breaker in
@@ -44,6 +44,8 @@ func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClo
         SingletonWorker(name: name, interval: interval, holder: holder, store: backends.store, clock: ContinuousClock(),
                         wallClock: wallClock, cache: backends.cache, logger: logger, tick: tick)
     }
+    let notifications = backends.notificationWorker(configuration: configuration, wallClock: wallClock, logger: logger)
+    let telegramPoller = backends.telegramPoller(configuration: configuration, wallClock: wallClock, logger: logger)
     return [
         CopyTradingWorker(ingestor: ingestor, engine: engine, cache: backends.cache, interval: configuration.cadences.copyPoll,
                           clock: ContinuousClock(), wallClock: wallClock, logger: logger),
@@ -56,5 +58,7 @@ func makeWorkers(configuration: MirrorConfiguration, backends: Backends, wallClo
         },
         singleton(.onboarding, every: configuration.cadences.onboarding) { try await onboarder.advanceQueued() },
         singleton(.healthCheck, every: configuration.cadences.healthCheck) { try await healthCheck.run() },
-    ]
+        // Notifications (issue #23): one leased worker detects, digests, dispatches and delivers.
+        singleton(.notifications, every: configuration.notifications.pollInterval) { try await notifications.tick() },
+    ] + (telegramPoller.map { [TelegramPollerService(poller: $0)] } ?? [])
 }

@@ -49,3 +49,8 @@ public typealias FundsStoreContract = StoreContract<FundsStorePort>
 public typealias AddressBookStoreContract = StoreContract<AddressBookStorePort>
 /// The specification of ``WatchListStore``.
 public typealias WatchListStoreContract = StoreContract<WatchListStorePort>
+
+/// Tag of ``NotificationStoreContract`` (issue #23).
+public enum NotificationStorePort {}
+/// The notification outbox, webhook endpoints and deliveries (``NotificationStore``).
+public typealias NotificationStoreContract = StoreContract<NotificationStorePort>

@@ -110,7 +110,7 @@ func bodyText(_ response: TestResponse) -> String {
         #expect(report.components.map(\.name) == ["database", "cache", "exchange", "relayer"])
         let everyComponentUp = report.components.allSatisfy(\.up)
         #expect(everyComponentUp)
-        #expect(report.workers.map(\.name) == ["copy-trading", "position-sync", "auto-claim", "health-check", "onboarding"],
+        #expect(report.workers.map(\.name) == ["copy-trading", "position-sync", "auto-claim", "health-check", "onboarding", "notifications"],
                 "the runbook's five")
     }
 }

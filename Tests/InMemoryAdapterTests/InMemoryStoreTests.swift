@@ -49,6 +49,11 @@ import Testing
         try await check.run(on: InMemoryStore())
     }
 
+    @Test(arguments: NotificationStoreContract.cases)
+    func notifications(_ check: NotificationStoreContract) async throws {
+        try await check.run(on: InMemoryStore())
+    }
+
     @Test(arguments: EquityStoreContract.cases)
     func equity(_ check: EquityStoreContract) async throws {
         try await check.run(on: InMemoryStore())

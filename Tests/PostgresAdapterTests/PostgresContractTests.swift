@@ -51,6 +51,11 @@ struct PostgresContractTests {
         try await TestDatabase.withStore { store in try await check.run(on: store) }
     }
 
+    @Test(arguments: NotificationStoreContract.cases)
+    func notifications(_ check: NotificationStoreContract) async throws {
+        try await TestDatabase.withStore { store in try await check.run(on: store) }
+    }
+
     @Test(arguments: EquityStoreContract.cases)
     func equity(_ check: EquityStoreContract) async throws {
         try await TestDatabase.withStore { store in try await check.run(on: store) }

@@ -29,7 +29,7 @@ struct RedisCacheTests {
             #expect(Set(elements) == [
                 .string("worker:copy-trading:last-ping"), .string("worker:auto-claim:last-ping"),
                 .string("worker:health-check:last-ping"), .string("worker:position-sync:last-ping"),
-                .string("worker:onboarding:last-ping"), .string("system:health"),
+                .string("worker:onboarding:last-ping"), .string("worker:notifications:last-ping"), .string("system:health"),
             ])
             #expect(copyTradingPing == .string("1764379800123"))
             #expect(pingTTL == .integer(-1))

@@ -49,6 +49,11 @@ import Testing
         try await withTemporaryStore { store in try await check.run(on: store) }
     }
 
+    @Test(arguments: NotificationStoreContract.cases)
+    func notifications(_ check: NotificationStoreContract) async throws {
+        try await withTemporaryStore { store in try await check.run(on: store) }
+    }
+
     @Test(arguments: EquityStoreContract.cases)
     func equity(_ check: EquityStoreContract) async throws {
         try await withTemporaryStore { store in try await check.run(on: store) }

@@ -32,6 +32,7 @@ import Testing
                                       MigrationOutcome.Step(version: 5, name: "withdrawal_safety"),
                                       MigrationOutcome.Step(version: 6, name: "equity_snapshots"),
                                       MigrationOutcome.Step(version: 7, name: "copy_quality"),
+                                      MigrationOutcome.Step(version: 8, name: "notifications"),
                                       MigrationOutcome.Step(version: 9, name: "worker_leases"),
                                       MigrationOutcome.Step(version: 10, name: "event_caps")])
             #expect(first.schemaVersion == SQLiteMigrations.latestVersion)
@@ -48,6 +49,9 @@ import Testing
                 "users", "trading_wallets", "leaders", "copy_profiles", "leader_events", "copy_attempts", "orders",
                 "positions", "relayer_txs", "audit_logs", "leader_positions", "withdrawal_addresses", "leader_watches", "equity_snapshots",
                 "worker_leases",
+                "notification_outbox", "webhook_endpoints", "webhook_deliveries", "notification_follow_states",
+                "notification_digests", "notification_state", "telegram_links", "telegram_messages",
+                "sqlite_sequence", // the outbox's and deliveries' AUTOINCREMENT: a webhook-id is never reused
             ])
             #expect(try self.userVersion(of: store) == .integer(Int64(SQLiteMigrations.latestVersion)))
         }
@@ -94,6 +98,7 @@ import Testing
                                         MigrationOutcome.Step(version: 5, name: "withdrawal_safety"),
                                         MigrationOutcome.Step(version: 6, name: "equity_snapshots"),
                                       MigrationOutcome.Step(version: 7, name: "copy_quality"),
+                                      MigrationOutcome.Step(version: 8, name: "notifications"),
                                       MigrationOutcome.Step(version: 9, name: "worker_leases"),
                                       MigrationOutcome.Step(version: 10, name: "event_caps")])
             let columns = try store.rows(sql: "SELECT name FROM pragma_table_info('copy_attempts')").compactMap { row -> String? in

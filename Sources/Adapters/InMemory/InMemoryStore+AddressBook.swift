@@ -7,6 +7,7 @@ extension InMemoryStore {
         guard self.withdrawalAddressBook[entry.userID]?[entry.address] == nil else { return false }
         try self.appendAudit(audit)
         self.withdrawalAddressBook[entry.userID, default: [:]][entry.address] = entry
+        self.recordOutbox(OutboxEvent.addressAdded(entry))
         return true
     }
 
@@ -14,6 +15,7 @@ extension InMemoryStore {
         guard self.withdrawalAddressBook[userID]?[address] != nil else { return false }
         try self.appendAudit(audit)
         self.withdrawalAddressBook[userID]?[address] = nil
+        self.recordOutbox(OutboxEvent.addressRemoved(userID: userID, address: address, at: audit.createdAt))
         return true
     }
 

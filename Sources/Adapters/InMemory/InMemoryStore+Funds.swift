@@ -43,6 +43,7 @@ extension InMemoryStore {
             self.relayerTxIDsByKey[tx.idempotencyKey] = nil
             throw error
         }
+        self.recordOutbox(OutboxEvent.withdrawalAccepted(tx))
         return .reserved(tx)
     }
 

@@ -16,6 +16,7 @@ extension InMemoryStore {
         profile.updatedAt = time
         self.profilesByID[id] = profile
         self.record(audit)
+        self.recordFollowChange(profile, from: .enabled, audit: audit, at: time)
         return true
     }
 }

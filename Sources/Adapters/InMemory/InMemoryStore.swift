@@ -30,6 +30,8 @@ public actor InMemoryStore: Store {
     var withdrawalAddressBook: [UserID: [WalletAddress: WithdrawalAddress]] = [:]
     /// Each user's watched leaders (`WatchListStore`).
     var leaderWatchList: [UserID: [LeaderID: LeaderWatch]] = [:]
+    /// The notification outbox, endpoints and deliveries (`+Notifications`).
+    var notifications = NotificationTables()
 
     struct PositionKey: Hashable {
         let profileID: ProfileID
@@ -218,6 +220,7 @@ extension InMemoryStore {
         if next == .enabled { profile.resumedAt = time }
         self.profilesByID[id] = profile
         self.record(audit)
+        self.recordFollowChange(profile, from: expected, audit: audit, at: time)
         return true
     }
 
@@ -230,6 +233,7 @@ extension InMemoryStore {
             profile.status = next
             profile.updatedAt = time
             self.profilesByID[id] = profile
+            self.recordFollowChange(profile, from: expected, audit: audit, at: time)
             moved += 1
         }
         return moved
@@ -259,6 +263,7 @@ extension InMemoryStore {
         profile.stopBehavior = behavior
         profile.updatedAt = time
         self.profilesByID[id] = profile
+        self.recordFollowChange(profile, from: expected, audit: audit, at: time)
         for attempt in closeOuts { self.attemptsByID[attempt.id] = attempt }
         return true
     }
@@ -536,6 +541,7 @@ extension InMemoryStore {
         stored.lastError = tx.lastError
         stored.updatedAt = tx.updatedAt
         self.relayerTxsByID[tx.id] = stored
+        self.recordOutbox(OutboxEvent.relayerTxChanged(stored, from: expected))
         return true
     }
 }

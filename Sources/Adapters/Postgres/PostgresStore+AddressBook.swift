@@ -14,6 +14,7 @@ extension PostgresStore: AddressBookStore {
                 """, logger: self.logger) > 0
             else { return false }
             try await Self.insertAudit(audit, db, logger: self.logger)
+            try await Self.insertOutbox(OutboxEvent.addressAdded(entry), db, logger: self.logger)
             return true
         }
     }
@@ -27,6 +28,8 @@ extension PostgresStore: AddressBookStore {
                 """, logger: self.logger) > 0
             else { return false }
             try await Self.insertAudit(audit, db, logger: self.logger)
+            try await Self.insertOutbox(OutboxEvent.addressRemoved(userID: userID, address: address, at: audit.createdAt), db,
+                                        logger: self.logger)
             return true
         }
     }

@@ -51,6 +51,7 @@ extension PostgresStore: FundsStore {
             }
             try await Self.insertRelayerTx(tx, db, logger: self.logger)
             try await Self.insertAudit(audit, db, logger: self.logger)
+            try await Self.insertOutbox(OutboxEvent.withdrawalAccepted(tx), db, logger: self.logger)
             return .reserved(tx)
         }
     }
@@ -66,6 +67,7 @@ extension PostgresStore: FundsStore {
             guard funds.covers(tx.amount ?? .zero) else { return .insufficient(available: funds.available) }
             guard try await Self.updateRelayerTx(tx, from: .failed, db, logger: self.logger) else { return .existing(stored) }
             try await Self.insertAudit(audit, db, logger: self.logger)
+            try await Self.insertOutbox(OutboxEvent.relayerTxChanged(tx, from: .failed), db, logger: self.logger)
             return .reserved(tx)
         }
     }

@@ -147,6 +147,7 @@ extension PostgresStore: ProfileStore {
                 """, logger: self.logger) > 0
             else { return false }
             try await Self.insertAudit(audit, db, logger: self.logger)
+            try await Self.recordFollowChange(db, id: id, from: expected, to: next, audit: audit, at: time, logger: self.logger)
             return true
         }
     }
@@ -155,12 +156,17 @@ extension PostgresStore: ProfileStore {
                                       audit: AuditEntry) async throws -> Int {
         try await self.transaction { db in
             try await Self.insertAudit(audit, db, logger: self.logger)
-            return try await db.execute(
+            let moved = try await db.fetch(
                 """
                 UPDATE copy_profiles SET status = \(next.rawValue), updated_at = \(time.pg)
                 WHERE status = \(expected.rawValue)
-                RETURNING 1
-                """, logger: self.logger)
+                RETURNING id
+                """, table: "copy_profiles", logger: self.logger) { row -> ProfileID in try row.id("id") }
+            for id in moved.sorted(by: { $0.rawValue < $1.rawValue }) {
+                try await Self.recordFollowChange(db, id: id, from: expected, to: next, audit: audit, at: time,
+                                                  logger: self.logger)
+            }
+            return moved.count
         }
     }
 
@@ -210,6 +216,8 @@ extension PostgresStore: ProfileStore {
                 try await Self.insertAttempt(attempt, connection, logger: self.logger)
             }
             try await Self.insertAudit(audit, connection, logger: self.logger)
+            try await Self.recordFollowChange(connection, id: id, from: expected, to: .stopped, audit: audit, at: time,
+                                              logger: self.logger)
             return true
         }
     }

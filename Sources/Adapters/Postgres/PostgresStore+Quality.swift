@@ -22,6 +22,8 @@ extension PostgresStore: AutoPauseStore {
                 """, logger: self.logger) > 0
             else { return false }
             try await Self.insertAudit(audit, db, logger: self.logger)
+            try await Self.recordFollowChange(db, id: id, from: .enabled, to: .userPaused, audit: audit, at: time,
+                                              logger: self.logger)
             return true
         }
     }

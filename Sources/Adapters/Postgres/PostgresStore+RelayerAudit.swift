@@ -62,6 +62,7 @@ extension PostgresStore: RelayerTxStore {
         try await self.transaction { db in
             guard try await Self.updateRelayerTx(tx, from: expected, db, logger: self.logger) else { return false }
             try await Self.insertAudit(audit, db, logger: self.logger)
+            try await Self.insertOutbox(OutboxEvent.relayerTxChanged(tx, from: expected), db, logger: self.logger)
             return true
         }
     }

@@ -14,6 +14,7 @@ extension SQLiteStore: AddressBookStore {
                             entry.usableAt.sql])
             guard db.changesCount > 0 else { return false }
             try Self.insertAudit(audit, db)
+            try Self.insertOutbox(OutboxEvent.addressAdded(entry), db)
             return true
         }
     }
@@ -24,6 +25,7 @@ extension SQLiteStore: AddressBookStore {
                                 arguments: [userID.rawValue, address.lowercased])
             else { return false }
             try Self.insertAudit(audit, db)
+            try Self.insertOutbox(OutboxEvent.addressRemoved(userID: userID, address: address, at: audit.createdAt), db)
             return true
         }
     }

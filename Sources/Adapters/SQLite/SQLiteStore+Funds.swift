@@ -44,6 +44,7 @@ extension SQLiteStore: FundsStore {
             }
             try Self.insertRelayerTx(tx, db)
             try Self.insertAudit(audit, db)
+            try Self.insertOutbox(OutboxEvent.withdrawalAccepted(tx), db)
             return .reserved(tx)
         }
     }
@@ -58,6 +59,7 @@ extension SQLiteStore: FundsStore {
             guard funds.covers(tx.amount ?? .zero) else { return .insufficient(available: funds.available) }
             guard try Self.updateRelayerTx(tx, from: .failed, db) else { return .existing(stored) }
             try Self.insertAudit(audit, db)
+            try Self.insertOutbox(OutboxEvent.relayerTxChanged(tx, from: .failed), db)
             return .reserved(tx)
         }
     }

@@ -128,6 +128,7 @@ extension SQLiteStore: ProfileStore {
                 arguments: [next.rawValue, time.sql, next.rawValue, time.sql, id.rawValue, expected.rawValue])
             else { return false }
             try Self.insertAudit(audit, db)
+            try Self.recordFollowChange(db, id: id, from: expected, to: next, audit: audit, at: time)
             return true
         }
     }
@@ -136,9 +137,15 @@ extension SQLiteStore: ProfileStore {
                                       audit: AuditEntry) async throws -> Int {
         try await self.write { db in
             try Self.insertAudit(audit, db)
+            let moving = try String.fetchAll(db, sql: "SELECT id FROM copy_profiles WHERE status = ? ORDER BY id",
+                                             arguments: [expected.rawValue])
             try db.execute(sql: "UPDATE copy_profiles SET status = ?, updated_at = ? WHERE status = ?",
                            arguments: [next.rawValue, time.sql, expected.rawValue])
-            return db.changesCount
+            let moved = db.changesCount
+            for id in moving {
+                try Self.recordFollowChange(db, id: ProfileID(id), from: expected, to: next, audit: audit, at: time)
+            }
+            return moved
         }
     }
 
@@ -153,6 +160,7 @@ extension SQLiteStore: ProfileStore {
             else { return false }
             for attempt in closeOuts { try Self.insertAttempt(attempt, db) }
             try Self.insertAudit(audit, db)
+            try Self.recordFollowChange(db, id: id, from: expected, to: .stopped, audit: audit, at: time)
             return true
         }
     }

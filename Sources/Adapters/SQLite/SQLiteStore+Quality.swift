@@ -21,6 +21,7 @@ extension SQLiteStore: AutoPauseStore {
                 arguments: [rule, time.sql, id.rawValue])
             else { return false }
             try Self.insertAudit(audit, db)
+            try Self.recordFollowChange(db, id: id, from: .enabled, to: .userPaused, audit: audit, at: time)
             return true
         }
     }

@@ -63,6 +63,7 @@ extension SQLiteStore: RelayerTxStore {
         try await self.write { db in
             guard try Self.updateRelayerTx(tx, from: expected, db) else { return false }
             try Self.insertAudit(audit, db)
+            try Self.insertOutbox(OutboxEvent.relayerTxChanged(tx, from: expected), db)
             return true
         }
     }

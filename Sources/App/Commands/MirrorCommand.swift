@@ -130,6 +130,8 @@ struct Keys: AsyncParsableCommand {
                         Startup.printLine(
                             "resealed \(outcome.resealed) wallet(s) under key version \(vault.currentKeyVersion)"
                                 + (outcome.raced > 0 ? " (\(outcome.raced) changed meanwhile; run again to be sure)" : ""))
+                        let endpoints = try await WebhookSecrets.resealAll(store: store, vault: vault)
+                        Startup.printLine("resealed \(endpoints) webhook secret(s) under key version \(vault.currentKeyVersion)")
                     }
                     try await backend.close?()
                 } catch {

@@ -54,12 +54,19 @@ enum ConfigVariable: String, CaseIterable, Sendable {
     case autoClaimIntervalSeconds = "AUTO_CLAIM_INTERVAL_S"
     case healthCheckIntervalSeconds = "HEALTH_CHECK_INTERVAL_S"
 
+    case webhookEndpointLimit = "WEBHOOK_ENDPOINT_LIMIT"
+    case notifyDigestIntervalSeconds = "NOTIFY_DIGEST_INTERVAL_S"
+    case notifyPollIntervalMilliseconds = "NOTIFY_POLL_INTERVAL_MS"
+    case telegramBotToken = "TELEGRAM_BOT_TOKEN"
+    case telegramAPIURL = "TELEGRAM_API_URL"
+    case publicBaseURL = "PUBLIC_BASE_URL"
+
     /// Values that are never echoed in errors or logs. URLs with credentials count: a database
     /// or Redis URL may carry a password.
     var isSecret: Bool {
         switch self {
         case .databaseURL, .redisURL, .tradingKeyEncryptionKey, .tradingKeyEncryptionKeyPrevious, .adminToken,
-             .polyBuilderAPIKey, .polyBuilderSecret, .polyBuilderPassphrase, .relayerAPIKey, .metricsToken:
+             .polyBuilderAPIKey, .polyBuilderSecret, .polyBuilderPassphrase, .relayerAPIKey, .metricsToken, .telegramBotToken:
             true
         default:
             false

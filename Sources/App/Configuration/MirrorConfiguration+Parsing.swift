@@ -24,6 +24,11 @@ extension MirrorConfiguration {
         self.httpReadTimeout = .seconds(try values.integer(.httpReadTimeoutSeconds, in: 1...3_600, default: 10))
         self.userWriteRateLimit = try values.integer(.userWriteRateLimit, in: 1...1_000_000, default: 120)
         self.maxLeadersPerUser = try values.integer(.maxLeadersPerUser, in: 1...10_000, default: 50)
+        self.notifications = NotificationSettings(
+            endpointLimit: try values.integer(.webhookEndpointLimit, in: 1...100, default: 5),
+            digestInterval: .seconds(try values.integer(.notifyDigestIntervalSeconds, in: 10...86_400, default: 60)),
+            pollInterval: .milliseconds(try values.integer(.notifyPollIntervalMilliseconds, in: 50...60_000, default: 1000)),
+            telegram: try values.telegram(mode: mode, port: self.port))
 
         self.database = try values.database()
         self.databasePoolSize = try values.integer(.databasePoolSize, in: 1...1000, default: 10)
@@ -172,6 +177,25 @@ struct ConfigValues {
             throw ConfigurationError(variable, "must be a \(forms) URL with a host\(self.got(text, variable))")
         }
         return url
+    }
+
+    /// Telegram, when `TELEGRAM_BOT_TOKEN` is set: the token must look like one (`<bot id>:<secret>`),
+    /// and production needs an https `PUBLIC_BASE_URL` for the links in messages.
+    func telegram(mode: MirrorConfiguration.Mode, port: Int) throws(ConfigurationError) -> TelegramSettings? {
+        let base = try self.optionalURL(.publicBaseURL, schemes: mode == .production ? ["https"] : ["https", "http"])
+        guard let token = self.raw(.telegramBotToken) else { return nil }
+        let parts = token.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].allSatisfy(\.isNumber), parts[1].count >= 20,
+              parts[1].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })
+        else {
+            throw ConfigurationError(.telegramBotToken, "must be a bot token as BotFather gives it (<digits>:<secret>)")
+        }
+        guard let publicBase = base ?? (mode == .local ? URL(string: "http://127.0.0.1:\(port)") : nil) else {
+            throw ConfigurationError(.publicBaseURL, "is required (https) when TELEGRAM_BOT_TOKEN is set in production")
+        }
+        let api = try self.url(.telegramAPIURL, schemes: mode == .production ? ["https"] : ["https", "http"],
+                               default: URL(string: "https://api.telegram.org")!)
+        return TelegramSettings(token: Secret(token), apiURL: api, publicBaseURL: publicBase)
     }
 
     /// A positive amount of collateral with at most 6 decimals (`250`, `99.5`); `nil` when unset.

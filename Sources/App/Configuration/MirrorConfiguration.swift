@@ -30,6 +30,7 @@ struct MirrorConfiguration: Sendable {
     var userWriteRateLimit: Int
     /// Leaders one user may watch or follow.
     var maxLeadersPerUser: Int
+    var notifications = NotificationSettings()
 
     var database: DatabaseLocation
     var databasePoolSize: Int
@@ -166,6 +167,16 @@ struct RelayerCredentials: Hashable, Sendable {
 }
 
 /// How often each worker runs.
+/// Notifications (issue #23): webhook endpoints per user, the default digest interval, and how
+/// often the notifications worker ticks (a delivery's latency).
+struct NotificationSettings: Hashable, Sendable {
+    var endpointLimit = 5
+    var digestInterval: Duration = .seconds(60)
+    var pollInterval: Duration = .seconds(1)
+    /// `nil` when `TELEGRAM_BOT_TOKEN` is unset: no Telegram at all.
+    var telegram: TelegramSettings?
+}
+
 struct WorkerCadences: Hashable, Sendable {
     var copyPoll: Duration
     var positionSync: Duration

@@ -28,6 +28,7 @@ enum WebTemplates {
         "operatorSignIn": operatorSignIn, "operatorStatus": operatorStatus, "operatorAudit": operatorAudit,
         "error": errorPage,
         "followQuality": followQuality,
+        "notifications": NotificationTemplates.notifications, "notificationDeliveries": NotificationTemplates.deliveries,
     ]
 
     static let layout = """

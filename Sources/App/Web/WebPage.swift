@@ -20,6 +20,7 @@ struct PageChrome: Sendable {
     static let userNav: [(href: String, label: String)] = [
         ("/app", "Overview"), ("/app/leaders", "Leaders"), ("/app/follows", "Follows"), ("/app/activity", "Activity"),
         ("/app/positions", "Positions"), ("/app/claims", "Claims"), ("/app/withdrawals", "Withdrawals"),
+        ("/app/notifications", "Notifications"),
     ]
     static let operatorNav: [(href: String, label: String)] = [
         ("/app/operator", "System status"), ("/app/operator/audit", "Audit log"),

@@ -47,6 +47,7 @@ public enum WorkerName: String, Hashable, Sendable, CaseIterable, Codable {
     case autoClaim = "auto-claim"
     case healthCheck = "health-check"
     case onboarding = "onboarding"
+    case notifications = "notifications"
 
     /// Exactly as the runbook names it: `worker:copy-trading:last-ping`.
     public var heartbeatKey: String { "worker:\(self.rawValue):last-ping" }

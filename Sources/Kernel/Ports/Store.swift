@@ -13,6 +13,7 @@ public typealias Store = UserStore & ProfileStore & CopyEventStore & OrderStore 
     & EquityStore
     & AutoPauseStore
     & LeaseStore
+    & NotificationStore
 
 /// Users and their trading wallets.
 public protocol UserStore: Sendable {

@@ -127,23 +127,7 @@ public struct HealthCheck: Sendable {
 extension HealthReport {
     /// Compact JSON with stable key order, written by hand so the Kernel needs no JSON encoder.
     public func jsonText() -> String {
-        func quoted(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
-        }
+        let quoted = JSONScalar.quoted
         let components = self.components.map { component in
             "{\"name\":\(quoted(component.name)),\"up\":\(component.up)"
                 + (component.detail.map { ",\"detail\":\(quoted($0))" } ?? "") + "}"

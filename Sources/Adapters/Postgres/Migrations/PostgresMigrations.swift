@@ -20,6 +20,7 @@ enum PostgresMigrations {
         .copyQuality,
         .workerLeases,
         .eventCaps,
+        .notifications,
     ]
 
     /// The newest schema this build knows.

@@ -25,6 +25,7 @@ enum SQLiteMigrations {
         .copyQuality,
         .workerLeases,
         .eventCaps,
+        .notifications,
     ]
 
     /// The newest schema this build knows.
