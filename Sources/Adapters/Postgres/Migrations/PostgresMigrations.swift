@@ -18,9 +18,9 @@ enum PostgresMigrations {
         .withdrawalSafety,
         .equitySnapshots,
         .copyQuality,
+        .notifications,
         .workerLeases,
         .eventCaps,
-        .notifications,
     ]
 
     /// The newest schema this build knows.

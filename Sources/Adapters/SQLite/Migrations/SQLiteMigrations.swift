@@ -23,9 +23,9 @@ enum SQLiteMigrations {
         .withdrawalSafety,
         .equitySnapshots,
         .copyQuality,
+        .notifications,
         .workerLeases,
         .eventCaps,
-        .notifications,
     ]
 
     /// The newest schema this build knows.
