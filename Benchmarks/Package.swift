@@ -18,7 +18,6 @@ let package = Package(
     products: [
         .executable(name: "HTTPBaseline", targets: ["HTTPBaseline"]),
         .executable(name: "PolymarketSigningCheck", targets: ["PolymarketSigningCheck"]),
-        .executable(name: "PolymarketFanout", targets: ["PolymarketFanout"]),
         .executable(name: "WorkersBenchmark", targets: ["WorkersBenchmark"]),
     ],
     dependencies: [

@@ -11,6 +11,7 @@ import Logging
 import PolymarketAdapter
 import PostgresAdapter
 import PostgresNIO
+import Synchronization
 
 /// `fanout-1000-adapter` (issue #18): one leader fill copied to 1,000 followers with PostgreSQL
 /// as the store and the real Polymarket adapter as the exchange — HTTP over loopback, L2 HMAC
@@ -101,7 +102,8 @@ struct PolymarketFanout {
         }
 
         let ids = IDGenerator { UUID().uuidString.lowercased() }
-        let guarded = BreakerGuardedExchange(exchange, breaker: CircuitBreaker(service: "exchange", wallClock: Self.wallClock))
+        let timing = AcceptanceTimes(exchange)
+        let guarded = BreakerGuardedExchange(timing, breaker: CircuitBreaker(service: "exchange", wallClock: Self.wallClock))
         let engine = CopyEngine(store: store, exchange: guarded, vault: vault, wallClock: Self.wallClock, ids: ids,
                                 settings: CopyEngine.Settings(owner: "fanout-adapter-bench"), logger: Self.logger)
         let ingestor = FeedIngestor(store: store, feed: venue.leaderFeed, wallClock: Self.wallClock, ids: ids,
@@ -119,6 +121,7 @@ struct PolymarketFanout {
             let load = Self.loadAverage()
 
             let start = ContinuousClock.now
+            timing.reset()
             try await ingestor.record(observed, leader: leader)
             while try await engine.runOnce() > 0 {}
             let elapsed = ContinuousClock.now - start
@@ -133,10 +136,14 @@ struct PolymarketFanout {
                 throw SetupError("iteration \(iteration): \(done.count) of \(attempts.count) attempts DONE and filled: \(statuses)")
             }
             for attempt in done { bookedShares[attempt.profileID, default: 0] += attempt.filledShares.baseUnits }
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = Self.seconds(elapsed)
             elapsedSeconds.append(seconds)
-            print(String(format: "iteration %d: %d orders accepted and booked in %.3f s (%.0f orders/s), load before %@",
-                         iteration, followers, seconds, Double(followers) / seconds, load))
+            let accepted = timing.times().map { Self.seconds($0 - start) }.sorted()
+            let p50 = accepted.isEmpty ? 0 : accepted[accepted.count / 2]
+            let p99 = accepted.isEmpty ? 0 : accepted[min(accepted.count - 1, accepted.count * 99 / 100)]
+            print(String(format: "iteration %d: %d orders accepted and booked in %.3f s (%.0f orders/s); "
+                         + "a follower's order accepted after p50 %.3f s, p99 %.3f s; load before %@",
+                         iteration, followers, seconds, Double(followers) / seconds, p50, p99, load))
         }
 
         // A duplicate order the venue filled would leave a follower holding more than was booked.
@@ -165,9 +172,49 @@ struct PolymarketFanout {
             tickSize: Self.cent, minOrderSize: .whole(5)))
     }
 
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
     static func loadAverage() -> String {
         let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?"
         return text.split(separator: " ").prefix(3).joined(separator: " ")
+    }
+}
+
+/// The exchange as the engine sees it, noting when each order's placement answer came back.
+final class AcceptanceTimes: Exchange {
+    let base: any Exchange
+    private let accepted = Mutex<[ContinuousClock.Instant]>([])
+
+    init(_ base: any Exchange) { self.base = base }
+
+    func reset() { self.accepted.withLock { $0.removeAll() } }
+    func times() -> [ContinuousClock.Instant] { self.accepted.withLock { $0 } }
+
+    func submitOrder(payload: String, orderID: OrderID, account: TradingAccount) async throws -> OrderSnapshot {
+        let snapshot = try await self.base.submitOrder(payload: payload, orderID: orderID, account: account)
+        let now = ContinuousClock.now
+        self.accepted.withLock { $0.append(now) }
+        return snapshot
+    }
+
+    func market(tokenID: TokenID) async throws -> MarketInfo { try await self.base.market(tokenID: tokenID) }
+    func orderBook(tokenID: TokenID) async throws -> OrderBook { try await self.base.orderBook(tokenID: tokenID) }
+    func prepareOrder(_ intent: OrderIntent, account: TradingAccount, at time: Timestamp) async throws -> PreparedOrder {
+        try await self.base.prepareOrder(intent, account: account, at: time)
+    }
+    func signedPayload(for prepared: PreparedOrder, signature: [UInt8], account: TradingAccount) throws -> String {
+        try self.base.signedPayload(for: prepared, signature: signature, account: account)
+    }
+    func order(id: OrderID, account: TradingAccount) async throws -> OrderSnapshot? {
+        try await self.base.order(id: id, account: account)
+    }
+    func cancelOrder(id: OrderID, account: TradingAccount) async throws -> OrderSnapshot? {
+        try await self.base.cancelOrder(id: id, account: account)
+    }
+    func collateralBalance(account: TradingAccount) async throws -> Collateral {
+        try await self.base.collateralBalance(account: account)
     }
 }
 
