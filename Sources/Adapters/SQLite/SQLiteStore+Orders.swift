@@ -92,14 +92,14 @@ extension SQLiteStore: OrderStore {
             [booking.profileID.rawValue, booking.tokenID.decimal], table: "positions", Position.init(row:))
         try Self.savePosition(booking.applied(to: stored), db)
         if let walletID = booking.walletID {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE trading_wallets
                     SET synced_collateral_units = synced_collateral_units + ?,
                         balance_synced_at = max(balance_synced_at, ?)
                     WHERE id = ? AND synced_collateral_units IS NOT NULL
-                    """,
-                arguments: [booking.collateralChange.baseUnits, booking.at.sql, walletID.rawValue])
+                    """
+            ).execute(arguments: [booking.collateralChange.baseUnits, booking.at.sql, walletID.rawValue])
         }
     }
 
@@ -134,7 +134,7 @@ extension SQLiteStore: OrderStore {
     }
 
     private static func savePosition(_ position: Position, _ db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO positions (
                     profile_id, token_id, condition_id, shares_units, cost_basis_units, realized_pnl_units, redeemable,
@@ -144,11 +144,10 @@ extension SQLiteStore: OrderStore {
                     condition_id = excluded.condition_id, shares_units = excluded.shares_units,
                     cost_basis_units = excluded.cost_basis_units, realized_pnl_units = excluded.realized_pnl_units,
                     redeemable = excluded.redeemable, updated_at = excluded.updated_at
-                """,
-            arguments: [
-                position.profileID.rawValue, position.tokenID.decimal, position.conditionID, position.shares.baseUnits,
-                position.costBasis.baseUnits, position.realizedPnL.baseUnits, position.redeemable,
-                position.updatedAt.sql,
-            ])
+                """
+        ).execute(arguments: [
+            position.profileID.rawValue, position.tokenID.decimal, position.conditionID, position.shares.baseUnits,
+            position.costBasis.baseUnits, position.realizedPnL.baseUnits, position.redeemable, position.updatedAt.sql,
+        ])
     }
 }
