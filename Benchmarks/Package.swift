@@ -125,6 +125,8 @@ let package = Package(
         .executableTarget(
             name: "PolymarketFanout",
             dependencies: [
+                "CopyBenchSupport",
+                "PostgresBenchSupport",
                 .product(name: "Kernel", package: "mirror"),
                 .product(name: "KernelTesting", package: "mirror"),
                 .product(name: "KeyVaultAdapter", package: "mirror"),
@@ -134,7 +136,6 @@ let package = Package(
                 .product(name: "FakeExchangeTesting", package: "mirror"),
                 .product(name: "FakePolymarket", package: "mirror"),
                 .product(name: "FakePolymarketTesting", package: "mirror"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

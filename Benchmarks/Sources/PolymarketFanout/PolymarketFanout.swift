@@ -1,3 +1,4 @@
+import CopyBenchSupport
 import Ethereum
 import FakeExchangeAdapter
 import FakeExchangeTesting
@@ -10,8 +11,7 @@ import KeyVaultAdapter
 import Logging
 import PolymarketAdapter
 import PostgresAdapter
-import PostgresNIO
-import Synchronization
+import PostgresBenchSupport
 
 /// `fanout-1000-adapter` (issue #18): one leader fill copied to 1,000 followers with PostgreSQL
 /// as the store and the real Polymarket adapter as the exchange — HTTP over loopback, L2 HMAC
@@ -38,7 +38,7 @@ struct PolymarketFanout {
         let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
         let followers = arguments.first ?? 1_000
         let iterations = arguments.dropFirst().first ?? 3
-        let database = try await BenchPostgres.open()
+        let database = try await TemporaryPostgres.open()
         let venue = FakeVenue(seed: 7, wallClock: Self.wallClock)
         let server = try await RunningFakePolymarket.start(FakePolymarketServer(venue: venue))
         do {
@@ -73,7 +73,7 @@ struct PolymarketFanout {
 
         let market = try await venue.listMarket(FakeMarketSpec(slug: "fanout-market", tickSize: Self.cent,
                                                                minOrderSize: .whole(5)))
-        guard let token = market.tokenIDs.first else { throw SetupError("the venue listed a market without tokens") }
+        guard let token = market.tokenIDs.first else { throw BenchmarkSetupError("the venue listed a market without tokens") }
         let now = Self.wallClock.now()
         let leader = Leader.fixture(1, positionsSeededAt: now, createdAt: now)
         try await store.insertLeader(leader)
@@ -102,7 +102,7 @@ struct PolymarketFanout {
         }
 
         let ids = IDGenerator { UUID().uuidString.lowercased() }
-        let timing = AcceptanceTimes(exchange)
+        let timing = AcceptanceTimingExchange(base: exchange)
         let guarded = BreakerGuardedExchange(timing, breaker: CircuitBreaker(service: "exchange", wallClock: Self.wallClock))
         let engine = CopyEngine(store: store, exchange: guarded, vault: vault, wallClock: Self.wallClock, ids: ids,
                                 settings: CopyEngine.Settings(owner: "fanout-adapter-bench"), logger: Self.logger)
@@ -116,29 +116,29 @@ struct PolymarketFanout {
             let fills = try await venue.leaderTrade(leader.address, legs: [
                 FakeLeg(tokenID: token, side: .buy, size: .whole(100), price: Self.leaderPrice),
             ])
-            guard let fill = fills.first else { throw SetupError("the venue reported no fill for the leader") }
+            guard let fill = fills.first else { throw BenchmarkSetupError("the venue reported no fill for the leader") }
             let observed = ObservedFill(fill: fill, occurrence: 0)
             let load = Self.loadAverage()
 
             let start = ContinuousClock.now
-            timing.reset()
+            timing.startRecording()
             try await ingestor.record(observed, leader: leader)
             while try await engine.runOnce() > 0 {}
             let elapsed = ContinuousClock.now - start
 
             guard let event = try await store.leaderEvent(identity: observed.identity) else {
-                throw SetupError("the fill was not recorded")
+                throw BenchmarkSetupError("the fill was not recorded")
             }
             let attempts = try await store.attempts(leaderEventID: event.id)
             let done = attempts.filter { $0.status == .done && $0.filledShares.baseUnits > 0 }
             guard attempts.count == followers, done.count == followers else {
                 let statuses = Dictionary(grouping: attempts, by: \.status).mapValues(\.count)
-                throw SetupError("iteration \(iteration): \(done.count) of \(attempts.count) attempts DONE and filled: \(statuses)")
+                throw BenchmarkSetupError("iteration \(iteration): \(done.count) of \(attempts.count) attempts DONE and filled: \(statuses)")
             }
             for attempt in done { bookedShares[attempt.profileID, default: 0] += attempt.filledShares.baseUnits }
             let seconds = Self.seconds(elapsed)
             elapsedSeconds.append(seconds)
-            let accepted = timing.times().map { Self.seconds($0 - start) }.sorted()
+            let accepted = timing.stopRecording().map { Self.seconds($0 - start) }.sorted()
             let p50 = accepted.isEmpty ? 0 : accepted[accepted.count / 2]
             let p99 = accepted.isEmpty ? 0 : accepted[min(accepted.count - 1, accepted.count * 99 / 100)]
             print(String(format: "iteration %d: %d orders accepted and booked in %.3f s (%.0f orders/s); "
@@ -158,7 +158,7 @@ struct PolymarketFanout {
                      median, Double(followers) / median, sorted.first ?? 0, sorted.last ?? 0, sorted.count))
         print("venue: \(followers - mismatched) of \(followers) followers hold exactly the shares booked; "
               + "\(mismatched) differ (a duplicate fill would show here)")
-        if mismatched > 0 { throw SetupError("\(mismatched) followers' venue shares differ from their bookings") }
+        if mismatched > 0 { throw BenchmarkSetupError("\(mismatched) followers' venue shares differ from their bookings") }
     }
 
     /// 5,000 shares at 0.51, 7,000 at 0.52, 10,000 at 0.53 (as the in-process fan-out's book):
@@ -179,87 +179,5 @@ struct PolymarketFanout {
     static func loadAverage() -> String {
         let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?"
         return text.split(separator: " ").prefix(3).joined(separator: " ")
-    }
-}
-
-/// The exchange as the engine sees it, noting when each order's placement answer came back.
-final class AcceptanceTimes: Exchange {
-    let base: any Exchange
-    private let accepted = Mutex<[ContinuousClock.Instant]>([])
-
-    init(_ base: any Exchange) { self.base = base }
-
-    func reset() { self.accepted.withLock { $0.removeAll() } }
-    func times() -> [ContinuousClock.Instant] { self.accepted.withLock { $0 } }
-
-    func submitOrder(payload: String, orderID: OrderID, account: TradingAccount) async throws -> OrderSnapshot {
-        let snapshot = try await self.base.submitOrder(payload: payload, orderID: orderID, account: account)
-        let now = ContinuousClock.now
-        self.accepted.withLock { $0.append(now) }
-        return snapshot
-    }
-
-    func market(tokenID: TokenID) async throws -> MarketInfo { try await self.base.market(tokenID: tokenID) }
-    func orderBook(tokenID: TokenID) async throws -> OrderBook { try await self.base.orderBook(tokenID: tokenID) }
-    func prepareOrder(_ intent: OrderIntent, account: TradingAccount, at time: Timestamp) async throws -> PreparedOrder {
-        try await self.base.prepareOrder(intent, account: account, at: time)
-    }
-    func signedPayload(for prepared: PreparedOrder, signature: [UInt8], account: TradingAccount) throws -> String {
-        try self.base.signedPayload(for: prepared, signature: signature, account: account)
-    }
-    func order(id: OrderID, account: TradingAccount) async throws -> OrderSnapshot? {
-        try await self.base.order(id: id, account: account)
-    }
-    func cancelOrder(id: OrderID, account: TradingAccount) async throws -> OrderSnapshot? {
-        try await self.base.cancelOrder(id: id, account: account)
-    }
-    func collateralBalance(account: TradingAccount) async throws -> Collateral {
-        try await self.base.collateralBalance(account: account)
-    }
-}
-
-struct SetupError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// A migrated store in a new schema `mirror_fanout_<random>` on `TEST_POSTGRES_URL`'s server,
-/// its pool running (production's default size) until ``remove()``, which drops the schema.
-struct BenchPostgres: Sendable {
-    let store: PostgresStore
-    let server: PostgresConfiguration
-    let schema: String
-    private let pool: Task<Void, Never>
-
-    static func open() async throws -> BenchPostgres {
-        guard let url = ProcessInfo.processInfo.environment["TEST_POSTGRES_URL"], !url.isEmpty else {
-            throw SetupError("set TEST_POSTGRES_URL to the server to measure")
-        }
-        let server = try PostgresConfiguration(url: url)
-        let schema = "mirror_fanout_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try await Self.adminQuery(server, "CREATE SCHEMA \(schema)")
-        var configuration = server
-        configuration.startupParameters = ["search_path": schema]
-        let store = try PostgresStore(configuration: configuration, logger: PolymarketFanout.logger)
-        try await store.checkConnection()
-        // Runs the pool for as long as the store is used; cancelled and awaited by remove().
-        let pool = Task { await store.client.run() }
-        try await store.migrate()
-        return BenchPostgres(store: store, server: server, schema: schema, pool: pool)
-    }
-
-    func remove() async throws {
-        self.pool.cancel()
-        await self.pool.value
-        try await Self.adminQuery(self.server, "DROP SCHEMA \(self.schema) CASCADE")
-    }
-
-    private static func adminQuery(_ server: PostgresConfiguration, _ sql: String) async throws {
-        let admin = try PostgresStore(configuration: server, logger: PolymarketFanout.logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await admin.client.run() }
-            defer { group.cancelAll() }
-            try await admin.client.query(PostgresQuery(unsafeSQL: sql), logger: PolymarketFanout.logger)
-        }
     }
 }
