@@ -115,7 +115,8 @@ public enum JSONScalar: Hashable, Sendable {
         return "{" + (head + ["\"data\":{\(body)}"]).joined(separator: ",") + "}"
     }
 
-    static func quoted(_ text: String) -> String {
+    /// A JSON string literal (the one escaper the Kernel and adapters share for hand-written JSON).
+    public static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
