@@ -23,13 +23,14 @@ enum Seed {
 
     /// A new user `n` with wallet `n` and profile `n` following `leader`.
     static func follower(
-        _ n: Int, of leader: Leader, status: ProfileStatus = .enabled, createdAt: Timestamp = .fixture,
-        in store: some Store
+        _ n: Int, of leader: Leader, status: ProfileStatus = .enabled, limits: CopyLimits = CopyLimits(),
+        createdAt: Timestamp = .fixture, in store: some Store
     ) async throws -> CopyProfile {
         let user = try await Self.user(n, in: store)
         let wallet = try await Self.wallet(n, of: user, in: store)
         let profile = CopyProfile.fixture(
-            n, userID: user.id, leaderID: leader.id, walletID: wallet.id, status: status, createdAt: createdAt)
+            n, userID: user.id, leaderID: leader.id, walletID: wallet.id, status: status, limits: limits,
+            createdAt: createdAt)
         try await store.insertProfile(profile)
         return profile
     }

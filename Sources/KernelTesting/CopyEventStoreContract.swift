@@ -501,11 +501,13 @@ extension StoreContract where Port == CopyEventStorePort {
     static var updates: [CopyEventStoreContract] { [
         .init("followerFacts reads a batch's profiles, wallets, positions, open orders, settled spend and funds at once") { store async throws in
             let leader = try await Seed.leader(1, in: store)
-            let first = try await Seed.follower(1, of: leader, in: store)
+            // Only the first has a daily spend limit, so only its day's spend is summed.
+            let first = try await Seed.follower(1, of: leader, limits: CopyLimits(dailySpend: .dollars(100)), in: store)
             let second = try await Seed.follower(2, of: leader, in: store)
             let event = LeaderEvent.fixture(1, leader: leader)
             let attempts = try await Seed.record(event, in: store, ids: SequentialIDs(prefix: "attempt"))
             let attemptID = try #require(attempts.first { $0.profileID == first.id }).id
+            let secondAttemptID = try #require(attempts.first { $0.profileID == second.id }).id
             let position = Position(profileID: first.id, tokenID: event.fill.tokenID, conditionID: event.fill.conditionID,
                                     shares: .whole(3), costBasis: .dollars(1), updatedAt: event.createdAt)
             try await store.savePosition(position)
@@ -522,7 +524,11 @@ extension StoreContract where Port == CopyEventStorePort {
             let sold = Order.fixture(5, attemptID: attemptID, profileID: first.id, walletID: first.walletID, side: .sell,
                                      status: .filled, filledShares: .whole(1), filledNotional: .dollars(7),
                                      createdAt: event.createdAt - .seconds(10))
-            for order in [old, open, filled, killed, sold] { try await store.insertOrder(order) }
+            // The second (no daily limit) has a filled buy too: not summed, as nothing would read it.
+            let secondFilled = Order.fixture(6, attemptID: secondAttemptID, profileID: second.id, walletID: second.walletID,
+                                             status: .filled, filledShares: .whole(2), filledNotional: .dollars(1),
+                                             createdAt: event.createdAt - .seconds(30))
+            for order in [old, open, filled, killed, sold, secondFilled] { try await store.insertOrder(order) }
             try await store.recordSyncedBalance(walletID: first.walletID, collateral: .dollars(50), at: event.createdAt)
 
             let facts = try await store.followerFacts(profileIDs: [first.id, second.id, ProfileID("missing")],
@@ -533,7 +539,8 @@ extension StoreContract where Port == CopyEventStorePort {
             #expect(facts.positions[first.id] == [position])
             #expect(facts.positions[second.id, default: []].isEmpty)
             #expect(facts.openOrders[first.id] == [open], "only open orders created since the time asked")
-            #expect(facts.settledSpend == [first.id: Collateral(baseUnits: 1_120_004)], "final buys since the spend time")
+            #expect(facts.settledSpend == [first.id: Collateral(baseUnits: 1_120_004)],
+                    "final buys since the spend time, of the profile with a daily limit only")
             let later = try await store.followerFacts(profileIDs: [first.id], ordersSince: event.createdAt,
                                                       spendSince: event.createdAt - .seconds(25))
             #expect(later.settledSpend[first.id, default: .zero] == .zero,

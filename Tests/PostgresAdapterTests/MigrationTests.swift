@@ -25,7 +25,7 @@ struct PostgresMigrationTests {
                 let afterSecond = try await self.schema(of: store)
 
                 #expect(empty.isEmpty)
-                #expect(first.applied.map(\.version) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+                #expect(first.applied.map(\.version) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12])
                 #expect(first.applied.map(\.name) == ["initial_schema", "key_versions_as_bigint", "wallet_funds", "copy_pipeline", "withdrawal_safety", "equity_snapshots", "copy_quality", "notifications", "worker_leases", "event_caps"])
                 #expect(first.schemaVersion == 10)
                 #expect(second.wasUpToDate)
@@ -69,7 +69,7 @@ struct PostgresMigrationTests {
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "exactly one replica applied the steps")
+            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12], "exactly one replica applied the steps")
             #expect(outcomes.allSatisfy { $0.schemaVersion == 10 })
             #expect(outcomes.filter(\.wasUpToDate).count == 3)
         }

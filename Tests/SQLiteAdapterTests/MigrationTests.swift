@@ -34,7 +34,8 @@ import Testing
                                       MigrationOutcome.Step(version: 7, name: "copy_quality"),
                                       MigrationOutcome.Step(version: 8, name: "notifications"),
                                       MigrationOutcome.Step(version: 9, name: "worker_leases"),
-                                      MigrationOutcome.Step(version: 10, name: "event_caps")])
+                                      MigrationOutcome.Step(version: 10, name: "event_caps"),
+                                      MigrationOutcome.Step(version: 12, name: "open_orders_index")])
             #expect(first.schemaVersion == SQLiteMigrations.latestVersion)
             #expect(!first.wasUpToDate)
             #expect(second.applied.isEmpty)
@@ -100,7 +101,8 @@ import Testing
                                       MigrationOutcome.Step(version: 7, name: "copy_quality"),
                                       MigrationOutcome.Step(version: 8, name: "notifications"),
                                       MigrationOutcome.Step(version: 9, name: "worker_leases"),
-                                      MigrationOutcome.Step(version: 10, name: "event_caps")])
+                                      MigrationOutcome.Step(version: 10, name: "event_caps"),
+                                      MigrationOutcome.Step(version: 12, name: "open_orders_index")])
             let columns = try store.rows(sql: "SELECT name FROM pragma_table_info('copy_attempts')").compactMap { row -> String? in
                 if case .text(let name) = row["name"] { name } else { nil }
             }

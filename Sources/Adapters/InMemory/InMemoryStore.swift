@@ -421,7 +421,8 @@ extension InMemoryStore {
             facts.profiles[id] = profile
             facts.positions[id] = self.positions(profileID: id)
             facts.openOrders[id] = self.orders(profileID: id, createdSince: ordersSince).filter { !$0.status.isTerminal }
-            let settled = self.orders(profileID: id, createdSince: spendSince).filter { $0.side == .buy && $0.status.isTerminal }
+            let settled = profile.limits.dailySpend == nil ? []
+                : self.orders(profileID: id, createdSince: spendSince).filter { $0.side == .buy && $0.status.isTerminal }
             if !settled.isEmpty { facts.settledSpend[id] = settled.reduce(.zero) { $0 + $1.filledNotional + $1.fee } }
             if let wallet = self.walletsByID[profile.walletID] {
                 facts.wallets[wallet.id] = wallet

@@ -31,20 +31,23 @@ extension PostgresStore {
                 table: "positions", logger: self.logger, Position.init(row:))
         }
         let final = Order.Status.finalValues
+        // The open statuses written out, so the partial index `orders_open_by_profile` serves it.
         async let orders = self.read { db in
             try await db.fetch(
                 """
                 SELECT * FROM orders WHERE profile_id = ANY(\(ids)) AND created_at >= \(ordersSince.pg)
-                    AND status <> ALL(\(final))
+                    AND \(unescaped: Order.Status.openCondition)
                 ORDER BY created_at, id
                 """, table: "orders", logger: self.logger, Order.init(row:))
         }
+        // Only profiles with a daily spend limit: nothing else reads the sum, and it walks the day's orders.
         async let spend = self.read { db in
             try await db.fetch(
                 """
                 SELECT profile_id, SUM(filled_notional_units + fee_units)::bigint AS spent FROM orders
-                WHERE profile_id = ANY(\(ids)) AND created_at >= \(spendSince.pg) AND side = 'BUY'
-                    AND status = ANY(\(final))
+                WHERE profile_id IN (
+                        SELECT id FROM copy_profiles WHERE id = ANY(\(ids)) AND daily_spend_units IS NOT NULL)
+                    AND created_at >= \(spendSince.pg) AND side = 'BUY' AND status = ANY(\(final))
                 GROUP BY profile_id
                 """, table: "orders", logger: self.logger, { row in
                     (try row.id("profile_id") as ProfileID, try row.units(Collateral.self, "spent"))

@@ -28,20 +28,22 @@ extension SQLiteStore {
                 facts.positions[position.profileID, default: []].append(position)
             }
             let final = Order.Status.finalValues
+            // The open statuses written out, so the partial index `orders_open_by_profile` serves it.
             for order in try db.fetch(
                 """
                 SELECT * FROM orders WHERE profile_id IN \(Self.list(ids.count)) AND created_at >= ?
-                    AND status NOT IN \(Self.list(final.count))
+                    AND \(Order.Status.openCondition)
                 ORDER BY created_at, id
                 """,
-                StatementArguments(ids) + [ordersSince.sql] + StatementArguments(final), table: "orders", Order.init(row:)) {
+                StatementArguments(ids) + [ordersSince.sql], table: "orders", Order.init(row:)) {
                 facts.openOrders[order.profileID, default: []].append(order)
             }
             for (id, spent) in try db.fetch(
                 """
                 SELECT profile_id, SUM(filled_notional_units + fee_units) AS spent FROM orders
-                WHERE profile_id IN \(Self.list(ids.count)) AND created_at >= ? AND side = 'BUY'
-                    AND status IN \(Self.list(final.count))
+                WHERE profile_id IN (
+                        SELECT id FROM copy_profiles WHERE id IN \(Self.list(ids.count)) AND daily_spend_units IS NOT NULL)
+                    AND created_at >= ? AND side = 'BUY' AND status IN \(Self.list(final.count))
                 GROUP BY profile_id
                 """,
                 StatementArguments(ids) + [spendSince.sql] + StatementArguments(final), table: "orders", { row in

@@ -75,4 +75,12 @@ extension Order.Status {
     /// The final statuses' stored values (``Order/Status/isTerminal``), for SQL that selects open
     /// or settled orders: the rule stays the Kernel's.
     package static var finalValues: [String] { Self.allCases.filter(\.isTerminal).map(\.rawValue) }
+
+    /// `status IN (…open statuses…)` written out as SQL text, the condition of the partial index
+    /// `orders_open_by_profile` (migration 0012): a database uses that index only for a query that
+    /// repeats its condition, which a bound list does not. Built from the Kernel's rule, so a new
+    /// open status is still read (the index then goes unused until a migration widens it).
+    package static var openCondition: String {
+        "status IN (" + Self.allCases.filter { !$0.isTerminal }.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+    }
 }

@@ -7,7 +7,7 @@ extension CopyEngine {
 
     /// Reads what every claimed attempt needs in two store reads (its followers' facts, its
     /// events), and orders the batch for deciding (fan-outs shuffled, each attempt's place recorded on it).
-    func load(_ claimed: [CopyAttempt]) async throws -> Batch {
+    func load(_ claimed: [CopyAttempt], recorded: LeaderEvent? = nil) async throws -> Batch {
         let now = self.wallClock.now()
         let dayStart = Timestamp(epochMilliseconds: now.epochMilliseconds - now.epochMilliseconds % 86_400_000)
         // Open orders are short-lived (FOK entries, FAK exits); a day's window covers them and today's spend.
@@ -15,9 +15,10 @@ extension CopyEngine {
         // Both reads at once: neither needs the other.
         async let facts = self.store.followerFacts(profileIDs: Set(claimed.map(\.profileID)), ordersSince: ordersSince,
                                                    spendSince: dayStart)
-        async let readEvents = self.store.leaderEvents(ids: Set(claimed.compactMap(\.leaderEventID)))
+        let known = recorded.map { [$0.id: $0] } ?? [:]
+        async let readEvents = self.store.leaderEvents(ids: Set(claimed.compactMap(\.leaderEventID)).subtracting(known.keys))
         let followers = try await facts
-        let events = try await readEvents
+        let events = try await readEvents.merging(known) { stored, _ in stored }
         let profiles = followers.profiles
         let wallets = followers.wallets
         var ledgers: [ProfileID: ProfileLedger] = [:]

@@ -79,12 +79,13 @@ public struct CopyEngine: Sendable {
     }
 
     /// Carries a claimed batch through the pipeline: decide, prepare, sign, persist (commit 1),
-    /// send, record the answers (commit 2).
-    func process(_ claimed: [CopyAttempt]) async throws {
+    /// send, record the answers (commit 2). `recorded`: the leader event the batch was fanned out
+    /// from, when the caller has it in hand (the ingestor's hand-over), so it is not read back.
+    func process(_ claimed: [CopyAttempt], recorded: LeaderEvent? = nil) async throws {
         // The markets and books the batch will ask for are read while the store is: on a real
         // venue that is a network round trip off every copy's path.
         async let markets = self.prefetchMarkets(for: claimed)
-        var batch = try await self.load(claimed)
+        var batch = try await self.load(claimed, recorded: recorded)
         for (token, fact) in await markets { batch.fanOut.setMarket(fact, for: token) }
         await self.readCommittedMarkets(&batch)
         try await self.decide(&batch)

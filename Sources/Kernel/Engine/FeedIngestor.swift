@@ -147,7 +147,7 @@ public final class FeedIngestor: Sendable {
         let ids = self.ids
         let claim = self.handoff.map { AttemptClaim(owner: $0.settings.owner, expiresAt: now + $0.settings.leaseDuration) }
         switch try await self.store.recordLeaderEvent(event, newAttemptID: { ids.next() }, claim: claim) {
-        case .recorded(_, let attempts):
+        case .recorded(let stored, let attempts):
             self.recorded.increment()
             CopyMetrics.latency(.detect, now.since(observed.fill.occurredAt))
             self.logger.info("leader fill recorded", metadata: [
@@ -158,7 +158,7 @@ public final class FeedIngestor: Sendable {
             ])
             if let engine = self.handoff, !attempts.isEmpty {
                 do {
-                    try await engine.process(attempts)
+                    try await engine.process(attempts, recorded: stored)
                 } catch let crash as SimulatedCrash {
                     throw crash
                 } catch {

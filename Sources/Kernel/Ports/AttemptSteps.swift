@@ -114,7 +114,8 @@ public struct FollowerFacts: Hashable, Sendable {
     public var openOrders: [ProfileID: [Order]]
     /// What each profile's final BUY orders created at or after the `spendSince` asked for cost:
     /// their filled notional plus fee (absent: none). A sum, not the rows: a busy follower's day of
-    /// orders is not read back for every copy.
+    /// orders is not read back for every copy. Only for profiles with a daily spend limit
+    /// (``CopyLimits/dailySpend``), the one decision that reads it: the sum walks the day's orders.
     public var settledSpend: [ProfileID: Collateral]
     /// Each wallet's funds (``WalletFunds``).
     public var funds: [WalletID: WalletFunds]

@@ -26,6 +26,7 @@ enum SQLiteMigrations {
         .notifications,
         .workerLeases,
         .eventCaps,
+        .openOrdersIndex,
     ]
 
     /// The newest schema this build knows.
