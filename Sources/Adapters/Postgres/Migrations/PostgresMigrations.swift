@@ -21,6 +21,7 @@ enum PostgresMigrations {
         .notifications,
         .workerLeases,
         .eventCaps,
+        .accountEventCaps,
     ]
 
     /// The newest schema this build knows.
