@@ -37,21 +37,7 @@ import Testing
     }
 
     @Test func theBatchCountsWhatTheUsersOtherFollowsAlreadyPlannedInTheEvent() throws {
-        var fanOut = FanOut(seed: 1)
-        let first = try TokenID("1"), second = try TokenID("2")
-        for (token, condition) in [(first, "0xa"), (second, "0xb")] {
-            let market = MarketInfo(tokenID: token, conditionID: condition, slug: condition, outcome: "Yes",
-                                    tickSize: Price(baseUnits: 10_000), minOrderSize: .whole(5), negRisk: true,
-                                    eventID: "one-event")
-            fanOut.setMarket(.known(MarketBook(market: market, book: OrderBook(
-                tokenID: token, bids: [], asks: [], tickSize: Price(baseUnits: 10_000), minOrderSize: .whole(5)))), for: token)
-        }
-        let zero = Timestamp(epochMilliseconds: 0)
-        let attempt = CopyAttempt(
-            id: AttemptID("a-1"), profileID: ProfileID("p-1"), userID: UserID("u-1"), leaderEventID: nil, kind: .entry,
-            tokenID: first, conditionID: "0xa", dueAt: zero, detectedAt: zero, leaderPrice: nil, createdAt: zero, updatedAt: zero)
-        fanOut.planned(OrderIntent(tokenID: first, side: .buy, type: .fok, limitPrice: Price(baseUnits: 500_000), shares: .whole(20)),
-                       cost: .dollars(10), attempt: attempt, walletID: WalletID("w-1"))
+        let fanOut = try FanOut.withTenDollarsPlannedInOneEvent()
         let stored = EntrySizing.Exposure(market: .zero, total: .zero, today: .zero)
         // Another follow (p-2) of the same user sees the $10 in the account, not in its own event exposure.
         let seen = fanOut.exposure(stored, profileID: ProfileID("p-2"), conditionID: "0xb", event: ("one-event", .zero),
