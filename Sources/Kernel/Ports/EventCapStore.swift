@@ -1,7 +1,7 @@
 /// The account-wide event cap (issue #22): `PATCH /me {"maxEventExposure"}` caps what all of a
 /// user's live follows together may have committed across every outcome market of one event.
 ///
-/// Every conformer must pass `EventCapContract` (module `KernelTesting`). The cap is enforced twice:
+/// Every conformer must pass `AccountEventCapContract` (module `KernelTesting`). The cap is enforced twice:
 /// the planner reduces an entry against ``accountEventExposure(userIDs:)``, and
 /// ``CopyEventStore/commitAttemptSteps(_:)`` checks each step's ``AttemptStep/eventCap`` again under
 /// the lock that persists its orders, counting the batch's earlier steps, so two workers can
