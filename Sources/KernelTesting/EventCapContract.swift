@@ -8,19 +8,12 @@ extension CopyQualityContract {
     /// the event has left; a further buy of it is skipped with `EVENT_CAP_REACHED`, which the
     /// quality answer counts.
     static func eventCap(_ harness: CopyFlowHarness) async throws {
-        let cent = FlowScenario.cent
         let control = harness.venue.control
         var markets: [VenueMarket] = []
         var tokens: [TokenID] = []
         for outcome in ["first", "second", "elsewhere"] {
-            let market = try await control.createMarket(VenueMarketSpec(
-                slug: "event-cap-\(outcome)", tickSize: cent, minOrderSize: .whole(5), negRisk: outcome != "elsewhere",
-                eventSlug: outcome == "elsewhere" ? nil : "event-cap-event"))
-            let token = try #require(market.tokenIDs.first)
-            try await control.setBook(OrderBook(
-                tokenID: token, bids: [BookLevel(price: price(490_000), size: .whole(500))],
-                asks: [BookLevel(price: price(510_000), size: .whole(500)), BookLevel(price: price(520_000), size: .whole(500))],
-                tickSize: cent, minOrderSize: .whole(5)))
+            let (market, token) = try await EventCapMarket.make(
+                control, slug: "event-cap-\(outcome)", event: outcome == "elsewhere" ? nil : "event-cap-event")
             markets.append(market)
             tokens.append(token)
         }
@@ -64,5 +57,22 @@ extension CopyQualityContract {
                                    marks: QualityReader.venueMarks(exchange: harness.venue.exchange, feed: harness.venue.feed))
         let report = try await reader.report(of: [scenario.profile], since: nil)
         #expect(report.skipsByReason.first { $0.reason == "EVENT_CAP_REACHED" }?.count == 1)
+    }
+}
+
+/// The event caps' markets: one outcome token each, in a neg-risk event (or none), its book
+/// asking 0.51 and 0.52 (500 shares each) and bidding 0.49, on the 0.01 tick with a 5-share minimum.
+enum EventCapMarket {
+    static func make(_ control: any VenueControl, slug: String, event: String?) async throws -> (VenueMarket, TokenID) {
+        let cent = FlowScenario.cent
+        let market = try await control.createMarket(VenueMarketSpec(
+            slug: slug, tickSize: cent, minOrderSize: .whole(5), negRisk: event != nil, eventSlug: event))
+        let token = try #require(market.tokenIDs.first)
+        try await control.setBook(OrderBook(
+            tokenID: token, bids: [BookLevel(price: Price(baseUnits: 490_000), size: .whole(500))],
+            asks: [BookLevel(price: Price(baseUnits: 510_000), size: .whole(500)),
+                   BookLevel(price: Price(baseUnits: 520_000), size: .whole(500))],
+            tickSize: cent, minOrderSize: .whole(5)))
+        return (market, token)
     }
 }

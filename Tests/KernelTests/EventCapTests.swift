@@ -47,27 +47,33 @@ import Testing
     @Test func theBatchCountsWhatItAlreadyPlannedInTheEvent() throws {
         // Two buys planned in one batch for one profile in two markets of one event: the second
         // sees the first's cost in its event exposure.
+        let fanOut = try FanOut.withTenDollarsPlannedInOneEvent()
+        let stored = EntrySizing.Exposure(market: .zero, total: .zero, today: .zero)
+        let seen = fanOut.exposure(stored, profileID: ProfileID("p-1"), conditionID: "0xb", event: ("one-event", .dollars(3)))
+        #expect(seen.event == .dollars(13) && seen.market == .zero)
+        #expect(fanOut.exposure(stored, profileID: ProfileID("p-2"), conditionID: "0xb", event: ("one-event", .zero)).event == .zero)
+    }
+}
+
+extension FanOut {
+    /// Tokens 1 (condition 0xa) and 2 (0xb), both in event `one-event`, and a $10 buy of token 1
+    /// planned for profile p-1 of user u-1.
+    static func withTenDollarsPlannedInOneEvent() throws -> FanOut {
         var fanOut = FanOut(seed: 1)
         let first = try TokenID("1"), second = try TokenID("2")
         for (token, condition) in [(first, "0xa"), (second, "0xb")] {
             let market = MarketInfo(tokenID: token, conditionID: condition, slug: condition, outcome: "Yes",
                                     tickSize: Price(baseUnits: 10_000), minOrderSize: .whole(5), negRisk: true,
                                     eventID: "one-event")
-            fanOut.setMarket(.known(MarketBook(market: market, book: OrderBook(tokenID: token, bids: [], asks: [],
-                                                                               tickSize: Price(baseUnits: 10_000),
-                                                                               minOrderSize: .whole(5)))),
-                             for: token)
+            fanOut.setMarket(.known(MarketBook(market: market, book: OrderBook(
+                tokenID: token, bids: [], asks: [], tickSize: Price(baseUnits: 10_000), minOrderSize: .whole(5)))), for: token)
         }
+        let zero = Timestamp(epochMilliseconds: 0)
         let attempt = CopyAttempt(
             id: AttemptID("a-1"), profileID: ProfileID("p-1"), userID: UserID("u-1"), leaderEventID: nil, kind: .entry,
-            tokenID: first, conditionID: "0xa", dueAt: Timestamp(epochMilliseconds: 0), detectedAt: Timestamp(epochMilliseconds: 0),
-            leaderPrice: nil, createdAt: Timestamp(epochMilliseconds: 0), updatedAt: Timestamp(epochMilliseconds: 0))
-        fanOut.planned(OrderIntent(tokenID: first, side: .buy, type: .fok, limitPrice: Price(baseUnits: 500_000),
-                                   shares: .whole(20)),
+            tokenID: first, conditionID: "0xa", dueAt: zero, detectedAt: zero, leaderPrice: nil, createdAt: zero, updatedAt: zero)
+        fanOut.planned(OrderIntent(tokenID: first, side: .buy, type: .fok, limitPrice: Price(baseUnits: 500_000), shares: .whole(20)),
                        cost: .dollars(10), attempt: attempt, walletID: WalletID("w-1"))
-        let stored = EntrySizing.Exposure(market: .zero, total: .zero, today: .zero)
-        let seen = fanOut.exposure(stored, profileID: ProfileID("p-1"), conditionID: "0xb", event: ("one-event", .dollars(3)))
-        #expect(seen.event == .dollars(13) && seen.market == .zero)
-        #expect(fanOut.exposure(stored, profileID: ProfileID("p-2"), conditionID: "0xb", event: ("one-event", .zero)).event == .zero)
+        return fanOut
     }
 }

@@ -25,11 +25,11 @@ struct PostgresMigrationTests {
                 let afterSecond = try await self.schema(of: store)
 
                 #expect(empty.isEmpty)
-                #expect(first.applied.map(\.version) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12])
-                #expect(first.applied.map(\.name) == ["initial_schema", "key_versions_as_bigint", "wallet_funds", "copy_pipeline", "withdrawal_safety", "equity_snapshots", "copy_quality", "notifications", "worker_leases", "event_caps"])
-                #expect(first.schemaVersion == 10)
+                #expect(first.applied.map(\.version) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+                #expect(first.applied.map(\.name) == ["initial_schema", "key_versions_as_bigint", "wallet_funds", "copy_pipeline", "withdrawal_safety", "equity_snapshots", "copy_quality", "notifications", "worker_leases", "event_caps", "account_event_caps", "open_orders_index"])
+                #expect(first.schemaVersion == 12)
                 #expect(second.wasUpToDate)
-                #expect(second.description == "schema up to date (version 10)")
+                #expect(second.description == "schema up to date (version 12)")
                 #expect(afterSecond == afterFirst)
                 let tables = Set(afterFirst.filter { $0["kind"] == .text("table") }.compactMap { row -> String? in
                     if case .text(let name) = row["name"] { name } else { nil }
@@ -37,7 +37,7 @@ struct PostgresMigrationTests {
                 #expect(tables == [
                     "schema_migrations", "users", "trading_wallets", "leaders", "leader_positions", "copy_profiles",
                     "leader_events", "copy_attempts", "orders", "positions", "relayer_txs", "audit_logs", "withdrawal_addresses", "leader_watches",
-                    "equity_snapshots", "worker_leases",
+                    "equity_snapshots", "worker_leases", "token_events",
                     "notification_outbox", "webhook_endpoints", "webhook_deliveries",
                     "notification_follow_states", "notification_digests", "notification_state", "telegram_links", "telegram_messages",
                 ])
@@ -53,6 +53,8 @@ struct PostgresMigrationTests {
                     SQLRow(columns: ["version", "name"], values: [.integer(8), .text("notifications")]),
                     SQLRow(columns: ["version", "name"], values: [.integer(9), .text("worker_leases")]),
                     SQLRow(columns: ["version", "name"], values: [.integer(10), .text("event_caps")]),
+                    SQLRow(columns: ["version", "name"], values: [.integer(11), .text("account_event_caps")]),
+                    SQLRow(columns: ["version", "name"], values: [.integer(12), .text("open_orders_index")]),
                 ])
             }
         }
@@ -69,8 +71,8 @@ struct PostgresMigrationTests {
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12], "exactly one replica applied the steps")
-            #expect(outcomes.allSatisfy { $0.schemaVersion == 10 })
+            #expect(outcomes.flatMap(\.applied).map(\.version) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], "exactly one replica applied the steps")
+            #expect(outcomes.allSatisfy { $0.schemaVersion == 12 })
             #expect(outcomes.filter(\.wasUpToDate).count == 3)
         }
     }
@@ -83,13 +85,13 @@ struct PostgresMigrationTests {
                 try await store.execute(sql: "CREATE TABLE from_the_future (id TEXT)")
                 let before = try await self.schema(of: store)
 
-                await #expect(throws: StoreError.schemaTooNew(databaseVersion: 99, codeVersion: 10)) {
+                await #expect(throws: StoreError.schemaTooNew(databaseVersion: 99, codeVersion: 12)) {
                     try await store.migrate()
                 }
                 let after = try await self.schema(of: store)
                 let versions = try await store.rows(sql: "SELECT version FROM schema_migrations ORDER BY version")
                 #expect(after == before, "nothing was created or dropped")
-                #expect(versions.map { $0["version"] } == [.integer(1), .integer(2), .integer(3), .integer(4), .integer(5), .integer(6), .integer(7), .integer(8), .integer(9), .integer(10), .integer(99)])
+                #expect(versions.map { $0["version"] } == [.integer(1), .integer(2), .integer(3), .integer(4), .integer(5), .integer(6), .integer(7), .integer(8), .integer(9), .integer(10), .integer(11), .integer(12), .integer(99)])
             }
         }
     }

@@ -35,6 +35,7 @@ import Testing
                                       MigrationOutcome.Step(version: 8, name: "notifications"),
                                       MigrationOutcome.Step(version: 9, name: "worker_leases"),
                                       MigrationOutcome.Step(version: 10, name: "event_caps"),
+                                      MigrationOutcome.Step(version: 11, name: "account_event_caps"),
                                       MigrationOutcome.Step(version: 12, name: "open_orders_index")])
             #expect(first.schemaVersion == SQLiteMigrations.latestVersion)
             #expect(!first.wasUpToDate)
@@ -49,7 +50,7 @@ import Testing
             #expect(tables == [
                 "users", "trading_wallets", "leaders", "copy_profiles", "leader_events", "copy_attempts", "orders",
                 "positions", "relayer_txs", "audit_logs", "leader_positions", "withdrawal_addresses", "leader_watches", "equity_snapshots",
-                "worker_leases",
+                "worker_leases", "token_events",
                 "notification_outbox", "webhook_endpoints", "webhook_deliveries", "notification_follow_states",
                 "notification_digests", "notification_state", "telegram_links", "telegram_messages",
                 "sqlite_sequence", // the outbox's and deliveries' AUTOINCREMENT: a webhook-id is never reused
@@ -102,6 +103,7 @@ import Testing
                                       MigrationOutcome.Step(version: 8, name: "notifications"),
                                       MigrationOutcome.Step(version: 9, name: "worker_leases"),
                                       MigrationOutcome.Step(version: 10, name: "event_caps"),
+                                      MigrationOutcome.Step(version: 11, name: "account_event_caps"),
                                       MigrationOutcome.Step(version: 12, name: "open_orders_index")])
             let columns = try store.rows(sql: "SELECT name FROM pragma_table_info('copy_attempts')").compactMap { row -> String? in
                 if case .text(let name) = row["name"] { name } else { nil }

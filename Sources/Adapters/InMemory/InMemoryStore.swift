@@ -3,7 +3,7 @@ public import Kernel
 /// Every store port in one actor, for tests and quick local runs. Each method runs without
 /// suspending, so every check-then-write is atomic, like one database transaction.
 public actor InMemoryStore: Store {
-    private var usersByID: [UserID: User] = [:]
+    var usersByID: [UserID: User] = [:]
     private var userIDsByExternalID: [String: UserID] = [:]
     var walletsByID: [WalletID: TradingWallet] = [:]
     private var walletIDsBySigner: [WalletAddress: WalletID] = [:]
@@ -32,6 +32,8 @@ public actor InMemoryStore: Store {
     var leaderWatchList: [UserID: [LeaderID: LeaderWatch]] = [:]
     /// The notification outbox, endpoints and deliveries (`+Notifications`).
     var notifications = NotificationTables()
+    /// Each token's event as the committed steps under an account-wide event cap named it.
+    var eventOfToken: [TokenID: String] = [:]
 
     struct PositionKey: Hashable {
         let profileID: ProfileID
@@ -395,6 +397,8 @@ extension InMemoryStore {
             if let needed = step.fundsNeeded, !(try self.walletFunds(needed.walletID).covers(needed.amount)) {
                 return .insufficientFunds
             }
+            guard self.eventCapFits(step) else { return .eventCapReached }
+            self.recordEventTokens(step)
             _ = self.updateAttempt(step.attempt, from: step.expected)
             for order in step.newOrders { self.ordersByID[order.id] = order }
             for update in step.orderUpdates {

@@ -19,6 +19,7 @@ extension PostgresStore {
                 attempts: steps.map(\.attempt.id), orders: steps.flatMap { $0.orderUpdates.map(\.order.id) },
                 wallets: wallets, db, logger: self.logger)
             var funds = try await Self.reservations(of: locked.synced, db, logger: self.logger)
+            var accounts = try await Self.lockAccountCaps(steps, db, logger: self.logger)
 
             var outcomes: [StepOutcome] = []
             var applied: [AttemptStep] = []
@@ -30,6 +31,10 @@ extension PostgresStore {
                     outcomes.append(.claimLost)
                     continue
                 }
+                guard accounts.fits(step) else {
+                    outcomes.append(.eventCapReached)
+                    continue
+                }
                 if let needed = step.fundsNeeded {
                     guard funds[needed.walletID]?.covers(needed.amount) ?? false else {
                         outcomes.append(.insufficientFunds)
@@ -39,6 +44,7 @@ extension PostgresStore {
                 }
                 locked.fences[step.attempt.id] = (step.attempt.status.rawValue, step.attempt.fencingToken)
                 for update in step.orderUpdates { locked.orderStatuses[update.order.id] = update.order.status.rawValue }
+                accounts.applied(step)
                 applied.append(step)
                 outcomes.append(.applied)
             }
@@ -49,6 +55,7 @@ extension PostgresStore {
             try Self.updateOrders(applied.flatMap { $0.orderUpdates.map(\.order) }, into: &writes)
             try await Self.book(applied.flatMap(\.bookings), into: &writes, db, logger: self.logger)
             try await writes.run(on: db, logger: self.logger)
+            try await Self.recordEventTokens(applied, db, logger: self.logger)
             return outcomes
         }
     }

@@ -227,6 +227,10 @@ extension SQLiteStore: CopyEventStore {
                         continue
                     }
                 }
+                guard try Self.eventCapFits(step, db) else {
+                    outcomes.append(.eventCapReached)
+                    continue
+                }
                 // Nothing else writes inside this transaction: the order statuses checked first
                 // are still those when the step writes, so a refused step writes nothing.
                 let ordersAsExpected = try step.orderUpdates.allSatisfy { update in
@@ -241,6 +245,7 @@ extension SQLiteStore: CopyEventStore {
                 for order in step.newOrders { try Self.insertOrder(order, db) }
                 for update in step.orderUpdates { _ = try Self.updateOrder(update.order, from: update.from, db) }
                 for booking in step.bookings { try Self.book(booking, db) }
+                try Self.recordEventTokens(step, db)
                 if let needed = step.fundsNeeded {
                     funds[needed.walletID]?.openBuys += step.newOrders.filter { $0.side == .buy && !$0.paper }.map(OpenBuy.init)
                 }

@@ -11,7 +11,8 @@ extension User {
             id: try row.id("id"),
             externalID: try row.text("external_id"),
             loginAddress: try row.optionalAddress("login_address"),
-            createdAt: try row.timestamp("created_at"))
+            createdAt: try row.timestamp("created_at"),
+            maxEventExposure: try row.optionalUnits(Collateral.self, "max_event_exposure_units"))
     }
 }
 

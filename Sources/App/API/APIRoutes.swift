@@ -47,9 +47,11 @@ extension Router where Context == AppRequestContext {
         let routes = self.group().add(middleware: authentication)
         routes.get("/me") { _, context -> MeView in
             let user = try context.requireUser()
-            let wallet = try await api.store.wallets(userID: user.id).first
-            return MeView(id: user.id.rawValue, externalId: user.externalID, createdAt: user.createdAt.description,
-                          walletOnboarding: wallet?.onboarding.rawValue)
+            return MeView(user, wallet: try await api.store.wallets(userID: user.id).first)
+        }
+        routes.patch("/me") { request, context -> MeView in
+            let user = try context.requireUser()
+            return try await api.editMe(try await request.decodeJSON(as: MePatch.self, context: context), of: user)
         }
         routes.get("/wallet") { _, context -> WalletView in
             try await api.walletView(of: try context.requireUser(), logger: context.logger)

@@ -15,6 +15,8 @@ struct MeView: ResponseEncodable, Decodable, Equatable {
     var externalId: String
     var createdAt: String
     var walletOnboarding: String?
+    /// The account-wide event cap (`PATCH /me`); absent: none.
+    var maxEventExposure: String?
 }
 
 struct RelayerTxView: Codable, Equatable {

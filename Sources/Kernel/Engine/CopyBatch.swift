@@ -26,7 +26,7 @@ struct Batch: Sendable {
             now: now, profile: work.profile, hasWallet: work.wallet != nil, event: work.event,
             market: self.fanOut.market(for: attempt.tokenID), balance: balance,
             exposure: self.fanOut.exposure(work.exposure, profileID: attempt.profileID, conditionID: attempt.conditionID,
-                                           event: self.storedEventExposure(work)),
+                                           event: self.storedEventExposure(work), account: self.storedAccountExposure(work)),
             held: work.held,
             sellable: self.fanOut.sellable(work.sellable, profileID: attempt.profileID, tokenID: attempt.tokenID),
             orders: work.orders, lookups: work.lookups)
@@ -49,6 +49,9 @@ struct AttemptWork: Sendable {
     /// What the profile has committed per token (cost basis plus open buys), kept only for a
     /// profile with an event cap: its event exposure is summed over the tokens of one event.
     var eventCommitted: [TokenID: Collateral] = [:]
+    /// The user's account-wide event cap and what all their live follows committed per token,
+    /// kept only for a live follow's entry when the user has that cap.
+    var account: AccountEventExposure?
     let held: Shares
     let sellable: Shares
     var lookups: [OrderID: VenueFact<OrderSnapshot?>] = [:]

@@ -17,8 +17,10 @@ extension CopyEngine {
                                                    spendSince: dayStart)
         let known = recorded.map { [$0.id: $0] } ?? [:]
         async let readEvents = self.store.leaderEvents(ids: Set(claimed.compactMap(\.leaderEventID)).subtracting(known.keys))
+        async let readAccounts = self.accountEventExposure(claimed)
         let followers = try await facts
         let events = try await readEvents.merging(known) { stored, _ in stored }
+        let accounts = try await readAccounts
         let profiles = followers.profiles
         let wallets = followers.wallets
         var ledgers: [ProfileID: ProfileLedger] = [:]
@@ -45,6 +47,7 @@ extension CopyEngine {
                 exposure: ledger.exposure(conditionID: attempt.conditionID, tokenID: attempt.tokenID),
                 held: ledger.held(attempt.tokenID), sellable: ledger.sellable(attempt.tokenID))
             if profile?.limits.maxPerEvent != nil, attempt.kind == .entry { work.eventCommitted = ledger.committedByToken() }
+            if profile?.mode == .live, attempt.kind == .entry { work.account = accounts[attempt.userID] }
             works.append(work)
         }
         let fanOut = FanOut(seed: self.settings.fanOutSeed)
@@ -192,7 +195,7 @@ extension CopyEngine {
     func commit(_ batch: inout Batch) async throws {
         let indices = batch.works.indices.filter { batch.works[$0].dirty && !batch.works[$0].lost }
         guard !indices.isEmpty else { return }
-        let outcomes = try await self.store.commitAttemptSteps(indices.map { batch.works[$0].step })
+        let outcomes = try await self.store.commitAttemptSteps(indices.map { batch.step(checkingAccountCap: batch.works[$0]) })
         for (index, outcome) in zip(indices, outcomes) {
             switch outcome {
             case .applied:
@@ -208,6 +211,11 @@ extension CopyEngine {
                 // dropped unsent, and the attempt skipped in the next commit.
                 batch.works[index].rollBack()
                 try self.carryOut(.skip(.insufficientBalance), &batch, index, at: self.wallClock.now())
+            case .eventCapReached:
+                // Another worker's orders took the user's account-wide event cap first (checked
+                // under the same lock): dropped unsent, skipped like a cap the planner saw.
+                batch.works[index].rollBack()
+                try self.carryOut(.skip(.eventCapReached), &batch, index, at: self.wallClock.now())
             }
         }
     }

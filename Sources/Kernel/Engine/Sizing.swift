@@ -13,12 +13,28 @@ public struct EntrySizing: Sendable {
         /// Cost basis plus open BUY orders in every market of this market's event; `nil` when the
         /// market's event is not known (no event cap applies).
         public var event: Collateral?
+        /// The user's account-wide event cap and what all their live follows have committed in
+        /// this market's event; `nil` when no account cap applies (or the event is not known).
+        public var account: AccountEvent?
 
-        public init(market: Collateral, total: Collateral, today: Collateral, event: Collateral? = nil) {
+        public init(market: Collateral, total: Collateral, today: Collateral, event: Collateral? = nil,
+                    account: AccountEvent? = nil) {
             self.market = market
             self.total = total
             self.today = today
             self.event = event
+            self.account = account
+        }
+    }
+
+    /// An account-wide event cap (`PATCH /me`) with what counts against it.
+    public struct AccountEvent: Hashable, Sendable {
+        public var cap: Collateral
+        public var committed: Collateral
+
+        public init(cap: Collateral, committed: Collateral) {
+            self.cap = cap
+            self.committed = committed
         }
     }
 
@@ -82,6 +98,11 @@ public struct EntrySizing: Sendable {
         // The event cap after the others, so its own reason names it when it is what binds.
         if let cap = self.limits.maxPerEvent, let inEvent = self.exposure.event, cap - inEvent < self.cost(of: shares) {
             shares = self.shares(affordableWith: cap - inEvent)
+            if shares < self.minOrderSize { return .skip(.eventCapReached) }
+        }
+        // The account's event cap (across all the user's follows), by the same rule.
+        if let account = self.exposure.account, account.cap - account.committed < self.cost(of: shares) {
+            shares = self.shares(affordableWith: account.cap - account.committed)
             if shares < self.minOrderSize { return .skip(.eventCapReached) }
         }
 

@@ -6,12 +6,17 @@ public struct User: Hashable, Sendable, Codable {
     /// The wallet the user signed in with, if the provider gave one.
     public var loginAddress: WalletAddress?
     public var createdAt: Timestamp
+    /// The account-wide event cap (issue #22): the most all the user's live follows together may
+    /// have committed across every outcome market of one event; `nil`: none (`PATCH /me`).
+    public var maxEventExposure: Collateral?
 
-    public init(id: UserID, externalID: String, loginAddress: WalletAddress?, createdAt: Timestamp) {
+    public init(id: UserID, externalID: String, loginAddress: WalletAddress?, createdAt: Timestamp,
+                maxEventExposure: Collateral? = nil) {
         self.id = id
         self.externalID = externalID
         self.loginAddress = loginAddress
         self.createdAt = createdAt
+        self.maxEventExposure = maxEventExposure
     }
 }
 

@@ -12,6 +12,9 @@ public struct AttemptStep: Hashable, Sendable {
     public var orderUpdates: [OrderUpdate]
     /// Fills to book into the profile's ledger, applied to the position as stored at commit.
     public var bookings: [Booking]
+    /// The account-wide event cap its new live BUY orders must fit under (``EventCapCheck``);
+    /// `nil`: none applies.
+    public var eventCap: EventCapCheck? = nil
 
     public init(attempt: CopyAttempt, expected: CopyAttempt.Status, newOrders: [Order] = [],
                 orderUpdates: [OrderUpdate] = [], bookings: [Booking] = []) {
@@ -31,6 +34,9 @@ public enum StepOutcome: Hashable, Sendable {
     /// Its new live BUY orders do not fit in the wallet's available funds (``WalletFunds``),
     /// checked under the wallet's lock: nothing written.
     case insufficientFunds
+    /// Its new live BUY orders would take the user past the account-wide event cap
+    /// (``AttemptStep/eventCap``), checked under the same lock: nothing written.
+    case eventCapReached
 }
 
 extension AttemptStep {

@@ -14,6 +14,7 @@ public typealias Store = UserStore & ProfileStore & CopyEventStore & OrderStore 
     & AutoPauseStore
     & LeaseStore
     & NotificationStore
+    & EventCapStore
 
 /// Users and their trading wallets.
 public protocol UserStore: Sendable {

@@ -21,6 +21,7 @@ enum PostgresMigrations {
         .notifications,
         .workerLeases,
         .eventCaps,
+        .accountEventCaps,
         .openOrdersIndex,
     ]
 

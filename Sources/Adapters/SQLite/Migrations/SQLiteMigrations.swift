@@ -26,6 +26,7 @@ enum SQLiteMigrations {
         .notifications,
         .workerLeases,
         .eventCaps,
+        .accountEventCaps,
         .openOrdersIndex,
     ]
 

@@ -13,6 +13,8 @@ public struct FanOut: Hashable, Sendable {
     private var spentByMarket: [ProfileMarket: Collateral] = [:]
     /// The same per profile and event (``MarketInfo/eventID``), for the event caps.
     private var spentByEvent: [ProfileMarket: Collateral] = [:]
+    /// The same per user and event, for the account-wide event caps (every follow of the user).
+    private var spentByUserEvent: [UserEvent: Collateral] = [:]
     /// What buys planned in this batch will spend, per wallet.
     private var spentByWallet: [WalletID: Collateral] = [:]
     /// Shares that sells planned in this batch offer, per profile and token.
@@ -21,6 +23,11 @@ public struct FanOut: Hashable, Sendable {
     private struct ProfileMarket: Hashable, Sendable {
         let profileID: ProfileID
         let conditionID: String
+    }
+
+    private struct UserEvent: Hashable, Sendable {
+        let userID: UserID
+        let eventID: String
     }
 
     private struct ProfileToken: Hashable, Sendable {
@@ -64,15 +71,22 @@ public struct FanOut: Hashable, Sendable {
     }
 
     /// `exposure` with the buys already planned in this batch for the profile added.
-    /// `event` is the profile's stored exposure in the event of the attempt's market (nil: none known).
+    /// `event` is the profile's stored exposure in the event of the attempt's market (nil: none known);
+    /// `account` the user's account-wide cap and stored exposure there (nil: no account cap).
     public func exposure(_ exposure: EntrySizing.Exposure, profileID: ProfileID, conditionID: String?,
-                         event: (id: String, stored: Collateral)? = nil) -> EntrySizing.Exposure
+                         event: (id: String, stored: Collateral)? = nil,
+                         account: (userID: UserID, eventID: String, cap: Collateral, stored: Collateral)? = nil)
+        -> EntrySizing.Exposure
     {
         let spent = self.spentByProfile[profileID] ?? .zero
         let inMarket = conditionID.flatMap { self.spentByMarket[ProfileMarket(profileID: profileID, conditionID: $0)] } ?? .zero
         let inEvent = event.map { $0.stored + (self.spentByEvent[ProfileMarket(profileID: profileID, conditionID: $0.id)] ?? .zero) }
+        let inAccount = account.map {
+            EntrySizing.AccountEvent(
+                cap: $0.cap, committed: $0.stored + (self.spentByUserEvent[UserEvent(userID: $0.userID, eventID: $0.eventID)] ?? .zero))
+        }
         return .init(market: exposure.market + inMarket, total: exposure.total + spent, today: exposure.today + spent,
-                     event: inEvent)
+                     event: inEvent, account: inAccount)
     }
 
     /// `balance` less what buys planned in this batch will spend from the wallet.
@@ -90,6 +104,7 @@ public struct FanOut: Hashable, Sendable {
     public mutating func planned(_ intent: OrderIntent, cost: Collateral, attempt: CopyAttempt, walletID: WalletID) {
         if intent.side == .buy, case .known(let book)? = self.books[intent.tokenID], let eventID = book.market.eventID {
             self.spentByEvent[ProfileMarket(profileID: attempt.profileID, conditionID: eventID), default: .zero] += cost
+            self.spentByUserEvent[UserEvent(userID: attempt.userID, eventID: eventID), default: .zero] += cost
         }
         if case .known(var book)? = self.books[intent.tokenID] {
             book.book = book.book.consuming(intent.shares, side: intent.side, within: intent.limitPrice)
