@@ -40,15 +40,17 @@ extension PostgresStore {
                 ORDER BY created_at, id
                 """, table: "orders", logger: self.logger, Order.init(row:))
         }
-        // Only profiles with a daily spend limit: nothing else reads the sum, and it walks the day's orders.
+        // Only profiles with a daily spend limit: nothing else reads the sum, and it walks the day's
+        // orders. LATERAL sums per such profile through `orders_by_profile` (a semi-join let the
+        // planner scan every order instead).
         async let spend = self.read { db in
             try await db.fetch(
                 """
-                SELECT profile_id, SUM(filled_notional_units + fee_units)::bigint AS spent FROM orders
-                WHERE profile_id IN (
-                        SELECT id FROM copy_profiles WHERE id = ANY(\(ids)) AND daily_spend_units IS NOT NULL)
-                    AND created_at >= \(spendSince.pg) AND side = 'BUY' AND status = ANY(\(final))
-                GROUP BY profile_id
+                SELECT p.id AS profile_id, day.spent FROM copy_profiles AS p CROSS JOIN LATERAL (
+                    SELECT SUM(filled_notional_units + fee_units)::bigint AS spent FROM orders
+                    WHERE profile_id = p.id AND created_at >= \(spendSince.pg) AND side = 'BUY' AND status = ANY(\(final))
+                ) AS day
+                WHERE p.id = ANY(\(ids)) AND p.daily_spend_units IS NOT NULL AND day.spent IS NOT NULL
                 """, table: "orders", logger: self.logger, { row in
                     (try row.id("profile_id") as ProfileID, try row.units(Collateral.self, "spent"))
                 })
