@@ -205,7 +205,7 @@ def _():
 
 
 def follow_cards():
-    return driver.find_elements(By.CSS_SELECTOR, "main section.card")
+    return driver.find_elements(By.CSS_SELECTOR, "main section.card[aria-labelledby^='follow-']")
 
 
 def confirm_with_keyboard(link_text, button_text):
@@ -259,6 +259,28 @@ def _():
     driver.get(url("/app/follows"))
     expect("USER_PAUSED" not in driver.page_source, "a refused POST changed something")
     driver.get_log("browser")  # the refused fetches are logged as failed loads on purpose
+
+
+@scenario("the account-wide event cap is refused with its field named, then saved and cleared")
+def _():
+    driver.get(url("/app/follows"))
+    field = driver.find_element(By.ID, "max-event-exposure")
+    field.clear()
+    field.send_keys("-5", Keys.ENTER)
+    wait_for(lambda: driver.find_elements(By.ID, "max-event-exposure-error"), 10, "the error beside the cap")
+    error = driver.find_element(By.ID, "max-event-exposure-error").text
+    expect("maxEventExposure" in error, f"error text: {error}")
+    field = driver.find_element(By.ID, "max-event-exposure")
+    expect(field.get_attribute("value") == "-5", "the refused value is not kept in the field")
+    field.clear()
+    field.send_keys("250.5", Keys.ENTER)
+    wait_for(lambda: "event cap saved" in notice(), 10, "the saved notice")
+    expect("Account-wide event cap: 250.5" in driver.page_source, "the saved cap is not shown")
+    field = driver.find_element(By.ID, "max-event-exposure")
+    expect(field.get_attribute("value") == "250.5", f"field shows {field.get_attribute('value')!r}")
+    field.clear()
+    field.send_keys(Keys.ENTER)
+    wait_for(lambda: "Account-wide event cap: none" in driver.page_source, 10, "the cap being cleared")
 
 
 @scenario("the account kill switch pauses every follow")
@@ -396,6 +418,12 @@ def _():
             errors = console_errors(allow_expected=False)
             if errors:
                 problems.append(f"{page}: console errors {errors}")
+            # A missing value rendered as Swift's "nil", or a banner with nothing in it.
+            if re.search(r"\bnil\b", driver.find_element(By.TAG_NAME, "main").text):
+                problems.append(f"{page} shows the word nil")
+            empty = [b for b in driver.find_elements(By.CSS_SELECTOR, "main .banner, main .error-box") if not b.text.strip()]
+            if empty:
+                problems.append(f"{page} has {len(empty)} empty banner(s)")
     driver.set_window_size(*DESKTOP)
     # The signed-out pages, last: sign out, then the sign-in pages.
     driver.get(url("/app"))

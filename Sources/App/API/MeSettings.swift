@@ -13,6 +13,11 @@ struct MePatch: Decodable {
         case maxEventExposure
     }
 
+    /// A patch that sets (`text`) or clears (`nil`) the cap: the web app's account form.
+    init(maxEventExposure text: String?) {
+        self.maxEventExposure = .some(text)
+    }
+
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         if container.contains(.maxEventExposure) {

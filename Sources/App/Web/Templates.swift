@@ -215,6 +215,14 @@ enum WebTemplates {
         </section>
         {{/follows}}
         {{^follows}}<p>You follow nobody yet. <a href="/app/leaders">Choose a leader</a>.</p>{{/follows}}
+        <section class="card" aria-labelledby="account-event-cap">
+        <h2 id="account-event-cap">Account-wide event cap: {{eventCap}}</h2>
+        <form method="post" action="/app/account/event-cap" class="stack" novalidate>
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        {{#eventCapField}}{{> field}}{{/eventCapField}}
+        <button type="submit">Save cap</button>
+        </form>
+        </section>
         """
 
     static let followForm = """

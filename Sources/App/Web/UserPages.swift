@@ -89,6 +89,18 @@ extension Router where Context == AppRequestContext {
             }
             return WebPage.redirect("/app/follows?done=\(action)")
         }
+        pages.post("/account/event-cap") { request, context -> Response in
+            let user = try context.requireUser()
+            let form = try await FormFields.read(request, context: context)
+            // An empty field clears the cap, as `null` does in `PATCH /me`.
+            let text = form.text("maxEventExposure").flatMap { $0.isEmpty ? nil : $0 }
+            do {
+                _ = try await web.api.editMe(MePatch(maxEventExposure: text), of: user)
+            } catch let error as APIError where error.field != nil {
+                return try await web.followsPage(request, context, form: form, error: error)
+            }
+            return WebPage.redirect("/app/follows?done=event-cap")
+        }
         pages.get("/kill-switch") { _, context -> Response in
             let session = try context.requireWebSession()
             return WebPage.render(
@@ -281,8 +293,8 @@ extension WebDependencies {
         let (unrealizedText, unrealizedClass) = WebPage.signed(unrealized)
         let chrome = self.chrome(context, current: "/app", request: request, live: true)
         let live = profiles.contains { $0.mode == .live && $0.status != .stopped }
-        return WebPage.render(title: "Overview", template: "overview", context: [
-            "health": health, "ruleBanner": ruleBanner as Any, "balance": wallet.balance ?? "unavailable", "copiesToday": today.filter { $0.status == .done }.count,
+        var page: [String: Any] = [
+            "health": health, "balance": wallet.balance ?? "unavailable", "copiesToday": today.filter { $0.status == .done }.count,
             "skipsToday": today.filter { $0.status == .skipped }.count, "realized": realizedText, "realizedClass": realizedClass,
             "unrealized": unrealizedText, "unrealizedClass": unrealizedClass, "depositAddress": wallet.depositAddress,
             "onboarding": wallet.onboarding, "ready": wallet.ready, "days": days,
@@ -291,7 +303,10 @@ extension WebDependencies {
             "equityDays": EquityCurve.dailyRows(equity), "hasEquity": !equity.isEmpty,
             "hasFollows": !follows.isEmpty, "modeLabel": live ? "Live" : "Paper", "modeClass": live ? "live" : "paper",
             "simulated": self.localMode,
-        ], chrome: chrome)
+        ]
+        // Only when there is one: a nil in the context would render as a (blank) banner.
+        if let ruleBanner { page["ruleBanner"] = ruleBanner }
+        return WebPage.render(title: "Overview", template: "overview", context: page, chrome: chrome)
     }
 
     func leadersPage(_ context: AppRequestContext, request: Request, form: FormFields?, error: APIError?) async throws -> Response {
@@ -355,26 +370,42 @@ extension WebDependencies {
            status: error == nil ? .ok : .unprocessableContent)
     }
 
-    func followsPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+    /// The user's follows, and the account-wide event cap that bounds them together (its form
+    /// re-rendered with `form` and `error` when the value was refused).
+    func followsPage(_ request: Request, _ context: AppRequestContext, form: FormFields? = nil,
+                     error: APIError? = nil) async throws -> Response {
         let user = try context.requireUser()
+        let session = try context.requireWebSession()
         var follows: [[String: Any]] = []
         let labels = try await self.api.leaderLabels(of: try context.requireUser())
         for profile in try await self.api.store.profiles(userID: user.id) {
             let status = profile.status
             let sizing = SizingView(profile.sizing)
-            follows.append([
+            var card: [String: Any] = [
                 "id": profile.id.rawValue, "leaderName": Router<AppRequestContext>.name(of: try await self.api.leader(id: profile.leaderID, labels: labels)),
                 "status": status.rawValue, "statusClass": WebPage.statusClass(status.rawValue),
                 "sizing": Self.describe(sizing), "mode": profile.mode.rawValue.lowercased(),
                 "stopBehavior": profile.stopBehavior == .sellNow ? "sell now" : "hold to resolution",
                 "canPause": [.enabled, .exitOnly].contains(status), "canResume": [.userPaused, .exitOnly].contains(status),
                 "canExitOnly": [.enabled, .userPaused].contains(status), "canStop": status != .stopped,
-                "pauseRule": (status == .userPaused ? profile.pausedByRule : nil) as Any,
                 "twin": profile.twinOf != nil,
-            ])
+            ]
+            // Only when set: a nil in the context would render as "nil" on every follow.
+            if status == .userPaused, let rule = profile.pausedByRule { card["pauseRule"] = rule }
+            follows.append(card)
         }
-        return WebPage.render(title: "Follows", template: "follows", context: ["follows": follows],
-                              chrome: self.chrome(context, current: "/app/follows", request: request, live: true))
+        let stored = try await self.api.store.user(id: user.id) ?? user
+        let eventCap = WebPage.field(
+            "max-event-exposure", name: "maxEventExposure", label: "Most in one event, all follows together (USDC)",
+            value: form?["maxEventExposure"] ?? stored.maxEventExposure?.description,
+            hint: "Counts every outcome of an event as one; a copy is made smaller, or skipped, to stay under it. "
+                + "Empty: no account-wide cap.",
+            error: error?.field == "maxEventExposure" ? error?.message : nil, inputmode: "decimal")
+        return WebPage.render(title: "Follows", template: "follows",
+                              context: ["follows": follows, "csrf": session.csrfToken, "eventCapField": eventCap,
+                                        "eventCap": stored.maxEventExposure?.description ?? "none"],
+                              chrome: self.chrome(context, current: "/app/follows", request: request, live: true),
+                              status: error == nil ? .ok : .unprocessableContent)
     }
 
     static func describe(_ sizing: SizingView) -> String {

@@ -135,6 +135,7 @@ enum WebPage {
         case "exit-only": return "This follow now mirrors exits only."
         case "stop": return "You stopped following this leader."
         case "all-paused": return "All your copying is paused. Resume each follow when you are ready."
+        case "event-cap": return "Account-wide event cap saved."
         case "withdrawal": return "Withdrawal requested. Its status updates below."
         case "operator": return "Operator session opened (15 minutes)."
         case "pause-all": return "Paused \(count ?? 0) follow(s)."
