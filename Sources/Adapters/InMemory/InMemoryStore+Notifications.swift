@@ -246,9 +246,9 @@ extension InMemoryStore {
             .union(self.notifications.telegramLinks.values.filter { $0.events?.contains(.copyDigest) ?? true }.map(\.userID))
         var written = 0
         for userID in subscribers.sorted(by: { $0.rawValue < $1.rawValue }) {
-            let interval = self.notifications.digestInterval[userID] ?? defaultInterval
-            let since = self.notifications.lastDigestAt[userID] ?? (time - interval)
-            guard time.since(since) >= interval else { continue }
+            guard let since = DeliveryPolicy.digestDue(
+                lastDigestAt: self.notifications.lastDigestAt[userID], interval: self.notifications.digestInterval[userID],
+                defaultInterval: defaultInterval, now: time) else { continue }
             var counts = DigestCounts()
             for attempt in self.attempts(userID: userID, limit: Int.max)
             where attempt.updatedAt > since && attempt.updatedAt <= time

@@ -361,9 +361,8 @@ extension PostgresStore: NotificationStore {
             }
             var written = 0
             for subscriber in subscribers {
-                let interval = subscriber.interval ?? defaultInterval
-                let since = subscriber.last ?? (time - interval)
-                guard time.since(since) >= interval else { continue }
+                guard let since = DeliveryPolicy.digestDue(lastDigestAt: subscriber.last, interval: subscriber.interval,
+                                                           defaultInterval: defaultInterval, now: time) else { continue }
                 // Compare-and-set on the digest time: of two runs racing, one writes the digest.
                 let moved = try await db.execute(
                     """

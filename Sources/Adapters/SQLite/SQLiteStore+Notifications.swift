@@ -347,9 +347,8 @@ extension SQLiteStore: NotificationStore {
             }
             var written = 0
             for subscriber in subscribers {
-                let interval = subscriber.interval ?? defaultInterval
-                let since = subscriber.last ?? (time - interval)
-                guard time.since(since) >= interval else { continue }
+                guard let since = DeliveryPolicy.digestDue(lastDigestAt: subscriber.last, interval: subscriber.interval,
+                                                           defaultInterval: defaultInterval, now: time) else { continue }
                 var counts = DigestCounts()
                 for (status, number) in try db.fetch(
                     """

@@ -169,6 +169,16 @@ public enum DeliveryPolicy {
         return (failures, now + self.breakerOpenFor, failures == self.breakerThreshold)
     }
 
+    /// Whether a user's copy digest is due at `now`, and from when it counts: `nil` while the
+    /// user's interval (or `defaultInterval`) has not passed since their last digest; a user
+    /// never digested counts back one interval. Every store asks this one rule.
+    public static func digestDue(lastDigestAt last: Timestamp?, interval: Duration?, defaultInterval: Duration,
+                                 now: Timestamp) -> Timestamp? {
+        let interval = interval ?? defaultInterval
+        let since = last ?? (now - interval)
+        return now.since(since) >= interval ? since : nil
+    }
+
     /// How far back a digest looks for attempts by creation time (the stores' attempt index is by
     /// user and creation time): an attempt that ends more than a day after it was created is not
     /// counted in a digest.
