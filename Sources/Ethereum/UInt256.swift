@@ -15,9 +15,19 @@ public struct UInt256: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Parses a non-negative decimal integer (digits only, no sign, no separators).
     /// Throws ``EthereumError/invalidDecimal`` or, above 2²⁵⁶−1, ``EthereumError/overflow``.
     public init(decimal text: some StringProtocol) throws {
-        guard !text.isEmpty else { throw EthereumError.invalidDecimal }
+        // Contiguous text (any native String) is parsed from its bytes: a 77-digit token id
+        // through the generic UTF-8 view costs a witness call per digit across modules.
+        if let value = try text.utf8.withContiguousStorageIfAvailable({ try Self.parseDecimal($0) }) {
+            self = value
+            return
+        }
+        self = try Self.parseDecimal(text.utf8)
+    }
+
+    private static func parseDecimal(_ digits: some Collection<UInt8>) throws -> UInt256 {
+        guard !digits.isEmpty else { throw EthereumError.invalidDecimal }
         var value = UInt256.zero
-        for character in text.utf8 {
+        for character in digits {
             guard character >= UInt8(ascii: "0"), character <= UInt8(ascii: "9") else {
                 throw EthereumError.invalidDecimal
             }
@@ -26,7 +36,7 @@ public struct UInt256: Sendable, Hashable, Comparable, CustomStringConvertible {
             guard !overflowA, !overflowB else { throw EthereumError.overflow }
             value = sum
         }
-        self = value
+        return value
     }
 
     /// Parses hex with or without `0x`, at most 32 bytes after decoding.
