@@ -73,21 +73,26 @@ public struct UInt256: Sendable, Hashable, Comparable, CustomStringConvertible {
         return Array(self.bigEndianBytes.suffix(byteCount))
     }
 
+    /// Digits are written from the end of a 78-byte buffer (2²⁵⁶ has 78 digits) straight into
+    /// the string: no reversed copy (a token id is written into every order body).
     public var decimalString: String {
         if self.isZero { return "0" }
-        var digits: [UInt8] = []
-        var rest = self
-        while !rest.isZero {
-            let (quotient, remainder) = rest.quotientAndRemainder(dividingBy: 10_000_000_000_000_000_000 as UInt64)
-            rest = quotient
-            var chunk = remainder
-            for _ in 0..<19 {
-                digits.append(UInt8(ascii: "0") + UInt8(chunk % 10))
-                chunk /= 10
-                if rest.isZero && chunk == 0 { break }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 78) { digits in
+            var start = 78
+            var rest = self
+            while !rest.isZero {
+                let (quotient, remainder) = rest.quotientAndRemainder(dividingBy: 10_000_000_000_000_000_000 as UInt64)
+                rest = quotient
+                var chunk = remainder
+                for _ in 0..<19 {
+                    start -= 1
+                    digits[start] = UInt8(ascii: "0") + UInt8(chunk % 10)
+                    chunk /= 10
+                    if rest.isZero && chunk == 0 { break }
+                }
             }
+            return String(decoding: UnsafeBufferPointer(rebasing: digits[start...]), as: UTF8.self)
         }
-        return String(decoding: digits.reversed(), as: UTF8.self)
     }
 
     public var description: String { self.decimalString }
