@@ -13,9 +13,12 @@
 # 4. prints the figures and the ratios, with the machine's load at each step.
 # Builds are retried twice: other work in the same tree can change a source mid-build.
 # Needs python3 with venv and PyPI access. docs/BENCHMARKS.md records a run.
+# SIGNING_SCRATCH_PATH builds elsewhere than Benchmarks/.build (SwiftPM locks a build directory by
+# its path, so a second checkout mounted at the same path would wait for the first one's builds).
 set -euo pipefail
 iterations="${1:-2000}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+scratch="${SIGNING_SCRATCH_PATH:-$here/.build}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -25,18 +28,18 @@ echo "start $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loada
 
 retry() { "$@" || "$@" || "$@"; }
 build() {
-    swift build -c release --package-path "$here" --scratch-path "$here/.build" --product PolymarketSigningCheck \
+    swift build -c release --package-path "$here" --scratch-path "$scratch" --product PolymarketSigningCheck \
         >"$work/build.log" 2>&1 \
-        && swift build -c release --package-path "$here" --scratch-path "$here/.build" \
+        && swift build -c release --package-path "$here" --scratch-path "$scratch" \
             --product PolymarketSigningBenchmarks >>"$work/build.log" 2>&1
 }
 retry build || { cat "$work/build.log"; exit 1; }
-"$here/.build/release/PolymarketSigningCheck" >"$work/check.json"
+"$scratch/release/PolymarketSigningCheck" >"$work/check.json"
 echo "built $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "--- Swift, package-benchmark (up to 10 s or 50,000 samples per benchmark)"
 bench() {
-    (cd "$here" && swift package --scratch-path .build benchmark --target PolymarketSigningBenchmarks \
+    (cd "$here" && swift package --scratch-path "$scratch" benchmark --target PolymarketSigningBenchmarks \
         --format jmh --path stdout --no-progress) >"$work/swift.out" 2>&1
 }
 retry bench || { cat "$work/swift.out"; exit 1; }

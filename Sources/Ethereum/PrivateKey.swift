@@ -76,11 +76,11 @@ public final class PrivateKey: @unchecked Sendable, CustomStringConvertible, Cus
     /// Signs a 32-byte digest: ECDSA with the RFC 6979 deterministic nonce and low `s`
     /// (libsecp256k1 always normalises), `v` = 27 + recovery id (spec §3.3).
     public func sign(digest: some Collection<UInt8>) throws -> Signature {
-        guard digest.count == 32 else { throw EthereumError.invalidLength(expected: 32, actual: digest.count) }
-        let message = Array(digest)
         var recoverable = secp256k1_ecdsa_recoverable_signature()
-        let signed = self.secret.withMemoryRebound(to: UInt8.self) { secret in
-            secp256k1_ecdsa_sign_recoverable(Secp256k1.context, &recoverable, message, secret.baseAddress!, nil, nil)
+        let signed = try Secp256k1.withDigest(digest) { message in
+            self.secret.withMemoryRebound(to: UInt8.self) { secret in
+                secp256k1_ecdsa_sign_recoverable(Secp256k1.context, &recoverable, message, secret.baseAddress!, nil, nil)
+            }
         }
         guard signed == 1 else { throw EthereumError.signingFailed }
         var compact = [UInt8](repeating: 0, count: 64)

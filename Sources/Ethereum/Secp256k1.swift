@@ -28,4 +28,25 @@ enum Secp256k1 {
     static func address(ofPublicKey publicKey: [UInt8]) -> Address {
         Address(uncheckedBytes: Array(Keccak256.hash(publicKey).suffix(20)))
     }
+
+    /// The address of a parsed public key, serialised on the stack rather than into arrays.
+    static func address(of publicKey: inout secp256k1_pubkey) -> Address {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 65) { output in
+            var length = 65
+            _ = secp256k1_ec_pubkey_serialize(Self.context, output.baseAddress!, &length, &publicKey,
+                                              UInt32(SECP256K1_EC_UNCOMPRESSED))
+            let hash = Keccak256.hash(UnsafeBufferPointer(rebasing: output[1..<65]))
+            return Address(uncheckedBytes: Array(hash[12..<32]))
+        }
+    }
+
+    /// Lends a 32-byte digest to libsecp256k1 in place when it is contiguous (an array), copying
+    /// only other collections; throws unless it has 32 bytes.
+    static func withDigest<Result>(
+        _ digest: some Collection<UInt8>, _ body: (UnsafePointer<UInt8>) throws -> Result
+    ) throws -> Result {
+        guard digest.count == 32 else { throw EthereumError.invalidLength(expected: 32, actual: digest.count) }
+        if let result = try digest.withContiguousStorageIfAvailable({ try body($0.baseAddress!) }) { return result }
+        return try Array(digest).withUnsafeBufferPointer { try body($0.baseAddress!) }
+    }
 }

@@ -30,7 +30,8 @@ public struct Signature: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses 65 bytes `r‖s‖v` with `v` ∈ {0, 1, 27, 28}.
     public init(bytes: some Collection<UInt8>) throws {
-        let bytes = Array(bytes)
+        // One copy of contiguous bytes instead of a generic element-by-element one.
+        let bytes = bytes.withContiguousStorageIfAvailable { Array($0) } ?? Array(bytes)
         guard bytes.count == 65 else { throw EthereumError.invalidLength(expected: 65, actual: bytes.count) }
         try self.init(r: bytes[0..<32], s: bytes[32..<64], v: bytes[64])
     }
@@ -66,21 +67,35 @@ public struct Signature: Sendable, Hashable, CustomStringConvertible {
 
     /// The 64-byte public key X‖Y that made this signature over `digest`.
     public func recoverPublicKey(digest: some Collection<UInt8>) throws -> [UInt8] {
-        guard digest.count == 32 else { throw EthereumError.invalidLength(expected: 32, actual: digest.count) }
-        let message = Array(digest)
-        var recoverable = secp256k1_ecdsa_recoverable_signature()
-        guard secp256k1_ecdsa_recoverable_signature_parse_compact(
-            Secp256k1.context, &recoverable, self.r + self.s, Int32(self.recoveryID)) == 1
-        else { throw EthereumError.invalidSignature }
-        var publicKey = secp256k1_pubkey()
-        guard secp256k1_ecdsa_recover(Secp256k1.context, &publicKey, &recoverable, message) == 1 else {
-            throw EthereumError.recoveryFailed
-        }
+        var publicKey = try self.recoveredKey(digest: digest)
         return Secp256k1.serializeUncompressed(&publicKey)
     }
 
-    /// The address whose key made this signature over `digest`.
+    /// The address whose key made this signature over `digest`: ecrecover over `r`, `s` and
+    /// `v`, as the exchange contract does it.
     public func recoverAddress(digest: some Collection<UInt8>) throws -> Address {
-        Secp256k1.address(ofPublicKey: try self.recoverPublicKey(digest: digest))
+        var publicKey = try self.recoveredKey(digest: digest)
+        return Secp256k1.address(of: &publicKey)
+    }
+
+    /// libsecp256k1's recovery with this signature's recovery id, the compact `r‖s` assembled
+    /// on the stack (every order's signature is checked this way).
+    private func recoveredKey(digest: some Collection<UInt8>) throws -> secp256k1_pubkey {
+        var recoverable = secp256k1_ecdsa_recoverable_signature()
+        let parsed = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { compact in
+            for index in 0..<32 {
+                compact[index] = self.r[index]
+                compact[32 + index] = self.s[index]
+            }
+            return secp256k1_ecdsa_recoverable_signature_parse_compact(
+                Secp256k1.context, &recoverable, compact.baseAddress!, Int32(self.recoveryID))
+        }
+        guard parsed == 1 else { throw EthereumError.invalidSignature }
+        var publicKey = secp256k1_pubkey()
+        let recovered = try Secp256k1.withDigest(digest) { message in
+            secp256k1_ecdsa_recover(Secp256k1.context, &publicKey, &recoverable, message)
+        }
+        guard recovered == 1 else { throw EthereumError.recoveryFailed }
+        return publicKey
     }
 }

@@ -15,18 +15,40 @@ public struct UInt256: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Parses a non-negative decimal integer (digits only, no sign, no separators).
     /// Throws ``EthereumError/invalidDecimal`` or, above 2²⁵⁶−1, ``EthereumError/overflow``.
     public init(decimal text: some StringProtocol) throws {
-        guard !text.isEmpty else { throw EthereumError.invalidDecimal }
+        // Contiguous text (any native String) is parsed from its bytes: a 77-digit token id
+        // through the generic UTF-8 view costs a witness call per digit across modules.
+        if let value = try text.utf8.withContiguousStorageIfAvailable({ try Self.parseDecimal($0) }) {
+            self = value
+            return
+        }
+        self = try Self.parseDecimal(text.utf8)
+    }
+
+    /// Reads up to 19 digits at a time into a `UInt64` (10¹⁹ − 1 fits), so a 77-digit token id
+    /// costs five 256-bit multiply-adds rather than 77.
+    private static func parseDecimal(_ digits: some Collection<UInt8>) throws -> UInt256 {
+        guard !digits.isEmpty else { throw EthereumError.invalidDecimal }
         var value = UInt256.zero
-        for character in text.utf8 {
+        var chunk: UInt64 = 0
+        var chunkScale: UInt64 = 1
+        func flush() throws {
+            let (shifted, overflowA) = value.multipliedReportingOverflow(by: chunkScale)
+            let (sum, overflowB) = shifted.addingReportingOverflow(UInt256(chunk))
+            guard !overflowA, !overflowB else { throw EthereumError.overflow }
+            value = sum
+            chunk = 0
+            chunkScale = 1
+        }
+        for character in digits {
             guard character >= UInt8(ascii: "0"), character <= UInt8(ascii: "9") else {
                 throw EthereumError.invalidDecimal
             }
-            let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10 as UInt64)
-            let (sum, overflowB) = shifted.addingReportingOverflow(UInt256(UInt64(character - UInt8(ascii: "0"))))
-            guard !overflowA, !overflowB else { throw EthereumError.overflow }
-            value = sum
+            chunk = chunk * 10 + UInt64(character - UInt8(ascii: "0"))
+            chunkScale *= 10
+            if chunkScale == 10_000_000_000_000_000_000 { try flush() }
         }
-        self = value
+        if chunkScale > 1 { try flush() }
+        return value
     }
 
     /// Parses hex with or without `0x`, at most 32 bytes after decoding.
@@ -63,21 +85,26 @@ public struct UInt256: Sendable, Hashable, Comparable, CustomStringConvertible {
         return Array(self.bigEndianBytes.suffix(byteCount))
     }
 
+    /// Digits are written from the end of a 78-byte buffer (2²⁵⁶ has 78 digits) straight into
+    /// the string: no reversed copy (a token id is written into every order body).
     public var decimalString: String {
         if self.isZero { return "0" }
-        var digits: [UInt8] = []
-        var rest = self
-        while !rest.isZero {
-            let (quotient, remainder) = rest.quotientAndRemainder(dividingBy: 10_000_000_000_000_000_000 as UInt64)
-            rest = quotient
-            var chunk = remainder
-            for _ in 0..<19 {
-                digits.append(UInt8(ascii: "0") + UInt8(chunk % 10))
-                chunk /= 10
-                if rest.isZero && chunk == 0 { break }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 78) { digits in
+            var start = 78
+            var rest = self
+            while !rest.isZero {
+                let (quotient, remainder) = rest.quotientAndRemainder(dividingBy: 10_000_000_000_000_000_000 as UInt64)
+                rest = quotient
+                var chunk = remainder
+                for _ in 0..<19 {
+                    start -= 1
+                    digits[start] = UInt8(ascii: "0") + UInt8(chunk % 10)
+                    chunk /= 10
+                    if rest.isZero && chunk == 0 { break }
+                }
             }
+            return String(decoding: UnsafeBufferPointer(rebasing: digits[start...]), as: UTF8.self)
         }
-        return String(decoding: digits.reversed(), as: UTF8.self)
     }
 
     public var description: String { self.decimalString }

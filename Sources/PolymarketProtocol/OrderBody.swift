@@ -108,12 +108,14 @@ public struct PostOrderRequest: Sendable, Hashable {
             Hex.append(bytes, to: &out)
             out.append(UInt8(ascii: "\""))
         }
+        // EOA and deposit-wallet orders have maker == signer: one EIP-55 checksum (a Keccak) for both.
+        let maker = order.maker.checksummed
         raw(#"{"order":{"salt":"#)
         out.append(contentsOf: String(order.salt).utf8)
         raw(#","maker":"#)
-        quoted(order.maker.checksummed)
+        quoted(maker)
         raw(#","signer":"#)
-        quoted(order.signer.checksummed)
+        quoted(order.signer == order.maker ? maker : order.signer.checksummed)
         raw(#","tokenId":"#)
         quoted(order.tokenID.decimalString)
         raw(#","makerAmount":"#)
@@ -135,7 +137,7 @@ public struct PostOrderRequest: Sendable, Hashable {
         raw(#","signature":"#)
         hex(self.order.signature)
         raw(#"},"owner":"#)
-        out.append(contentsOf: JSON.string(self.owner).utf8)
+        JSON.appendString(self.owner, to: &out)
         raw(#","orderType":"#)
         quoted(self.orderType.rawValue)
         raw(#","deferExec":false,"postOnly":"#)
@@ -177,6 +179,16 @@ enum JSON {
     }
 
     static func number(_ value: UInt64) -> String { String(value) }
+
+    /// Appends ``string(_:)`` of `text` to a body being written as bytes. An API key (a UUID)
+    /// needs no escaping, so its bytes are copied as they are; any other text is escaped.
+    static func appendString(_ text: String, to out: inout [UInt8]) {
+        let plain = text.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        guard plain else { return out.append(contentsOf: Self.string(text).utf8) }
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: text.utf8)
+        out.append(UInt8(ascii: "\""))
+    }
 
     /// A JSON string literal: quotes, backslashes and control characters escaped, everything
     /// else (including non-ASCII) verbatim.

@@ -21,9 +21,23 @@ public enum TickSize: String, Sendable, Hashable, CaseIterable, CustomStringConv
         self.init(value)
     }
 
+    /// The tick as a number, written out rather than parsed from ``rawValue``: every order
+    /// reads it several times (range, grid, rounding), and parsing text each time cost more
+    /// than the arithmetic. A test checks each value against its raw spelling.
     public var value: ExactDecimal {
-        // The raw values are valid decimals by construction.
-        ExactDecimal(self.rawValue)!
+        switch self {
+        case .tenth: Self.decimal(1, scale: 1)
+        case .hundredth: Self.decimal(1, scale: 2)
+        case .fiveThousandths: Self.decimal(5, scale: 3)
+        case .twentyFiveTenThousandths: Self.decimal(25, scale: 4)
+        case .thousandth: Self.decimal(1, scale: 3)
+        case .tenThousandth: Self.decimal(1, scale: 4)
+        }
+    }
+
+    private static func decimal(_ units: Int128, scale: Int) -> ExactDecimal {
+        // Scales 1–4 are within ExactDecimal's range.
+        ExactDecimal(units: units, scale: scale)!
     }
 
     /// Decimals a limit price may have; market-order worst prices are floored to this.

@@ -11,6 +11,17 @@ import Testing
         #expect(try UInt256(decimal: text).decimalString == text)
     }
 
+    /// Decimals are read 19 digits at a time: lengths around the chunk edges, and leading zeros,
+    /// must give the value digit-by-digit arithmetic gives.
+    @Test(arguments: [18, 19, 20, 37, 38, 39, 57, 76, 77])
+    func decimalParsingMatchesDigitByDigitArithmetic(length: Int) throws {
+        let text = String((0..<length).map { Character(String((7 * $0 + 3) % 10)) })
+        var expected = UInt256.zero
+        for digit in text.utf8 { expected = expected * UInt256(10) + UInt256(UInt64(digit - 48)) }
+        #expect(try UInt256(decimal: text) == expected)
+        #expect(try UInt256(decimal: "000" + text) == expected)
+    }
+
     @Test func maxIsAllOnes() throws {
         let max = try UInt256(decimal: Self.maxDecimal)
         #expect(max == UInt256.max)

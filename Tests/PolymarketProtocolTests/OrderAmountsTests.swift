@@ -16,6 +16,13 @@ import Testing
         #expect(tick.amountDecimals == amount)
     }
 
+    /// `value` is written out per case rather than parsed; it must still equal the spelling.
+    @Test(arguments: TickSize.allCases)
+    func tickValueIsItsRawSpelling(tick: TickSize) {
+        #expect(tick.value == ExactDecimal(tick.rawValue))
+        #expect(tick.value.description == tick.rawValue)
+    }
+
     @Test func ticksParseAsTheAPIsSpellThem() {
         #expect(TickSize(parsing: "0.010") == .hundredth)
         #expect(TickSize(parsing: "0.0001") == .tenThousandth)

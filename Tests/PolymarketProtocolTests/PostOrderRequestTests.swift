@@ -46,6 +46,9 @@ import Testing
     @Test func ownerTextIsEscaped() throws {
         let body = try PostOrderRequest(order: self.signed, owner: "a\"b\\c\n", orderType: .gtc).body()
         #expect(body.contains(#""owner":"a\"b\\c\n""#))
+        // Control characters are escaped and non-ASCII text is kept, byte for byte.
+        let other = try PostOrderRequest(order: self.signed, owner: "é\u{01}k", orderType: .gtc).body()
+        #expect(other.contains(#""owner":"é\u0001k","orderType""#))
     }
 
     @Test func batchesHoldOneToFifteenOrders() throws {

@@ -40,11 +40,14 @@ extension PolymarketExchange {
                 "INVALID_ORDER_MIN_SIZE: \(shares) shares is below the market's minimum of \(market.minOrderSize)")
         }
 
+        // An EOA account trades from its signer's address: parse it once.
+        let eoa = account.signerAddress.ethereum
+        let funder = account.funderAddress == account.signerAddress ? eoa : account.funderAddress.ethereum
         let order: ClobOrder
         do {
             order = try ClobOrder(
-                salt: self.salt() % ClobOrder.saltLimit, eoa: account.signerAddress.ethereum,
-                funder: account.funderAddress.ethereum, signatureType: account.type.clob, tokenID: tokenID,
+                salt: self.salt() % ClobOrder.saltLimit, eoa: eoa,
+                funder: funder, signatureType: account.type.clob, tokenID: tokenID,
                 side: intent.side.clob, amounts: amounts, timestamp: UInt64(max(time.epochMilliseconds, 0)),
                 metadata: self.http.configuration.orderMetadata ?? ClobOrder.zeroBytes32,
                 builder: self.http.configuration.builderCode ?? ClobOrder.zeroBytes32)
