@@ -96,6 +96,29 @@ struct PostgresMigrationTests {
         }
     }
 
+    /// RUNBOOK, Schema: on a large `orders` table the operator builds migration 0012's index
+    /// beforehand without blocking writes; the migration then finds it and records its step.
+    @Test func anOpenOrdersIndexBuiltConcurrentlyBeforehandIsTakenByMigration12() async throws {
+        try await TestDatabase.withEmptySchema { configuration in
+            try await TestDatabase.withRunningStore(configuration) { store in
+                try await store.migrate()
+                try await store.execute(sql: "DROP INDEX orders_open_by_profile")
+                try await store.execute(sql: "DELETE FROM schema_migrations WHERE version = 12")
+                try await store.execute(sql: """
+                    CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_open_by_profile ON orders (profile_id, created_at)
+                        WHERE status IN ('SIGNED', 'SUBMITTED', 'LIVE', 'UNKNOWN')
+                    """)
+                let outcome = try await store.migrate()
+                #expect(outcome.applied.map(\.version) == [12])
+                let indexes = try await store.rows(sql: """
+                    SELECT indexname FROM pg_indexes
+                    WHERE schemaname = current_schema() AND indexname = 'orders_open_by_profile'
+                    """)
+                #expect(indexes.count == 1)
+            }
+        }
+    }
+
     @Test func aFailedMigrationLeavesNoHalfSchema() async throws {
         try await TestDatabase.withEmptySchema { configuration in
             try await TestDatabase.withRunningStore(configuration) { store in

@@ -3,13 +3,15 @@ extension PostgresMigration {
     /// `orders_by_profile` that read walked every order of the last two days: a follower who copies
     /// all day made every later copy slower. This partial index holds only the orders that are not
     /// final, so the read costs what is open, not what is history. Its predicate is the open
-    /// statuses written out, as the read writes them.
+    /// statuses written out, as the read writes them. `IF NOT EXISTS`: on a large `orders` table
+    /// an operator may build it beforehand with `CREATE INDEX CONCURRENTLY` (RUNBOOK, Schema), as
+    /// a plain build holds off order writes until it ends.
     static let openOrdersIndex = PostgresMigration(
         version: 12,
         name: "open_orders_index",
         statements: [
             """
-            CREATE INDEX orders_open_by_profile ON orders (profile_id, created_at)
+            CREATE INDEX IF NOT EXISTS orders_open_by_profile ON orders (profile_id, created_at)
                 WHERE status IN ('SIGNED', 'SUBMITTED', 'LIVE', 'UNKNOWN')
             """,
         ])

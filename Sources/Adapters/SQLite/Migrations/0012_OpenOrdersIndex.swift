@@ -10,7 +10,7 @@ extension SQLiteMigration {
         name: "open_orders_index",
         statements: [
             """
-            CREATE INDEX orders_open_by_profile ON orders (profile_id, created_at)
+            CREATE INDEX IF NOT EXISTS orders_open_by_profile ON orders (profile_id, created_at)
                 WHERE status IN ('SIGNED', 'SUBMITTED', 'LIVE', 'UNKNOWN')
             """,
         ])
