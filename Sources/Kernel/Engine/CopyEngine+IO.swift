@@ -5,14 +5,15 @@ import Logging
 extension CopyEngine {
     // MARK: Reads
 
-    /// Reads what every claimed attempt needs in two store reads (its followers' facts, its
-    /// events), and orders the batch for deciding (fan-outs shuffled, each attempt's place recorded on it).
+    /// Reads what every claimed attempt needs in three store reads at once (its followers' facts,
+    /// its events unless `recorded` is the one, its users' account event caps), and orders the
+    /// batch for deciding (fan-outs shuffled, each attempt's place recorded on it).
     func load(_ claimed: [CopyAttempt], recorded: LeaderEvent? = nil) async throws -> Batch {
         let now = self.wallClock.now()
         let dayStart = Timestamp(epochMilliseconds: now.epochMilliseconds - now.epochMilliseconds % 86_400_000)
         // Open orders are short-lived (FOK entries, FAK exits); a day's window covers them and today's spend.
         let ordersSince = dayStart - .seconds(86_400)
-        // Both reads at once: neither needs the other.
+        // The reads at once: none needs another.
         async let facts = self.store.followerFacts(profileIDs: Set(claimed.map(\.profileID)), ordersSince: ordersSince,
                                                    spendSince: dayStart)
         let known = recorded.map { [$0.id: $0] } ?? [:]
