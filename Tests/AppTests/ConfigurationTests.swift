@@ -92,6 +92,7 @@ let productionBasics = ["MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY
             "POLYMARKET_GAMMA_URL": "http://127.0.0.1:9003", "POLYMARKET_RELAYER_URL": "http://127.0.0.1:9004",
             "POLYMARKET_RTDS_URL": "ws://127.0.0.1:9005/ws", "POLYMARKET_RTDS_ENABLED": "false",
             "POLYMARKET_RATE_LIMITS": "post-order=350/1s+1000/10m, data-api=20/10s,gamma=off",
+            "POLYMARKET_RATE_SHARE": "2",
             "TRADING_KEY_ENCRYPTION_KEY": validKey, "TRADING_KEY_ENCRYPTION_KEY_PREVIOUS": previousKey,
             "ADMIN_TOKEN": validToken,
             "DYNAMIC_ENVIRONMENT_ID": "env-123", "DYNAMIC_JWKS_URL": "https://app.dynamic.xyz/jwks",
@@ -121,7 +122,10 @@ let productionBasics = ["MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY
                                     RateLimitRule(limit: 1_000, window: .seconds(600))]
         limits.rules[.dataAPI] = [RateLimitRule(limit: 20, window: .seconds(10))]
         limits.rules[.gamma] = []
-        #expect(config.rateLimits == limits)
+        // Two processes share them: each takes half of every limit.
+        #expect(config.rateLimits == limits.shared(by: 2))
+        #expect(config.rateLimits.rules[.postOrder] == [RateLimitRule(limit: 175, window: .seconds(1)),
+                                                       RateLimitRule(limit: 500, window: .seconds(600))])
         #expect(config.tradingKeyEncryptionKey == Secret(validKey))
         #expect(config.previousTradingKeyEncryptionKey == Secret(previousKey))
         #expect(config.adminToken == Secret(validToken))
@@ -239,6 +243,9 @@ let productionBasics = ["MIRROR_MODE": "production", "TRADING_KEY_ENCRYPTION_KEY
         ("POLYMARKET_RATE_LIMITS", ["POLYMARKET_RATE_LIMITS": "post-order=0/1s"]),
         ("POLYMARKET_RATE_LIMITS", ["POLYMARKET_RATE_LIMITS": "post-order=5/1d"]),
         ("POLYMARKET_RATE_LIMITS", ["POLYMARKET_RATE_LIMITS": "orders=5/1s"]),
+        ("POLYMARKET_RATE_SHARE", ["POLYMARKET_RATE_SHARE": "0"]),
+        ("POLYMARKET_RATE_SHARE", ["POLYMARKET_RATE_SHARE": "two"]),
+        ("POLYMARKET_RATE_SHARE", ["POLYMARKET_RATE_SHARE": "17"]),
         ("TRADING_KEY_ENCRYPTION_KEY", ["TRADING_KEY_ENCRYPTION_KEY": "abc123"]),
         ("TRADING_KEY_ENCRYPTION_KEY", ["TRADING_KEY_ENCRYPTION_KEY": String(repeating: "g", count: 64)]),
         ("TRADING_KEY_ENCRYPTION_KEY_PREVIOUS", ["TRADING_KEY_ENCRYPTION_KEY": validKey, "TRADING_KEY_ENCRYPTION_KEY_PREVIOUS": "12"]),

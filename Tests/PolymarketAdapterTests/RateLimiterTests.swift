@@ -3,6 +3,27 @@ import Kernel
 import Testing
 
 @Suite struct RateLimiterTests {
+    /// `POLYMARKET_RATE_SHARE`: N processes each take the floor of 1/N of every rule (at least
+    /// 1), so together they never exceed it; windows and switched-off families stay as they are.
+    @Test func aShareOfTheLimitsSplitsEveryRuleSoTheProcessesTogetherStayWithinIt() {
+        let limits = RateLimits(rules: [
+            .postOrder: [RateLimitRule(limit: 3_500, window: .seconds(10)), RateLimitRule(limit: 36_000, window: .seconds(600))],
+            .balanceUpdate: [RateLimitRule(limit: 50, window: .seconds(10))],
+            .apiKeys: [RateLimitRule(limit: 2, window: .seconds(10))],
+            .gamma: [],
+        ])
+        #expect(limits.shared(by: 1) == limits)
+        let third = limits.shared(by: 3)
+        #expect(third.rules[.postOrder] == [RateLimitRule(limit: 1_166, window: .seconds(10)),
+                                            RateLimitRule(limit: 12_000, window: .seconds(600))])
+        #expect(third.rules[.balanceUpdate] == [RateLimitRule(limit: 16, window: .seconds(10))])
+        #expect(third.rules[.apiKeys] == [RateLimitRule(limit: 1, window: .seconds(10))], "never below one request")
+        #expect(third.rules[.gamma] == [])
+        for (family, rules) in limits.rules where family != .apiKeys {
+            for (whole, part) in zip(rules, third.rules[family] ?? []) { #expect(part.limit * 3 <= whole.limit) }
+        }
+    }
+
     /// Random arrival times, bursts included: in no window of any rule does the number of
     /// admissions exceed the rule's limit, and every request is eventually admitted.
     @Test(arguments: [1, 2, 3, 4, 5])

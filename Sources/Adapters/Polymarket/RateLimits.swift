@@ -83,6 +83,17 @@ public struct RateLimits: Sendable, Hashable {
     ])
 
     /// The published limits with `text`'s overrides applied; an empty text changes nothing.
+    /// This process's share when `processes` processes call Polymarket from one address or key:
+    /// every rule's count divided by `processes`, rounded down, windows unchanged, so together they
+    /// never start more than a rule allows (`POLYMARKET_RATE_SHARE`). A rule of fewer requests
+    /// than processes still lets each process one (none of the published rules is that small).
+    public func shared(by processes: Int) -> RateLimits {
+        guard processes > 1 else { return self }
+        return RateLimits(rules: self.rules.mapValues { rules in
+            rules.map { RateLimitRule(limit: max(1, $0.limit / processes), window: $0.window) }
+        })
+    }
+
     public static func parse(_ text: String, base: RateLimits = .published) throws(RateLimitsParseError) -> RateLimits {
         var limits = base
         for rawEntry in text.split(separator: ",") {

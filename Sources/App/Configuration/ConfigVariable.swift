@@ -24,6 +24,7 @@ enum ConfigVariable: String, CaseIterable, Sendable {
     case polymarketRTDSURL = "POLYMARKET_RTDS_URL"
     case polymarketRTDSEnabled = "POLYMARKET_RTDS_ENABLED"
     case polymarketRateLimits = "POLYMARKET_RATE_LIMITS"
+    case polymarketRateShare = "POLYMARKET_RATE_SHARE"
 
     case tradingKeyEncryptionKey = "TRADING_KEY_ENCRYPTION_KEY"
     case tradingKeyEncryptionKeyPrevious = "TRADING_KEY_ENCRYPTION_KEY_PREVIOUS"

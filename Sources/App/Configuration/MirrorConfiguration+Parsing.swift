@@ -299,11 +299,13 @@ struct ConfigValues {
     }
 
     /// The published limits with the overrides of `POLYMARKET_RATE_LIMITS`, in the adapter's own
-    /// format (`family=count/window[+count/window]` or `family=off`, comma-separated).
+    /// format (`family=count/window[+count/window]` or `family=off`, comma-separated), then this
+    /// process's share of them: `POLYMARKET_RATE_SHARE` processes (default 1) split every limit.
     func rateLimits() throws(ConfigurationError) -> RateLimits {
-        guard let text = self.raw(.polymarketRateLimits) else { return .published }
+        let share = try self.integer(.polymarketRateShare, in: 1...16, default: 1)
+        guard let text = self.raw(.polymarketRateLimits) else { return RateLimits.published.shared(by: share) }
         do {
-            return try RateLimits.parse(text)
+            return try RateLimits.parse(text).shared(by: share)
         } catch {
             throw ConfigurationError(.polymarketRateLimits, error.description)
         }
