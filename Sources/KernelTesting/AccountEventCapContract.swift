@@ -1,34 +1,16 @@
 import Ethereum
-public import Kernel
-public import Testing
+import Kernel
+import Testing
 
-/// The account-wide event cap (issue #22, `PATCH /me`): all of a user's live follows together
-/// per event. Every store reruns these unchanged: the store's own check under the lock that
-/// persists the orders, and the engine's flow on a real venue.
-public struct AccountEventCapContract: Sendable, CustomTestStringConvertible {
-    public let name: String
-    private let body: @Sendable (any Store, VenueHarness) async throws -> Void
-
-    init(_ name: String, _ body: @escaping @Sendable (any Store, VenueHarness) async throws -> Void) {
-        self.name = name
-        self.body = body
-    }
-
-    public var testDescription: String { self.name }
-
-    /// Runs this case on an empty `store` (flows against `venue`).
-    public func run(store: any Store, venue: VenueHarness) async throws {
-        try await self.body(store, venue)
-    }
-
-    public static let cases: [AccountEventCapContract] = [
-        .init("EventCap: two racing steps of one user's follows in one event cannot both pass the account cap") { store, _ in
-            try await Self.racingSteps(store)
+extension AccountEventCapContract {
+    public static var cases: [AccountEventCapContract] { [
+        .init("EventCap: two racing steps of one user's follows in one event cannot both pass the account cap") { harness in
+            try await Self.racingSteps(harness.store)
         },
-        .init("EventCap: the account cap reduces and then stops a second follow's entry in another outcome") { store, venue in
-            try await Self.secondFollow(CopyFlowHarness(store: store, venue: venue))
+        .init("EventCap: the account cap reduces and then stops a second follow's entry in another outcome") { harness in
+            try await Self.secondFollow(harness)
         },
-    ]
+    ] }
 
     /// One user, two live follows of one leader, each with its own wallet; the account capped at $15 per
     /// event. Each step buys 17.85 shares at 0.56 ($9.996) of a different outcome token of the

@@ -5,7 +5,7 @@ import Testing
 /// the batch's boundaries — after its signed orders are persisted, in the middle of its sends,
 /// after its answers are in. Whatever happens, exactly one order per attempt.
 extension CopyFlowContract {
-    static let batchCases: [CopyFlowContract] = [
+    static var batchCases: [CopyFlowContract] { [
         .init("followers of one fill share the book's depth: each is sized against what the ones before it left") { harness async throws in
             // 40 shares at 0.51 and nothing more within the 0.53 limit: two $10 copies (18.849
             // shares each) fit, the third finds 2.3 shares, below the 5-share minimum.
@@ -48,7 +48,7 @@ extension CopyFlowContract {
         .init("a crash after a batch's answers are in never sends a second order") { harness async throws in
             try await Self.crashBatchThenRestart(at: .afterResponse, harness)
         },
-    ]
+    ] }
 
     /// Three followers copy one fill in one batch; the worker dies at `point` (the first time it
     /// is reached); after the lease expires a second worker finishes. Every attempt ends DONE with

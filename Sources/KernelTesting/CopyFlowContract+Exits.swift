@@ -4,7 +4,7 @@ import Testing
 
 /// Exits, profile modes and the per-profile ledger (ARCHITECTURE §3 steps 5–6).
 extension CopyFlowContract {
-    static let exitCases: [CopyFlowContract] = [
+    static var exitCases: [CopyFlowContract] { [
         .init("a leader selling half their position sells half of the profile's shares, FAK at the bid") { harness async throws in
             let scenario = try await FlowScenario.make(harness)
             let bought = try await scenario.copyLeaderBuy(on: harness)
@@ -245,7 +245,7 @@ extension CopyFlowContract {
             #expect(try await harness.venue.control.collateral(of: scenario.account.funderAddress) == .dollars(100))
             #expect(try await harness.venue.control.shares(of: scenario.account.funderAddress, tokenID: scenario.token) == .zero)
         },
-    ]
+    ] }
 }
 
 extension FlowScenario {

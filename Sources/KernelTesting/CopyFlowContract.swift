@@ -4,9 +4,10 @@ import Logging
 import Synchronization
 public import Testing
 
-/// The copy engine's full flows (ARCHITECTURE §3), parameterised over stores and venues: every
-/// store adapter reruns these unchanged, against every venue that implements ``VenueControl``.
-public struct CopyFlowContract: Sendable, CustomTestStringConvertible {
+/// A named flow over one store and one venue, run on an empty store: every store adapter reruns a
+/// suite's flows unchanged, against every venue that implements ``VenueControl``. `Suite` only
+/// tells the suites apart (their `cases`).
+public struct FlowContract<Suite>: Sendable, CustomTestStringConvertible {
     public let name: String
     private let body: @Sendable (CopyFlowHarness) async throws -> Void
 
@@ -22,6 +23,25 @@ public struct CopyFlowContract: Sendable, CustomTestStringConvertible {
         try await self.body(CopyFlowHarness(store: store, venue: venue))
     }
 }
+
+/// The suites of ``FlowContract``.
+public enum FlowSuite {
+    public enum CopyFlow {}
+    public enum CopyQuality {}
+    public enum AccountEventCap {}
+}
+
+/// The copy engine's full flows (ARCHITECTURE §3).
+public typealias CopyFlowContract = FlowContract<FlowSuite.CopyFlow>
+
+/// Copy quality's flows (issue #22) on a real engine, store and venue, so what the engine records
+/// and what the quality read makes of it agree on each store.
+public typealias CopyQualityContract = FlowContract<FlowSuite.CopyQuality>
+
+/// The account-wide event cap (issue #22, `PATCH /me`): all of a user's live follows together
+/// per event — the store's own check under the lock that persists the orders, and the engine's
+/// flow on a real venue.
+public typealias AccountEventCapContract = FlowContract<FlowSuite.AccountEventCap>
 
 /// A store, a venue, a vault and the engine parts, wired as the copy-trading worker wires them.
 public struct CopyFlowHarness: Sendable {
@@ -161,7 +181,7 @@ extension CopyFlowContract {
     /// Every flow: entries, then exits, modes and the ledger, then the batch pipeline's.
     public static var cases: [CopyFlowContract] { Self.entryCases + Self.exitCases + Self.batchCases }
 
-    static let entryCases: [CopyFlowContract] = [
+    static var entryCases: [CopyFlowContract] { [
         .init("a leader fill becomes one attempt, one signed order, one fill, booked in the ledger") { harness async throws in
             let scenario = try await FlowScenario.make(harness)
             _ = try await scenario.leaderBuys(on: harness)
@@ -351,7 +371,7 @@ extension CopyFlowContract {
             #expect(try await harness.venue.control.collateral(of: scenario.account.funderAddress) == .dollars(100))
             #expect(try await harness.venue.control.shares(of: scenario.account.funderAddress, tokenID: scenario.token) == .zero)
         },
-    ]
+    ] }
 
     /// Dies at `point` on the first run; a second worker, after the lease expires, finishes the
     /// attempt. The venue ends with exactly one order and one fill; the attempt has one terminal state.

@@ -1,26 +1,9 @@
-public import Kernel
+import Kernel
 import Logging
-public import Testing
+import Testing
 
-/// Copy quality's flows (issue #22) on a real engine, store and venue: every store adapter reruns
-/// them unchanged, so what the engine records and what the quality read makes of it agree on each.
-public struct CopyQualityContract: Sendable, CustomTestStringConvertible {
-    public let name: String
-    private let body: @Sendable (CopyFlowHarness) async throws -> Void
-
-    init(_ name: String, _ body: @escaping @Sendable (CopyFlowHarness) async throws -> Void) {
-        self.name = name
-        self.body = body
-    }
-
-    public var testDescription: String { self.name }
-
-    /// Runs this flow on an empty `store` against `venue`.
-    public func run(store: any Store, venue: VenueHarness) async throws {
-        try await self.body(CopyFlowHarness(store: store, venue: venue))
-    }
-
-    public static let cases: [CopyQualityContract] = [
+extension CopyQualityContract {
+    public static var cases: [CopyQualityContract] { [
         .init("a known history gives the exact drag components, to the micro-dollar") { harness async throws in
             try await Self.knownHistory(harness)
         },
@@ -33,7 +16,7 @@ public struct CopyQualityContract: Sendable, CustomTestStringConvertible {
         .init("EventCap: the event cap reduces and then stops the second outcome of one event") { harness async throws in
             try await Self.eventCap(harness)
         },
-    ]
+    ] }
 
     /// The leader buys at 0.40 while the book asks 0.51: the live follow (3 cents of slippage)
     /// skips it; its twin allowing 15 cents copies it on paper, after the live follower, with no
