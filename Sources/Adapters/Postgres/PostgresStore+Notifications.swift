@@ -344,21 +344,9 @@ extension PostgresStore: NotificationStore {
 
     public func recordCopyDigests(at time: Timestamp, defaultInterval: Duration) async throws -> Int {
         try await self.transaction { db in
-            let subscribers = try await db.fetch(
-                """
-                SELECT s.user_id, g.last_digest_at, g.interval_ms
-                FROM (SELECT user_id FROM webhook_endpoints
-                      WHERE events IS NULL OR (' ' || events || ' ') LIKE '% copy.digest %'
-                      UNION
-                      SELECT user_id FROM telegram_links
-                      WHERE events IS NULL OR (' ' || events || ' ') LIKE '% copy.digest %') s
-                LEFT JOIN notification_digests g ON g.user_id = s.user_id
-                ORDER BY s.user_id
-                """, table: "notification_digests", logger: self.logger
-            ) { row in
-                (userID: try row.id("user_id") as UserID, last: try row.optionalTimestamp("last_digest_at"),
-                 interval: try row.optionalInteger("interval_ms").map { Duration.milliseconds($0) })
-            }
+            let subscribers = try await db.fetch(PostgresQuery(unsafeSQL: NotificationSQL.digestSubscribers),
+                                                 table: "notification_digests", logger: self.logger,
+                                                 NotificationSQL.digestSubscriber)
             var written = 0
             for subscriber in subscribers {
                 guard let since = DeliveryPolicy.digestDue(lastDigestAt: subscriber.last, interval: subscriber.interval,

@@ -330,21 +330,8 @@ extension SQLiteStore: NotificationStore {
 
     public func recordCopyDigests(at time: Timestamp, defaultInterval: Duration) async throws -> Int {
         try await self.write { db in
-            let subscribers = try db.fetch(
-                """
-                SELECT s.user_id, g.last_digest_at, g.interval_ms
-                FROM (SELECT user_id FROM webhook_endpoints
-                      WHERE events IS NULL OR (' ' || events || ' ') LIKE '% copy.digest %'
-                      UNION
-                      SELECT user_id FROM telegram_links
-                      WHERE events IS NULL OR (' ' || events || ' ') LIKE '% copy.digest %') s
-                LEFT JOIN notification_digests g ON g.user_id = s.user_id
-                ORDER BY s.user_id
-                """, table: "notification_digests"
-            ) { row in
-                (userID: try row.id("user_id") as UserID, last: try row.optionalTimestamp("last_digest_at"),
-                 interval: try row.optionalInteger("interval_ms").map { Duration.milliseconds($0) })
-            }
+            let subscribers = try db.fetch(NotificationSQL.digestSubscribers, table: "notification_digests",
+                                           NotificationSQL.digestSubscriber)
             var written = 0
             for subscriber in subscribers {
                 guard let since = DeliveryPolicy.digestDue(lastDigestAt: subscriber.last, interval: subscriber.interval,

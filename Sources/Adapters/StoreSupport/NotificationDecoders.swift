@@ -83,6 +83,27 @@ extension NotificationSQL {
         m.id, m.outbox_id, m.user_id, m.chat_id, m.type, o.payload, m.status, m.attempts, m.next_attempt_at,
         m.last_error, m.created_at, m.updated_at
         """
+    /// Every user subscribed to copy digests on any channel, with their last digest time and
+    /// interval (`notification_digests`; both NULL when never digested nor set).
+    package static let digestSubscribers = """
+        SELECT s.user_id, g.last_digest_at, g.interval_ms
+        FROM (SELECT user_id FROM webhook_endpoints
+              WHERE events IS NULL OR (' ' || events || ' ') LIKE '% copy.digest %'
+              UNION
+              SELECT user_id FROM telegram_links
+              WHERE events IS NULL OR (' ' || events || ' ') LIKE '% copy.digest %') s
+        LEFT JOIN notification_digests g ON g.user_id = s.user_id
+        ORDER BY s.user_id
+        """
+
+    /// One row of ``digestSubscribers``.
+    package static func digestSubscriber(_ row: some StoredRow) throws
+        -> (userID: UserID, last: Timestamp?, interval: Duration?)
+    {
+        (userID: try row.id("user_id"), last: try row.optionalTimestamp("last_digest_at"),
+         interval: try row.optionalInteger("interval_ms").map { Duration.milliseconds($0) })
+    }
+
     /// Outbox rows some PENDING delivery or Telegram message still waits on (`o` the outbox row).
     package static let outboxStillPending = """
         (EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.outbox_id = o.id AND d.status = 'PENDING')
