@@ -1,6 +1,7 @@
 import Foundation
 import Kernel
 @testable import SQLiteAdapter
+import StoreSupport
 import Testing
 
 @Suite struct MigrationTests {
@@ -11,6 +12,26 @@ import Testing
 
     private func userVersion(of store: SQLiteStore) throws -> SQLValue? {
         try store.rows(sql: "PRAGMA user_version").first?["user_version"]
+    }
+
+    /// The reads of open orders write `Order.Status.openCondition`; SQLite takes a partial index
+    /// only for a query that repeats its condition, so the text must stay the indexes' own.
+    @Test func theOpenOrderReadsUseTheirPartialIndexes() async throws {
+        try await withTemporaryFolder { folder in
+            let store = try SQLiteStore.open(path: folder.appendingPathComponent("m.sqlite").path, logger: .test)
+            defer { try? store.close() }
+            try store.migrate()
+            let byProfile = try store.rows(sql: """
+                EXPLAIN QUERY PLAN SELECT * FROM orders WHERE profile_id IN ('p1', 'p2') AND created_at >= '2026-12-01'
+                    AND \(Order.Status.openCondition) ORDER BY created_at, id
+                """)
+            #expect(byProfile.contains { "\($0)".contains("orders_open_by_profile") }, "\(byProfile)")
+            let buys = try store.rows(sql: """
+                EXPLAIN QUERY PLAN SELECT id FROM orders WHERE wallet_id = 'w1' AND side = 'BUY' AND NOT paper
+                    AND \(Order.Status.openCondition)
+                """)
+            #expect(buys.contains { "\($0)".contains("orders_open_buys") }, "\(buys)")
+        }
     }
 
     @Test func migratingTwiceAppliesEverythingOnceAndLeavesTheSchemaAlone() async throws {

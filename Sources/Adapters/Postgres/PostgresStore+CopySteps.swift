@@ -148,7 +148,7 @@ extension PostgresStore {
             UNION ALL
             SELECT 'b', wallet_id, id, limit_price_units, shares_units, filled_shares_units FROM orders
             WHERE \(selection.condition) AND side = 'BUY' AND NOT paper
-                AND status IN ('SIGNED', 'SUBMITTED', 'LIVE', 'UNKNOWN')
+                AND \(Order.Status.openCondition)
             ORDER BY 1, 3
             """, binds: binds), table: "orders", logger: logger, { row in
                 let walletID: WalletID = try row.id("wallet_id")

@@ -76,7 +76,7 @@ extension SQLiteStore {
                 """
                 SELECT wallet_id, id, limit_price_units, shares_units, filled_shares_units FROM orders
                 WHERE wallet_id IN \(inWallets) AND side = 'BUY' AND NOT paper
-                    AND status IN ('SIGNED', 'SUBMITTED', 'LIVE', 'UNKNOWN')
+                    AND \(Order.Status.openCondition)
                 ORDER BY id
                 """, StatementArguments(walletIDs), table: "orders", { row in
                     (try row.id("wallet_id") as WalletID, try OpenBuy(row: row))

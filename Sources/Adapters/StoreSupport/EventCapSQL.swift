@@ -23,7 +23,7 @@ package enum EventCapSQL {
         SELECT c.user_id, o.token_id, NULL, o.id, o.limit_price_units, o.shares_units, o.filled_shares_units
         FROM orders o JOIN copy_profiles c ON c.id = o.profile_id
         WHERE c.user_id \(users) AND c.mode = 'LIVE' AND o.side = 'BUY' AND NOT o.paper
-            AND o.status IN ('SIGNED', 'SUBMITTED', 'LIVE', 'UNKNOWN')
+            AND o.\(Order.Status.openCondition)
         """
     }
 

@@ -30,7 +30,7 @@ package enum FundsSQL {
         """
         SELECT id, limit_price_units, shares_units, filled_shares_units FROM orders
         WHERE wallet_id = \(parameter) AND side = 'BUY' AND NOT paper
-            AND status IN ('SIGNED', 'SUBMITTED', 'LIVE', 'UNKNOWN')
+            AND \(Order.Status.openCondition)
         ORDER BY id
         """
     }
@@ -76,11 +76,11 @@ extension Order.Status {
     /// or settled orders: the rule stays the Kernel's.
     package static var finalValues: [String] { Self.allCases.filter(\.isTerminal).map(\.rawValue) }
 
-    /// `status IN (…open statuses…)` written out as SQL text, the condition of the partial index
-    /// `orders_open_by_profile` (migration 0012): a database uses that index only for a query that
+    /// `status IN (…open statuses…)` written out as SQL text: every read of open orders uses it,
+    /// and it is the condition of the partial indexes `orders_open_buys` (migration 0003) and
+    /// `orders_open_by_profile` (0012) — a database uses such an index only for a query that
     /// repeats its condition, which a bound list does not. Built from the Kernel's rule, so a new
-    /// open status is still read (the index then goes unused until a migration widens it).
-    package static var openCondition: String {
+    /// open status is still read (the indexes then go unused until a migration widens them).
+    package static let openCondition =
         "status IN (" + Self.allCases.filter { !$0.isTerminal }.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
-    }
 }
