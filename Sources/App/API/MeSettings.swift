@@ -64,7 +64,7 @@ extension APIDependencies {
                 subjectType: "user", subjectID: user.id.rawValue,
                 details: "maxEventExposure \(describe(user.maxEventExposure)) -> \(describe(cap))",
                 createdAt: self.wallClock.now()))
-            stored = try await self.store.user(id: user.id) ?? user
+            stored.maxEventExposure = cap
         }
         return MeView(stored, wallet: try await self.store.wallets(userID: user.id).first)
     }

@@ -394,16 +394,15 @@ extension WebDependencies {
             if status == .userPaused, let rule = profile.pausedByRule { card["pauseRule"] = rule }
             follows.append(card)
         }
-        let stored = try await self.api.store.user(id: user.id) ?? user
         let eventCap = WebPage.field(
             "max-event-exposure", name: "maxEventExposure", label: "Most in one event, all follows together (USDC)",
-            value: form?["maxEventExposure"] ?? stored.maxEventExposure?.description,
+            value: form?["maxEventExposure"] ?? user.maxEventExposure?.description,
             hint: "Counts every outcome of an event as one; a copy is made smaller, or skipped, to stay under it. "
                 + "Empty: no account-wide cap.",
             error: error?.field == "maxEventExposure" ? error?.message : nil, inputmode: "decimal")
         return WebPage.render(title: "Follows", template: "follows",
                               context: ["follows": follows, "csrf": session.csrfToken, "eventCapField": eventCap,
-                                        "eventCap": stored.maxEventExposure?.description ?? "none"],
+                                        "eventCap": user.maxEventExposure?.description ?? "none"],
                               chrome: self.chrome(context, current: "/app/follows", request: request, live: true),
                               status: error == nil ? .ok : .unprocessableContent)
     }
