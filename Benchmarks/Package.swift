@@ -69,6 +69,7 @@ let package = Package(
                 "CopyBenchSupport",
                 "PostgresBenchSupport",
                 .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Kernel", package: "mirror"),
                 .product(name: "PostgresAdapter", package: "mirror"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -204,6 +204,11 @@ extension CopyBench {
     /// the venue's rules, have the vault open the sealed key and sign the digest, and encode the
     /// `POST /order` body. Returns that body.
     public func prepareAndSign(for wallet: TradingWallet) async throws -> String {
+        try await self.preparedAndSigned(for: wallet).payload
+    }
+
+    /// ``prepareAndSign(for:)`` with the order's id, so the bytes can be sent.
+    public func preparedAndSigned(for wallet: TradingWallet) async throws -> (orderID: OrderID, payload: String) {
         let account = TradingAccount(wallet)
         let intent = OrderIntent(tokenID: self.token, side: .buy, type: .fok, limitPrice: Price(baseUnits: 530_000),
                                  shares: Shares(baseUnits: 18_860_000))
@@ -211,6 +216,20 @@ extension CopyBench {
         let signature = try await self.vault.sign(
             digest: prepared.digest, with: wallet.sealedKey,
             binding: .tradingKey(userID: wallet.userID, address: wallet.signerAddress))
-        return try self.venue.exchange.signedPayload(for: prepared, signature: signature, account: account)
+        return (prepared.orderID, try self.venue.exchange.signedPayload(for: prepared, signature: signature, account: account))
+    }
+
+    /// Sends signed bytes to the venue as the engine does; throws unless the venue fills them.
+    public func accept(_ signed: (orderID: OrderID, payload: String), for wallet: TradingWallet) async throws {
+        let snapshot = try await self.venue.exchange.submitOrder(payload: signed.payload, orderID: signed.orderID,
+                                                                  account: TradingAccount(wallet))
+        guard case .filled = snapshot.state else {
+            throw BenchmarkSetupError("the venue did not fill the order: \(snapshot.state)")
+        }
+    }
+
+    /// Puts `amount` more collateral in the follower's venue account (outside the measured region).
+    public func fund(_ wallet: TradingWallet, _ amount: Collateral) async {
+        await self.venue.fund(wallet: wallet.funderAddress, amount: amount)
     }
 }
