@@ -9,7 +9,8 @@ import Synchronization
 // Issue #7 item 7, in one process against the server named by TEST_POSTGRES_URL, so the engine's
 // figures and the server's raw commit rate come from the same run: (a) copy latency, (b) one
 // fill fanned out to 1,000 followers, (e) sustained orders per second for 60 s, (c) one raw
-// single-row commit. docs/BENCHMARKS.md records the figures and the server's settings.
+// single-row commit, (g1)/(g2) the floor under (a) and (h) the fake venue's part of it.
+// docs/BENCHMARKS.md records the figures and the server's settings.
 
 /// A migrated store in a fresh schema, dropped when the benchmark ends.
 @Sendable func openPostgres() async throws -> BenchStore {
@@ -47,17 +48,17 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
-    // (f1), (f2) The least any single copy can cost while keeping the engine's guarantees (facts
+    // (g1), (g2) The least any single copy can cost while keeping the engine's guarantees (facts
     // read from the store, the signed order durable before it is sent, a pause committed after
     // that still stopping the send), with no engine and no work in any statement: one read
     // standing for the follower's facts, the venue's prepare and the vault's signature, durable
-    // commits standing for recording the fill and persisting its signed order (f1: both in one
-    // commit; f2: the two serial commits the issue allows), one read standing for the profile's
+    // commits standing for recording the fill and persisting its signed order (g1: both in one
+    // commit; g2: the two serial commits the issue allows), one read standing for the profile's
     // status just before sending, and the venue accepting the order. Their p50 over (c)'s is the
     // floor under `single-copy-p50-over-commit`.
     for commits in 1...2 {
         measure(
-            "(f\(commits)) Postgres single-copy floor: SELECT 1 → prepare + sign → \(commits) autocommit INSERT → SELECT 1 → venue accepts",
+            "(g\(commits)) Postgres single-copy floor: SELECT 1 → prepare + sign → \(commits) autocommit INSERT → SELECT 1 → venue accepts",
             configuration: .init(metrics: [.wallClock], timeUnits: .microseconds,
                                  warmupIterations: 20, maxDuration: .seconds(15), maxIterations: 5_000)
         ) { () async throws -> FloorWorld in
@@ -81,9 +82,9 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // (v) The venue's part of (f) alone: prepare, sign and accept one order in process.
+    // (h) The venue's part of (g1) alone: prepare, sign and accept one order in process.
     measure(
-        "(v) FakeExchange in process: prepare + sign → venue accepts",
+        "(h) FakeExchange in process: prepare + sign → venue accepts",
         configuration: .init(metrics: [.wallClock], timeUnits: .microseconds,
                              warmupIterations: 20, maxDuration: .seconds(10), maxIterations: 5_000)
     ) { () async throws -> FloorWorld in
