@@ -82,6 +82,32 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // (g3) As (g1), but its one commit does the least real work any live copy needs before its
+    // send: one statement, in autocommit, that locks the follower's wallet (the funds check's
+    // lock) and inserts the fill, its attempt and its signed order into the migrated tables with
+    // all their indexes. Still a floor: no funds are summed, no followers read, no leader
+    // position moved.
+    measure(
+        "(g3) Postgres single-copy floor with the rows: SELECT 1 → prepare + sign → one statement locking the wallet and inserting fill, attempt, order → SELECT 1 → venue accepts",
+        configuration: .init(metrics: [.wallClock], timeUnits: .microseconds,
+                             warmupIterations: 20, maxDuration: .seconds(15), maxIterations: 5_000)
+    ) { () async throws -> FloorWorld in
+        try await FloorWorld.open()
+    } close: { world in
+        try await world.database.remove()
+    } body: { benchmark, world in
+        let id = world.rows.next()
+        let client = world.database.store.client
+        try await world.prepareVenue(iteration: id)
+        benchmark.startMeasurement()
+        try await client.query("SELECT 1", logger: TemporaryPostgres.logger)
+        let signed = try await world.bench.preparedAndSigned(for: world.wallet)
+        try await client.query(world.copyRows(id, payload: signed.payload), logger: TemporaryPostgres.logger)
+        try await client.query("SELECT 1", logger: TemporaryPostgres.logger)
+        try await world.bench.accept(signed, for: world.wallet)
+        benchmark.stopMeasurement()
+    }
+
     // (h) The venue's part of (g1) alone: prepare, sign and accept one order in process.
     measure(
         "(h) FakeExchange in process: prepare + sign → venue accepts",
@@ -106,13 +132,47 @@ struct FloorWorld: Sendable {
     let database: TemporaryPostgres
     let bench: CopyBench
     let wallet: TradingWallet
+    let profile: CopyProfile
+    let leader: Leader
     let rows: RowIDs
 
     static func open() async throws -> FloorWorld {
         let database = try await openWithCommitTable()
         let bench = try await CopyBench.make(store: database.store)
-        let follower = try await bench.addFollower(of: try await bench.addLeader())
-        return FloorWorld(database: database, bench: bench, wallet: try await bench.wallet(of: follower), rows: RowIDs())
+        let leader = try await bench.addLeader()
+        let follower = try await bench.addFollower(of: leader)
+        return FloorWorld(database: database, bench: bench, wallet: try await bench.wallet(of: follower), profile: follower,
+                          leader: leader, rows: RowIDs())
+    }
+
+    /// (g3)'s one statement: the wallet locked, then copy `n`'s fill, attempt and signed order.
+    func copyRows(_ n: Int, payload: String) -> PostgresQuery {
+        let (event, attempt, order) = ("floor-event-\(n)", "floor-attempt-\(n)", "floor-order-\(n)")
+        let token = self.bench.token.decimal
+        return """
+            WITH w AS (
+                SELECT id FROM trading_wallets WHERE id = \(self.wallet.id.rawValue) FOR UPDATE
+            ), e AS (
+                INSERT INTO leader_events (id, leader_id, identity, leader_address, transaction_hash, token_id, condition_id,
+                    market_slug, outcome, side, size, price, occurred_at, source, detected_at, created_at)
+                VALUES (\(event), \(self.leader.id.rawValue), \(event), \(self.leader.address.lowercased), \(event), \(token),
+                    'floor', 'floor', 'Yes', 'BUY', 100, 0.5, now(), 'DATA_API', now(), now())
+                RETURNING id
+            ), a AS (
+                INSERT INTO copy_attempts (id, profile_id, user_id, leader_event_id, kind, token_id, status, due_at,
+                    fencing_token, detected_at, filled_shares_units, created_at, updated_at)
+                SELECT \(attempt), \(self.profile.id.rawValue), \(self.profile.userID.rawValue), e.id, 'ENTRY', \(token),
+                    'PLACING', now(), 1, now(), 0, now(), now()
+                FROM e
+                RETURNING id
+            )
+            INSERT INTO orders (id, attempt_id, profile_id, wallet_id, token_id, side, type, limit_price_units,
+                shares_units, maker_amount, taker_amount, status, signed_payload, filled_shares_units,
+                filled_notional_units, fee_units, paper, created_at, updated_at)
+            SELECT \(order), a.id, \(self.profile.id.rawValue), w.id, \(token), 'BUY', 'FOK', 530000, 18860000,
+                9995800, 18860000, 'SUBMITTED', \(payload), 0, 0, 0, false, now(), now()
+            FROM a, w
+            """
     }
 
     /// Outside the measured region: $10 for the next order, and the book restocked now and then

@@ -26,7 +26,7 @@ public final class CopyBench: Sendable {
     /// Production's defaults (30 s leases; a fill's whole fan-out is one batch) under a process-unique owner.
     let engineSettings: CopyEngine.Settings
     let market: FakeMarket
-    let token: TokenID
+    public let token: TokenID
     let wallClock: WallClock
     private let counters = Mutex((leaders: 0, followers: 0))
 
