@@ -33,15 +33,18 @@ public struct WebSocketStreamTransport: StreamTransport {
                         // One ping at once: its pong proves the subscription live without waiting
                         // a whole interval (the session holds stream fills until then).
                         try await outbound.write(.text("ping"))
-                        let pinger = Task {
-                            while !Task.isCancelled {
-                                try await Task.sleep(for: pingInterval)
-                                try await outbound.write(.text("ping"))
+                        // The keep-alive is a child of the connection: it ends when reading ends.
+                        try await withThrowingTaskGroup(of: Void.self) { group in
+                            group.addTask {
+                                while true {
+                                    try await Task.sleep(for: pingInterval)
+                                    try await outbound.write(.text("ping"))
+                                }
                             }
-                        }
-                        defer { pinger.cancel() }
-                        for try await message in inbound.messages(maxSize: Self.maximumMessageBytes) {
-                            if case .text(let text) = message { continuation.yield(text) }
+                            for try await message in inbound.messages(maxSize: Self.maximumMessageBytes) {
+                                if case .text(let text) = message { continuation.yield(text) }
+                            }
+                            group.cancelAll()
                         }
                     }
                     continuation.finish()
