@@ -2,9 +2,10 @@ public import Kernel
 public import Testing
 
 /// A cache under test plus a way to move its time forward: an in-memory cache advances its
-/// injected clock; a server-backed one sleeps real time. Every wait leaves at least 800 ms
-/// between the moment checked and the expiry, so a loaded CI machine cannot flip an outcome;
-/// cases advance at most 5 s in total and run in parallel.
+/// injected clock; a server-backed one sleeps real time. A wait a loaded machine lengthens must
+/// not flip an outcome: a check before an expiry leaves it at least 2.9 s (a stall of a second
+/// under the full suite has been seen), a check after one comes at least 800 ms past it; cases
+/// advance at most 5 s in total and run in parallel.
 public struct CacheHarness: Sendable {
     public let cache: any Cache
     private let advanceTime: @Sendable (Duration) async throws -> Void
@@ -86,13 +87,13 @@ extension CacheContract {
         .init("a value is gone once its TTL has passed") { harness async throws in
             let cache = harness.cache
             let key = "contract:expiry:value"
-            try await cache.set("short-lived", forKey: key, ttl: .seconds(2))
+            try await cache.set("short-lived", forKey: key, ttl: .seconds(4))
             try await harness.advance(by: .seconds(1))
             let halfway = try await cache.value(forKey: key)
             let halfwayTTL = try #require(try await cache.remainingTTL(forKey: key))
             #expect(halfway == "short-lived")
-            #expect(halfwayTTL <= .seconds(1) && halfwayTTL > .zero, "remaining TTL \(halfwayTTL)")
-            try await harness.advance(by: .milliseconds(1_800))
+            #expect(halfwayTTL <= .seconds(3) && halfwayTTL > .zero, "remaining TTL \(halfwayTTL)")
+            try await harness.advance(by: .milliseconds(3_800))
             let after = try await cache.value(forKey: key)
             let afterTTL = try await cache.remainingTTL(forKey: key)
             #expect(after == nil)
@@ -146,9 +147,9 @@ extension CacheContract {
             let lease = "contract:lease-renewal"
             let first = try await cache.acquireLease(lease, holder: "worker-a", ttl: .seconds(2))
             try await harness.advance(by: .seconds(1))
-            let renewed = try await cache.acquireLease(lease, holder: "worker-a", ttl: .seconds(2))
+            let renewed = try await cache.acquireLease(lease, holder: "worker-a", ttl: .seconds(4))
             try await harness.advance(by: .seconds(1))
-            // 2 s after the first acquisition (past its expiry, ahead of the renewal's by ~1 s):
+            // 2.1 s after the first acquisition (past its expiry, ahead of the renewal's by ~2.9 s):
             // only the renewal keeps it held.
             try await harness.advance(by: .milliseconds(100))
             let other = try await cache.acquireLease(lease, holder: "worker-b", ttl: .seconds(2))
@@ -159,10 +160,10 @@ extension CacheContract {
         .init("another holder is refused until the lease expires, then takes it") { harness async throws in
             let cache = harness.cache
             let lease = "contract:lease-expiry"
-            let first = try await cache.acquireLease(lease, holder: "worker-a", ttl: .seconds(2))
+            let first = try await cache.acquireLease(lease, holder: "worker-a", ttl: .seconds(4))
             try await harness.advance(by: .seconds(1))
             let early = try await cache.acquireLease(lease, holder: "worker-b", ttl: .seconds(2))
-            try await harness.advance(by: .milliseconds(1_800))
+            try await harness.advance(by: .milliseconds(3_800))
             let afterExpiry = try await cache.acquireLease(lease, holder: "worker-b", ttl: .seconds(30))
             let formerHolder = try await cache.acquireLease(lease, holder: "worker-a", ttl: .seconds(30))
             #expect(first)
