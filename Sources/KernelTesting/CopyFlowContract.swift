@@ -91,7 +91,7 @@ struct FlowScenario {
         _ harness: CopyFlowHarness, n: Int = 1, negRisk: Bool = false, status: ProfileStatus = .enabled,
         mode: TradingMode = .live, sizing: Sizing = .fixedUSD(.dollars(10)), limits: CopyLimits = CopyLimits(),
         funds: Collateral = .dollars(100), asks: [BookLevel]? = nil, endsAt: Timestamp? = nil, protocolV2: Bool = false,
-        leader existing: Leader? = nil, market existingMarket: (VenueMarket, TokenID)? = nil
+        leader existing: Leader? = nil, market existingMarket: (VenueMarket, TokenID)? = nil, balanceRead: Bool = true
     ) async throws -> FlowScenario {
         let now = harness.clock.now()
         let store = harness.store
@@ -114,7 +114,7 @@ struct FlowScenario {
                                    createdAt: now, updatedAt: now)
         try await store.insertWallet(wallet)
         // What position sync would record: the engine spends from the synced balance, never a venue call.
-        try await store.recordSyncedBalance(walletID: wallet.id, collateral: funds, at: now)
+        if balanceRead { try await store.recordSyncedBalance(walletID: wallet.id, collateral: funds, at: now) }
         let profile = CopyProfile(id: ProfileID("profile-\(n)"), userID: user.id, leaderID: leader.id, walletID: wallet.id,
                                   status: status, mode: mode, sizing: sizing, limits: limits, createdAt: now, updatedAt: now)
         try await store.insertProfile(profile)
@@ -327,6 +327,26 @@ extension CopyFlowContract {
             #expect(attempt.status == .done)
             #expect(attempt.filledShares.baseUnits > 0)
             #expect(breaker.snapshot.state == .closed)
+        },
+        .init("a live entry whose wallet's balance was never read waits for a reading, then copies") { harness async throws in
+            let scenario = try await FlowScenario.make(harness, limits: CopyLimits(maxFillAge: .seconds(600)),
+                                                       balanceRead: false)
+            _ = try await scenario.leaderBuys(on: harness)
+            try await harness.ingestor().poll()
+            try await harness.engine().runOnce()
+            let waiting = try await scenario.onlyAttempt(harness)
+            #expect(waiting.status == .deferred, "not skipped for a balance nobody has read")
+            #expect(try await harness.store.orders(attemptID: waiting.id).isEmpty)
+
+            // The balance is read (as position sync or a look at the wallet does); the entry copies when due.
+            let balances = WalletBalances(store: harness.store, exchange: harness.venue.exchange,
+                                          wallClock: harness.clock.wallClock)
+            #expect(await balances.read(scenario.wallet))
+            harness.clock.advance(by: .seconds(6))
+            try await harness.engine().runOnce()
+            let attempt = try await scenario.onlyAttempt(harness)
+            #expect(attempt.status == .done)
+            #expect(attempt.filledShares.baseUnits > 0)
         },
         .init("two workers racing over the same due attempts never place an order twice") { harness async throws in
             let scenario = try await FlowScenario.make(harness)

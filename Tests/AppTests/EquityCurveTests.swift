@@ -26,7 +26,7 @@ import Testing
         let svg = EquityCurve.svg(snapshots, title: "Equity")
         #expect(svg.contains("<polyline points=\"8,176 144,16 552,96\""))
         #expect(svg.contains("role=\"img\" aria-label=\"Equity\""))
-        #expect(svg.contains(">0.0003 USDC</text>") && svg.contains(">0.0001 USDC</text>"))
+        #expect(svg.contains(">0.0003 pUSD</text>") && svg.contains(">0.0001 pUSD</text>"))
     }
 
     @Test func oneOrFlatPointsSitOnTheMiddleLineAndLargeBalancesDoNotOverflow() {

@@ -247,7 +247,7 @@ extension APIWorld {
             let form = try await client.page(.get, "/app/follows/new?leader=\(leader.id.rawValue)", cookies: cookies)
             #expect(form.status == 200)
             #expect(!form.body.contains("has-error") && !form.body.contains("error-box"), "a fresh form shows no error")
-            for label in ["How much to copy", "Amount", "Most per copy (USDC)", "Most per day (USDC)", "Oldest fill to copy (seconds)"] {
+            for label in ["How much to copy", "Amount", "Most per copy (pUSD)", "Most per day (pUSD)", "Oldest fill to copy (seconds)"] {
                 #expect(form.body.contains(">\(label)</label>"), "label \(label)")
             }
             let csrf = try #require(form.csrf)
@@ -319,7 +319,7 @@ extension APIWorld {
             #expect(bad.body.contains(#"id="withdraw-destination-error">destination must be 0x followed by 40 hex digits</p>"#))
             let review = try await client.page(.post, "/app/withdrawals/confirm", cookies: cookies,
                                                form: ["_csrf": csrf, "amount": "5", "destination": "0x" + String(repeating: "d", count: 40)])
-            #expect(review.status == 200 && review.body.contains("Withdraw 5 USDC"))
+            #expect(review.status == 200 && review.body.contains("Withdraw 5 pUSD"))
             let demo = try #require(try await world.backends.store.user(externalID: Demo.externalID))
             #expect(try await world.backends.store.relayerTxs(userID: demo.id, limit: 10).isEmpty, "reviewing sends nothing")
         }

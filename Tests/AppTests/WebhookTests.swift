@@ -527,8 +527,8 @@ final class TelegramStandIn: Sendable {
                 try await sender.sendDue()
                 #expect(telegram.sent.map(\.text) == [
                     telegram.sent[0].text,
-                    "Mirror: Winnings claimed: 12.5 USDC.\nhttps://mirror.example.com/claims",
-                    "Mirror: Withdrawal of 3 USDC FAILED.\nhttps://mirror.example.com/withdrawals",
+                    "Mirror: Winnings claimed: 12.5 pUSD.\nhttps://mirror.example.com/claims",
+                    "Mirror: Withdrawal of 3 pUSD FAILED.\nhttps://mirror.example.com/withdrawals",
                 ])
                 #expect(telegram.paths.allSatisfy { $0.hasPrefix("/bot\(TelegramStandIn.token)/") })
                 #expect(!world.logs.text.contains("AAHcanaryTokenSecretPart"), "the bot token is never logged")

@@ -91,7 +91,7 @@ import Testing
         let drag = AutoPauseRule(maxDragPercent: Ratio(baseUnits: 7_000_000), maxSlippageBpsP90: nil, window: 3)
         #expect(drag.breach(Array(copies.prefix(2)), marks: marks) == nil, "two copies are not a window of three")
         #expect(drag.breach(copies, marks: marks)
-            == "maxDragPercent: drag 1.14 USDC is 7.6% of the ideal notional 15 over the last 3 copies (limit 7%)")
+            == "maxDragPercent: drag 1.14 pUSD is 7.6% of the ideal notional 15 over the last 3 copies (limit 7%)")
         let lenient = AutoPauseRule(maxDragPercent: Ratio(baseUnits: 7_600_000), maxSlippageBpsP90: nil, window: 3)
         #expect(lenient.breach(copies, marks: marks) == nil, "exactly at the limit is not a breach")
         let slippage = AutoPauseRule(maxDragPercent: nil, maxSlippageBpsP90: 399, window: 2)

@@ -171,11 +171,18 @@ extension APIDependencies {
                 wallet = try await self.store.wallet(id: wallet.id) ?? wallet
             }
         }
-        let balance = try? await self.exchange.collateralBalance(account: TradingAccount(wallet))
+        // The venue is asked only for a ready wallet (its account exists) whose reading is stale.
+        let balances = WalletBalances(store: self.store, exchange: self.exchange, wallClock: self.wallClock)
+        let funds = wallet.onboarding == .ready
+            ? try await balances.funds(of: wallet, maxAge: WalletBalances.displayMaxAge)
+            : try await self.store.walletFunds(walletID: wallet.id)
         return WalletView(
             id: wallet.id.rawValue, type: wallet.type.rawValue, signerAddress: wallet.signerAddress.checksummed,
             depositAddress: wallet.funderAddress.checksummed, onboarding: wallet.onboarding.rawValue,
-            ready: wallet.onboarding == .ready, apiKeyIssued: wallet.apiKey != nil, balance: balance?.description,
+            ready: wallet.onboarding == .ready, apiKeyIssued: wallet.apiKey != nil,
+            balance: funds.syncedBalance?.description, balanceReadAt: funds.syncedAt?.description,
+            available: funds.syncedBalance == nil ? nil : funds.available.description,
+            heldForWithdrawals: funds.withdrawalsReserved.description, heldForOpenOrders: funds.openBuysReserved.description,
             transactions: try await self.accounts.onboarder.relayerTransactions(of: wallet.id).map(RelayerTxView.init))
     }
 

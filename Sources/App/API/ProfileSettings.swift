@@ -118,7 +118,7 @@ struct ProfileSettingsPatch: Decodable, Sendable {
         case .fixedUSD:
             let amount: Collateral = try Self.quantity(input.amount, field: "sizing.amount")
             guard amount >= .dollars(1), amount <= .dollars(100_000) else {
-                throw .invalid("sizing.amount", "sizing.amount must be between 1 and 100000 USDC")
+                throw .invalid("sizing.amount", "sizing.amount must be between 1 and 100000 pUSD")
             }
             return .fixedUSD(amount)
         case .proportional, .percentOfBalance:

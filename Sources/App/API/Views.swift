@@ -43,8 +43,18 @@ struct WalletView: ResponseEncodable, Decodable, Equatable {
     var onboarding: String
     var ready: Bool
     var apiKeyIssued: Bool
-    /// USDC available to trade; `nil` when the exchange could not be asked just now.
+    /// The venue's collateral at the last reading (read again when a view finds it older than
+    /// ``WalletBalances/displayMaxAge``); `nil` before the first reading.
     var balance: String?
+    /// When that reading was taken; `nil` before the first.
+    var balanceReadAt: String?
+    /// What copies and withdrawals may still spend — the balance less reserved withdrawals and
+    /// open buy orders, never below zero (``WalletFunds``); `nil` before the first reading.
+    var available: String?
+    /// Held back from the balance for withdrawals not yet settled.
+    var heldForWithdrawals: String
+    /// Held back from the balance for open buy orders (their remaining cost and fee).
+    var heldForOpenOrders: String
     /// The onboarding's relayer transactions (deploy, approve).
     var transactions: [RelayerTxView]
 }

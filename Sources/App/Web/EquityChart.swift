@@ -20,7 +20,7 @@ enum BarChart {
             let x = left + index * slot + slot / 6
             let y = height - bottom - barHeight
             parts.append("<rect x=\"\(x)\" y=\"\(y)\" width=\"\(max(1, slot * 2 / 3))\" height=\"\(barHeight)\" fill=\"#0a58ca\">"
-                + "<title>\(escape(bar.label)): \(bar.value) USDC</title></rect>")
+                + "<title>\(escape(bar.label)): \(bar.value) pUSD</title></rect>")
             if index % 2 == 0 || bars.count <= 7 {
                 parts.append("<text x=\"\(x + slot / 3)\" y=\"\(height - 8)\" font-size=\"11\" text-anchor=\"middle\" fill=\"#57606a\">\(escape(bar.label))</text>")
             }
@@ -77,13 +77,13 @@ enum EquityCurve {
         let path = points.map { "\($0.x),\($0.y)" }.joined(separator: " ")
         parts.append("<polyline points=\"\(path)\" fill=\"none\" stroke=\"#0a58ca\" stroke-width=\"2\" stroke-linejoin=\"round\"/>")
         if let end = points.last {
-            parts.append("<circle cx=\"\(end.x)\" cy=\"\(end.y)\" r=\"3\" fill=\"#0a58ca\"><title>\(lastSnapshot.takenAt): \(lastSnapshot.equity) USDC</title></circle>")
+            parts.append("<circle cx=\"\(end.x)\" cy=\"\(end.y)\" r=\"3\" fill=\"#0a58ca\"><title>\(lastSnapshot.takenAt): \(lastSnapshot.equity) pUSD</title></circle>")
         }
         let equities = snapshots.map(\.equity)
         if let high = equities.max(), let low = equities.min() {
-            parts.append("<text x=\"\(left)\" y=\"\(top - 4)\" font-size=\"11\" fill=\"#57606a\">\(high) USDC</text>")
+            parts.append("<text x=\"\(left)\" y=\"\(top - 4)\" font-size=\"11\" fill=\"#57606a\">\(high) pUSD</text>")
             if low != high {
-                parts.append("<text x=\"\(left)\" y=\"\(baseline - 4)\" font-size=\"11\" fill=\"#57606a\">\(low) USDC</text>")
+                parts.append("<text x=\"\(left)\" y=\"\(baseline - 4)\" font-size=\"11\" fill=\"#57606a\">\(low) pUSD</text>")
             }
         }
         parts.append("<text x=\"\(left)\" y=\"\(height - 8)\" font-size=\"11\" fill=\"#57606a\">\(day(firstSnapshot.takenAt))</text>")

@@ -59,10 +59,10 @@ extension WebTemplates {
         <section class="card" aria-labelledby="quality-drag">
         <h2 id="quality-drag">Copy drag <span class="status status-{{statusClass}}">{{status}}</span></h2>
         <p>Window: {{#windows}}{{#current}}<strong>{{label}}</strong>{{/current}}{{^current}}<a href="/app/follows/{{id}}?days={{days}}">{{label}}</a>{{/current}} {{/windows}}</p>
-        <p>The leader's trades at your size would have made <strong data-quality="ideal">{{ideal}}</strong> USDC; your copies made <strong data-quality="actual">{{actual}}</strong> USDC. The difference, <strong>{{totalDrag}}</strong> USDC, went to:</p>
+        <p>The leader's trades at your size would have made <strong data-quality="ideal">{{ideal}}</strong> pUSD; your copies made <strong data-quality="actual">{{actual}}</strong> pUSD. The difference, <strong>{{totalDrag}}</strong> pUSD, went to:</p>
         <div class="table-scroll"><table data-quality="drag">
-        <caption>Where the difference went (USDC; positive = cost you money)</caption>
-        <thead><tr><th scope="col">Cause</th><th scope="col">USDC</th><th scope="col">What it means</th></tr></thead>
+        <caption>Where the difference went (pUSD; positive = cost you money)</caption>
+        <thead><tr><th scope="col">Cause</th><th scope="col">pUSD</th><th scope="col">What it means</th></tr></thead>
         <tbody>{{#components}}<tr><th scope="row">{{name}}</th><td>{{value}}</td><td>{{why}}</td></tr>{{/components}}</tbody>
         </table></div>
         <p>Fill price against the leader's: median {{p50}} bps, 90th percentile {{p90}} bps (positive = worse).</p>
@@ -72,7 +72,7 @@ extension WebTemplates {
         <h2 id="quality-skips">Skip funnel</h2>
         {{#hasSkips}}
         <div class="table-scroll"><table data-quality="skips">
-        <caption>Trades not copied, and what they would have made at the leader's price (USDC; negative = the skip saved money)</caption>
+        <caption>Trades not copied, and what they would have made at the leader's price (pUSD; negative = the skip saved money)</caption>
         <thead><tr><th scope="col">Reason</th><th scope="col">Trades</th><th scope="col">Would have made</th></tr></thead>
         <tbody>{{#skips}}<tr><th scope="row">{{reason}}</th><td>{{count}}</td><td>{{value}}</td></tr>{{/skips}}</tbody>
         </table></div>
@@ -83,7 +83,7 @@ extension WebTemplates {
         <section class="card" aria-labelledby="quality-twins">
         <h2 id="quality-twins">Paper twins</h2>
         <div class="table-scroll"><table data-quality="twins">
-        <caption>The same leader on paper with other settings, over the same window (USDC)</caption>
+        <caption>The same leader on paper with other settings, over the same window (pUSD)</caption>
         <thead><tr><th scope="col">Twin</th><th scope="col">Max slippage</th><th scope="col">Would have made</th><th scope="col">Made on paper</th><th scope="col">Skipped</th></tr></thead>
         <tbody>{{#twins}}<tr><th scope="row">{{sizing}}</th><td>{{slippage}}</td><td>{{ideal}}</td><td>{{actual}}</td><td>{{skipped}}</td></tr>{{/twins}}</tbody>
         </table></div>

@@ -60,7 +60,7 @@ enum WebTemplates {
         <h1>{{title}}</h1>
         {{{body}}}
         </main>
-        <footer><p>Mirror copies Polymarket traders. Amounts are USDC.</p></footer>
+        <footer><p>Mirror copies Polymarket traders. Amounts are pUSD (Polymarket USD, 1:1 with USDC).</p></footer>
         </body>
         </html>
         """
@@ -122,14 +122,15 @@ enum WebTemplates {
         {{#health}}<div class="banner banner-{{level}}" role="status"><strong>{{headline}}</strong> {{detail}}</div>{{/health}}
         {{#ruleBanner}}<div class="banner banner-{{level}}" role="status"><strong>{{headline}}</strong> {{detail}}</div>{{/ruleBanner}}
         <section class="tiles" aria-label="Account">
-        <div class="tile"><h2>Balance</h2><p class="big">{{balance}} <abbr title="US dollar coin">USDC</abbr></p></div>
+        <div class="tile"><h2>Available</h2><p class="big">{{available}} <abbr title="Polymarket USD, the exchange's collateral, backed 1:1 by USDC">pUSD</abbr></p><p class="hint">{{balanceNote}}</p></div>
         <div class="tile"><h2>Copies today</h2><p class="big">{{copiesToday}}</p><p class="hint">{{skipsToday}} skipped</p></div>
         <div class="tile"><h2>Realized PnL</h2><p class="big {{realizedClass}}">{{realized}}</p></div>
         <div class="tile"><h2>Unrealized PnL</h2><p class="big {{unrealizedClass}}">{{unrealized}}</p></div>
         </section>
         <section class="card">
         <h2>Deposit address</h2>
-        <p>Send USDC on Polygon to <code class="address">{{depositAddress}}</code></p>
+        <p>Send pUSD on Polygon to <code class="address">{{depositAddress}}</code></p>
+        <p class="hint">Only pUSD (Polymarket USD) can be traded. USDC must first be wrapped into pUSD, as Polymarket's own deposit does; Mirror does not wrap USDC sent here.</p>
         <p class="hint">Wallet {{onboarding}}{{^ready}} — being set up; copying starts when it is READY{{/ready}}.</p>
         </section>
         <section class="card chart-card">
@@ -137,7 +138,7 @@ enum WebTemplates {
         <p class="hint">Wallet collateral plus open positions at their order book's midpoint, recorded hourly by position sync.</p>
         <div class="chart-wrap">
         <figure aria-labelledby="equity-title">{{{equityChart}}}</figure>
-        <table class="chart-table"><caption>Equity at each day's last snapshot (USDC)</caption>
+        <table class="chart-table"><caption>Equity at each day's last snapshot (pUSD)</caption>
         <thead><tr><th scope="col">Day</th><th scope="col">Equity</th><th scope="col">Collateral</th><th scope="col">Positions</th></tr></thead>
         <tbody>{{#equityDays}}<tr><td>{{day}}</td><td>{{equity}}</td><td>{{collateral}}</td><td>{{positions}}</td></tr>{{/equityDays}}
         {{^hasEquity}}<tr><td colspan="4">No snapshot yet: the first is taken at the next position sync.</td></tr>{{/hasEquity}}</tbody></table>
@@ -148,7 +149,7 @@ enum WebTemplates {
         <div class="chart-wrap">
         <figure aria-labelledby="chart-title">{{{chart}}}</figure>
         <table class="chart-table"><caption>Volume per day</caption>
-        <thead><tr><th scope="col">Day</th><th scope="col">Copies</th><th scope="col">USDC</th></tr></thead>
+        <thead><tr><th scope="col">Day</th><th scope="col">Copies</th><th scope="col">pUSD</th></tr></thead>
         <tbody>{{#days}}<tr><td>{{day}}</td><td>{{count}}</td><td>{{volume}}</td></tr>{{/days}}</tbody></table>
         </div>
         </section>
@@ -179,10 +180,10 @@ enum WebTemplates {
         {{#hasAttempts}}
         <div class="table-scroll"><table>
         <caption>Your results copying this leader</caption>
-        <thead><tr><th scope="col">Window</th><th scope="col">Copied</th><th scope="col">Skipped</th><th scope="col">USDC copied</th></tr></thead>
+        <thead><tr><th scope="col">Window</th><th scope="col">Copied</th><th scope="col">Skipped</th><th scope="col">pUSD copied</th></tr></thead>
         <tbody>{{#results}}<tr><td>{{window}}</td><td>{{copied}}</td><td>{{skipped}}</td><td>{{volume}}</td></tr>{{/results}}</tbody>
         </table></div>
-        <p>Profit and loss copying this leader so far: realized {{realized}}, unrealized {{unrealized}} USDC.</p>
+        <p>Profit and loss copying this leader so far: realized {{realized}}, unrealized {{unrealized}} pUSD.</p>
         <h3>Skip funnel</h3>
         <p>Of the last {{funnel.seen}} fills seen: {{funnel.copied}} copied, {{funnel.failed}} failed, {{funnel.open}} in progress, {{funnel.skipped}} skipped.</p>
         {{#funnel.hasReasons}}<ul class="plain">{{#funnel.reasons}}<li>{{count}} × {{reason}}</li>{{/funnel.reasons}}</ul>{{/funnel.hasReasons}}
@@ -324,7 +325,7 @@ enum WebTemplates {
         """
 
     static let positions = """
-        <p>Realized PnL <strong class="{{realizedClass}}">{{realized}}</strong> · unrealized <strong class="{{unrealizedClass}}">{{unrealized}}</strong> USDC</p>
+        <p>Realized PnL <strong class="{{realizedClass}}">{{realized}}</strong> · unrealized <strong class="{{unrealizedClass}}">{{unrealized}}</strong> pUSD</p>
         {{#groups}}
         <section class="card">
         <h2>{{leaderName}}</h2>
@@ -352,7 +353,8 @@ enum WebTemplates {
     static let withdrawals = """
         <section class="card">
         <h2>Request a withdrawal</h2>
-        <p>Available: {{balance}} USDC</p>
+        <p>Available: {{available}} pUSD</p>
+        <p class="hint">{{balanceNote}}</p>
         <form method="post" action="/app/withdrawals/confirm" class="stack" novalidate>
         <input type="hidden" name="_csrf" value="{{csrf}}">
         {{#fields}}{{> field}}{{/fields}}
@@ -371,13 +373,13 @@ enum WebTemplates {
 
     static let withdrawalConfirm = """
         <section class="card">
-        <p>Send <strong>{{amount}} USDC</strong> to <code class="address">{{destination}}</code>? This cannot be undone.</p>
+        <p>Send <strong>{{amount}} pUSD</strong> to <code class="address">{{destination}}</code>? This cannot be undone.</p>
         <form method="post" action="/app/withdrawals" class="stack">
         <input type="hidden" name="_csrf" value="{{csrf}}">
         <input type="hidden" name="amount" value="{{amount}}">
         <input type="hidden" name="destination" value="{{destination}}">
         <input type="hidden" name="key" value="{{key}}">
-        <button type="submit" class="primary">Withdraw {{amount}} USDC</button>
+        <button type="submit" class="primary">Withdraw {{amount}} pUSD</button>
         <a href="/app/withdrawals">Cancel</a>
         </form>
         </section>

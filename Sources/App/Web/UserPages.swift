@@ -294,7 +294,8 @@ extension WebDependencies {
         let chrome = self.chrome(context, current: "/app", request: request, live: true)
         let live = profiles.contains { $0.mode == .live && $0.status != .stopped }
         var page: [String: Any] = [
-            "health": health, "balance": wallet.balance ?? "unavailable", "copiesToday": today.filter { $0.status == .done }.count,
+            "health": health, "available": wallet.available ?? "not read yet", "balanceNote": WebPage.balanceNote(wallet),
+            "copiesToday": today.filter { $0.status == .done }.count,
             "skipsToday": today.filter { $0.status == .skipped }.count, "realized": realizedText, "realizedClass": realizedClass,
             "unrealized": unrealizedText, "unrealizedClass": unrealizedClass, "depositAddress": wallet.depositAddress,
             "onboarding": wallet.onboarding, "ready": wallet.ready, "days": days,
@@ -395,7 +396,7 @@ extension WebDependencies {
             follows.append(card)
         }
         let eventCap = WebPage.field(
-            "max-event-exposure", name: "maxEventExposure", label: "Most in one event, all follows together (USDC)",
+            "max-event-exposure", name: "maxEventExposure", label: "Most in one event, all follows together (pUSD)",
             value: form?["maxEventExposure"] ?? user.maxEventExposure?.description,
             hint: "Counts every outcome of an event as one; a copy is made smaller, or skipped, to stay under it. "
                 + "Empty: no account-wide cap.",
@@ -409,7 +410,7 @@ extension WebDependencies {
 
     static func describe(_ sizing: SizingView) -> String {
         switch sizing.mode {
-        case Sizing.Mode.fixedUSD.rawValue: "\(sizing.amount) USDC per copy"
+        case Sizing.Mode.fixedUSD.rawValue: "\(sizing.amount) pUSD per copy"
         case Sizing.Mode.proportional.rawValue: "\(sizing.amount) × the leader's size"
         default: "\(sizing.amount) of your balance per copy"
         }
@@ -427,12 +428,12 @@ extension WebDependencies {
                           error: message("limits.\(name)"), inputmode: "decimal")
         }
         let sizingModes: [(value: String, label: String)] = [
-            (Sizing.Mode.fixedUSD.rawValue, "A fixed amount of USDC per copy"),
+            (Sizing.Mode.fixedUSD.rawValue, "A fixed amount of pUSD per copy"),
             (Sizing.Mode.proportional.rawValue, "A share of the leader's trade"),
             (Sizing.Mode.percentOfBalance.rawValue, "A share of my balance"),
         ]
         let presetLabels: [ProfilePreset: String] = [
-            .conservative: "Conservative — 5 USDC per copy, tight caps", .balanced: "Balanced — 25 USDC per copy",
+            .conservative: "Conservative — 5 pUSD per copy, tight caps", .balanced: "Balanced — 25 pUSD per copy",
             .proportional: "Proportional — a tenth of the leader's size, capped",
         ]
         let chosenPreset = form?["preset"] ?? ProfilePreset.conservative.rawValue
@@ -451,7 +452,7 @@ extension WebDependencies {
             "sizingModes": WebPage.options(sizingModes, selected: value("sizing.mode", sizing?.mode)),
             "sizingFields": [WebPage.field("sizing-amount", name: "sizing.amount", label: "Amount",
                                            value: value("sizing.amount", sizing?.amount),
-                                           hint: "USDC for a fixed amount; a ratio such as 0.1 for the other two. Blank keeps the preset's.",
+                                           hint: "pUSD for a fixed amount; a ratio such as 0.1 for the other two. Blank keeps the preset's.",
                                            error: message("sizing.amount"), inputmode: "decimal")],
             "modes": WebPage.options([("PAPER", "Paper — simulate fills, send nothing"), ("LIVE", "Live — send real orders")],
                                      selected: value("mode", profile?.mode.rawValue) ?? "PAPER"),
@@ -459,17 +460,17 @@ extension WebDependencies {
                                               ("SELL", "Sell positions at once")],
                                              selected: value("stopBehavior", profile?.stopBehavior.rawValue) ?? "HOLD"),
             "limitFields": [
-                limit("maxPerTrade", "Most per copy (USDC)", limits?.maxPerTrade, hint: "No copy spends more than this."),
-                limit("maxPerMarket", "Most per market (USDC)", limits?.maxPerMarket, hint: "Total held in one market."),
-                limit("maxEventExposure", "Most per event (USDC)", limits?.maxEventExposure,
+                limit("maxPerTrade", "Most per copy (pUSD)", limits?.maxPerTrade, hint: "No copy spends more than this."),
+                limit("maxPerMarket", "Most per market (pUSD)", limits?.maxPerMarket, hint: "Total held in one market."),
+                limit("maxEventExposure", "Most per event (pUSD)", limits?.maxEventExposure,
                       hint: "Total held across the outcomes of one event."),
-                limit("dailySpend", "Most per day (USDC)", limits?.dailySpend, hint: "Spending per UTC day."),
-                limit("totalBudget", "Total budget (USDC)", limits?.totalBudget, hint: "All copies of this leader together."),
+                limit("dailySpend", "Most per day (pUSD)", limits?.dailySpend, hint: "Spending per UTC day."),
+                limit("totalBudget", "Total budget (pUSD)", limits?.totalBudget, hint: "All copies of this leader together."),
                 limit("minPrice", "Lowest price", limits?.minPrice, hint: "0 to 1; cheaper outcomes are skipped."),
                 limit("maxPrice", "Highest price", limits?.maxPrice, hint: "0 to 1; dearer outcomes are skipped."),
                 limit("maxSlippage", "Most slippage when buying", limits?.maxSlippage, hint: "In price, e.g. 0.02."),
                 limit("maxSellSlippage", "Most slippage when selling", limits?.maxSellSlippage, hint: "In price, e.g. 0.05."),
-                limit("minLeaderNotional", "Smallest leader trade to copy (USDC)", limits?.minLeaderNotional,
+                limit("minLeaderNotional", "Smallest leader trade to copy (pUSD)", limits?.minLeaderNotional,
                       hint: "Smaller trades are skipped."),
                 limit("maxFillAgeSeconds", "Oldest fill to copy (seconds)", limits.map { String($0.maxFillAgeSeconds) },
                       hint: "Fills seen later than this are skipped."),
@@ -656,9 +657,9 @@ extension WebDependencies {
         let wallet = try await self.api.walletView(of: user, logger: context.logger)
         func message(_ name: String) -> String? { error?.field == name ? error?.message : nil }
         return WebPage.render(title: "Withdrawals", template: "withdrawals", context: [
-            "csrf": session.csrfToken, "balance": wallet.balance ?? "unavailable",
+            "csrf": session.csrfToken, "available": wallet.available ?? "not read yet", "balanceNote": WebPage.balanceNote(wallet),
             "fields": [
-                WebPage.field("withdraw-amount", name: "amount", label: "Amount (USDC)", value: form?["amount"],
+                WebPage.field("withdraw-amount", name: "amount", label: "Amount (pUSD)", value: form?["amount"],
                               hint: "Up to 6 decimal places", error: message("amount"), required: true, inputmode: "decimal"),
                 WebPage.field("withdraw-destination", name: "destination", label: "Send to address", value: form?["destination"],
                               hint: "A Polygon address: 0x followed by 40 hex digits", error: message("destination"),

@@ -102,6 +102,20 @@ enum WebPage {
          amount.baseUnits > 0 ? "gain" : amount.baseUnits < 0 ? "loss" : "")
     }
 
+    /// Where the wallet's "available" comes from, in one line: the reading it rests on and what
+    /// is held back from it, or why there is no reading yet.
+    static func balanceNote(_ wallet: WalletView) -> String {
+        guard let balance = wallet.balance, let readAt = wallet.balanceReadAt else {
+            return wallet.ready ? "Not read from the exchange yet: copies wait for the first reading."
+                : "Read from the exchange once the wallet is READY."
+        }
+        var held: [String] = []
+        if wallet.heldForWithdrawals != "0" { held.append("\(wallet.heldForWithdrawals) held for withdrawals") }
+        if wallet.heldForOpenOrders != "0" { held.append("\(wallet.heldForOpenOrders) held by open orders") }
+        let note = "Balance \(balance) pUSD as read from the exchange at \(readAt)"
+        return held.isEmpty ? note + "." : note + "; " + held.joined(separator: ", ") + "."
+    }
+
     /// The skip reasons in words, for people.
     static func words(_ reason: SkipReason) -> String {
         switch reason {

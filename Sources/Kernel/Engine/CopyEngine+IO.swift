@@ -65,7 +65,7 @@ extension CopyEngine {
         var batch = Batch(works: works, order: order, fanOut: fanOut, funds: followers.funds)
         // Every wallet's available balance is in hand from the start, so the fan-out is decided in
         // one pass in its shuffled order, no follower waiting for a read while later ones are sized.
-        for (walletID, funds) in followers.funds { batch.balances[walletID] = .known(funds.available) }
+        for (walletID, funds) in followers.funds { batch.balances[walletID] = funds.plannedBalance }
         return batch
     }
 
@@ -109,8 +109,8 @@ extension CopyEngine {
     /// balance less reserved withdrawals and open buys) — no venue call per order; the commit
     /// that persists the orders checks it again under the wallet's lock.
     func balanceFact(_ walletID: WalletID, _ loaded: WalletFunds?) async throws -> VenueFact<Collateral> {
-        if let loaded { return .known(loaded.available) }
-        return .known(try await self.store.walletFunds(walletID: walletID).available)
+        if let loaded { return loaded.plannedBalance }
+        return try await self.store.walletFunds(walletID: walletID).plannedBalance
     }
 
     func lookUpFact(_ order: Order, account: TradingAccount) async -> VenueFact<OrderSnapshot?> {

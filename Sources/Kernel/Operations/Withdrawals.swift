@@ -103,9 +103,7 @@ public struct Withdrawals: Sendable {
     /// Records the venue's balance as the wallet's synced balance before a reservation is
     /// checked against it. A venue that cannot answer leaves the last synced balance in force.
     private func refreshBalance(of wallet: TradingWallet) async {
-        let readAt = self.relayerTxs.wallClock.now()
-        guard let balance = try? await self.exchange.collateralBalance(account: TradingAccount(wallet)) else { return }
-        _ = try? await self.store.recordSyncedBalance(walletID: wallet.id, collateral: balance, at: readAt)
+        await WalletBalances(store: self.store, exchange: self.exchange, wallClock: self.relayerTxs.wallClock).read(wallet)
     }
 
     /// A user's withdrawals, newest first, FAILED ones included.

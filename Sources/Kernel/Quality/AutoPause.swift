@@ -27,7 +27,7 @@ public struct AutoPauseRule: Hashable, Sendable, Codable {
             // drag / notional × 100 > limit / 1e6, in integers: drag × 1e8 > limit × notional.
             if Int128(drag.baseUnits) * 100_000_000 > Int128(limit.baseUnits) * Int128(report.idealNotional.baseUnits) {
                 let percent = Ratio(baseUnits: Int64(Int128(drag.baseUnits) * 100_000_000 / Int128(report.idealNotional.baseUnits)))
-                return "maxDragPercent: drag \(drag) USDC is \(percent)% of the ideal notional \(report.idealNotional) "
+                return "maxDragPercent: drag \(drag) pUSD is \(percent)% of the ideal notional \(report.idealNotional) "
                     + "over the last \(self.window) copies (limit \(limit)%)"
             }
         }

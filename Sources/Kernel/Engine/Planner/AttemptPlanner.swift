@@ -283,6 +283,16 @@ public enum VenueFact<Value: Hashable & Sendable>: Hashable, Sendable {
     case refused(String)
 }
 
+extension WalletFunds {
+    /// The balance a live buy is sized against: what is available — or, before the venue's
+    /// balance was ever read, a fact not in hand yet, so the entry waits for position sync (and
+    /// goes stale like any deferred entry) rather than being skipped for a balance nobody has read.
+    public var plannedBalance: VenueFact<Collateral> {
+        self.syncedBalance == nil ? .unavailable("the wallet's balance has not been read from the venue yet")
+            : .known(self.available)
+    }
+}
+
 /// A market's rules and its book — for a batch, the depth left after the orders planned before.
 public struct MarketBook: Hashable, Sendable {
     public var market: MarketInfo
