@@ -125,6 +125,7 @@ extension APIWorld {
             let overview = try await client.page(.get, "/app", cookies: [WebSessions.userCookie: session])
             #expect(overview.status == 200 && overview.body.contains("<h1>Overview</h1>"))
             #expect(overview.body.contains("Deposit address") && overview.body.contains("<svg"))
+            #expect(overview.body.contains("<h2>Available</h2>") && overview.body.contains("as read from the exchange at 20"))
             let csrf = try #require(overview.csrf)
 
             let out = try await client.page(.post, "/sign-out", cookies: [WebSessions.userCookie: session], form: ["_csrf": csrf])
@@ -133,6 +134,23 @@ extension APIWorld {
             let after = try await client.page(.get, "/app", cookies: [WebSessions.userCookie: session])
             #expect(after.status == 303 && after.location == "/sign-in")
         }
+    }
+
+    @Test func theBalanceNoteSaysWhatAvailableRestsOnOrWhyThereIsNoReading() {
+        var wallet = WalletView(id: "wallet-1", type: "DEPOSIT_WALLET", signerAddress: "0x1", depositAddress: "0x2",
+                                onboarding: "READY", ready: true, apiKeyIssued: true, balance: nil, balanceReadAt: nil,
+                                available: nil, heldForWithdrawals: "0", heldForOpenOrders: "0", transactions: [])
+        #expect(WebPage.balanceNote(wallet) == "Not read from the exchange yet: copies wait for the first reading.")
+        wallet.ready = false
+        #expect(WebPage.balanceNote(wallet) == "Read from the exchange once the wallet is READY.")
+        wallet.ready = true
+        wallet.balance = "100"
+        wallet.balanceReadAt = "2026-12-07T22:13:45.520Z"
+        #expect(WebPage.balanceNote(wallet) == "Balance 100 pUSD as read from the exchange at 2026-12-07 22:13:45 UTC.")
+        wallet.heldForWithdrawals = "20"
+        wallet.heldForOpenOrders = "5.3"
+        #expect(WebPage.balanceNote(wallet)
+            == "Balance 100 pUSD as read from the exchange at 2026-12-07 22:13:45 UTC; 20 held for withdrawals, 5.3 held by open orders.")
     }
 
     @Test func aSignInFormWithoutItsDoubleSubmitTokenIsRefused() async throws {

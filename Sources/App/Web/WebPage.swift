@@ -81,8 +81,10 @@ enum WebPage {
     }
 
     /// `2026-12-07 13:45:12 UTC`.
-    static func time(_ timestamp: Timestamp) -> String {
-        let text = timestamp.description
+    static func time(_ timestamp: Timestamp) -> String { Self.time(timestamp.description) }
+
+    /// The same for a timestamp's ISO 8601 text, as API views carry it.
+    static func time(_ text: String) -> String {
         guard text.count >= 19 else { return text }
         return text.prefix(19).replacingOccurrences(of: "T", with: " ") + " UTC"
     }
@@ -112,7 +114,7 @@ enum WebPage {
         var held: [String] = []
         if wallet.heldForWithdrawals != "0" { held.append("\(wallet.heldForWithdrawals) held for withdrawals") }
         if wallet.heldForOpenOrders != "0" { held.append("\(wallet.heldForOpenOrders) held by open orders") }
-        let note = "Balance \(balance) pUSD as read from the exchange at \(readAt)"
+        let note = "Balance \(balance) pUSD as read from the exchange at \(Self.time(readAt))"
         return held.isEmpty ? note + "." : note + "; " + held.joined(separator: ", ") + "."
     }
 
