@@ -102,6 +102,23 @@ import Testing
         }
     }
 
+    @Test func parametersAreDocumentedWithTheValuesTheRoutesAccept() throws {
+        let json = try JSONSerialization.jsonObject(with: try APIDocument.json(mode: .local)) as? [String: Any]
+        let paths = try #require(json?["paths"] as? [String: [String: [String: Any]]])
+        func schema(_ method: String, _ path: String, _ name: String) -> [String: Any]? {
+            let parameters = paths[path]?[method]?["parameters"] as? [[String: Any]] ?? []
+            return parameters.first { $0["name"] as? String == name }?["schema"] as? [String: Any]
+        }
+        #expect(schema("get", "/leaders/{address}/quality", "address")?["pattern"] as? String == "^0x[0-9a-fA-F]{40}$")
+        #expect(schema("delete", "/withdrawal-addresses/{address}", "address")?["pattern"] as? String == "^0x[0-9a-fA-F]{40}$")
+        #expect(schema("get", "/copy-attempts", "limit")?["maximum"] as? Int == 200)
+        #expect(schema("get", "/admin/audit-logs", "limit")?["maximum"] as? Int == 500)
+        #expect(schema("get", "/leaders/{address}/quality", "days")?["enum"] as? [String] == ["7", "30", "all"])
+        #expect(schema("get", "/copy-attempts", "status")?["enum"] as? [String] == CopyAttempt.Status.allCases.map(\.rawValue))
+        #expect(schema("get", "/copy-attempts", "kind")?["enum"] as? [String] == CopyAttempt.Kind.allCases.map(\.rawValue))
+        #expect(schema("get", "/copy-attempts", "cursor")?["type"] as? String == "string")
+    }
+
     @Test(arguments: StoreSelection.allCases)
     func aUserFollowsALeaderEditsPausesAndStopsAndEveryChangeIsAudited(_ selection: StoreSelection) async throws {
         try await withTemporaryFolder { folder in

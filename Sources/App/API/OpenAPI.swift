@@ -29,6 +29,22 @@ struct DocumentedRoute: Hashable, Sendable {
 }
 
 enum APIDocument {
+    /// A parameter's schema as the routes validate it, so a client (or a fuzzer) learns the
+    /// accepted values from the document instead of from 400s.
+    static func parameterSchema(_ name: String, of route: DocumentedRoute) -> [String: Any] {
+        func values<T: RawRepresentable & CaseIterable>(_: T.Type) -> [String: Any] where T.RawValue == String {
+            ["type": "string", "enum": T.allCases.map(\.rawValue)]
+        }
+        return switch name {
+        case "address": ["type": "string", "pattern": "^0x[0-9a-fA-F]{40}$"]
+        case "limit": ["type": "integer", "minimum": 1, "maximum": route.admin ? 500 : 200]
+        case "days": ["type": "string", "enum": ["7", "30", "all"]]
+        case "status" where route.path == "/copy-attempts": values(CopyAttempt.Status.self)
+        case "kind" where route.path == "/copy-attempts": values(CopyAttempt.Kind.self)
+        default: ["type": "string"]
+        }
+    }
+
     static let unauthorized = "no valid bearer token"
     static let internalError = "an unexpected failure (details in the server log only)"
 
@@ -262,10 +278,10 @@ enum APIDocument {
             ]
             var parameters: [[String: Any]] = []
             for name in route.pathParameters {
-                parameters.append(["name": name, "in": "path", "required": true, "schema": ["type": "string"]])
+                parameters.append(["name": name, "in": "path", "required": true, "schema": Self.parameterSchema(name, of: route)])
             }
             for name in route.queryParameters {
-                parameters.append(["name": name, "in": "query", "required": false, "schema": ["type": "string"]])
+                parameters.append(["name": name, "in": "query", "required": false, "schema": Self.parameterSchema(name, of: route)])
             }
             if !parameters.isEmpty { operation["parameters"] = parameters }
             if let body = route.requestBody {
@@ -323,7 +339,8 @@ enum APIDocument {
                     "DevSignIn": ["type": "object", "properties": ["name": string]],
                     // The account-wide event cap (issue #22): a decimal string, or null to clear it.
                     "MeSettings": ["type": "object", "properties": ["maxEventExposure": ["type": ["string", "null"]]]],
-                    "RetryRelayer": ["type": "object", "required": ["txId"], "properties": ["txId": string]],
+                    "RetryRelayer": ["type": "object", "required": ["txId"],
+                                     "properties": ["txId": ["type": "string", "minLength": 1, "maxLength": 100]]],
                     "WithdrawalAddress": ["type": "object", "required": ["address"],
                                           "properties": ["address": string, "label": string]],
                     "NotificationSettings": ["type": "object", "properties": [
