@@ -212,7 +212,7 @@ extension PostgresStore: NotificationStore {
     }
 
     public func finishDelivery(_ delivery: WebhookDelivery, owner: String) async throws -> Bool {
-        try await self.transaction { db in
+        try await self.read { db in
             try await db.execute(
                 """
                 UPDATE webhook_deliveries
@@ -443,7 +443,7 @@ extension PostgresStore: NotificationStore {
     }
 
     public func finishTelegramMessage(_ message: TelegramMessage, owner: String) async throws -> Bool {
-        try await self.transaction { db in
+        try await self.read { db in
             try await db.execute(
                 """
                 UPDATE telegram_messages
