@@ -34,8 +34,8 @@ public struct WalletBalances: Sendable {
     }
 
     /// Records the venue's balance as the wallet's synced balance, stamped with the moment before
-    /// the call (it is at least that fresh, never credited as newer). Returns whether a reading
-    /// was recorded.
+    /// the call (it is at least that fresh, never credited as newer). Returns whether the venue
+    /// answered and the store took the answer (it keeps a newer reading it already holds).
     @discardableResult
     public func read(_ wallet: TradingWallet) async -> Bool {
         let readAt = self.wallClock.now()
