@@ -48,17 +48,33 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
-    // (g1), (g2) The least any single copy can cost while keeping the engine's guarantees (facts
+    // (g1)–(g3) The least any single copy can cost while keeping the engine's guarantees (facts
     // read from the store, the signed order durable before it is sent, a pause committed after
-    // that still stopping the send), with no engine and no work in any statement: one read
-    // standing for the follower's facts, the venue's prepare and the vault's signature, durable
-    // commits standing for recording the fill and persisting its signed order (g1: both in one
-    // commit; g2: the two serial commits the issue allows), one read standing for the profile's
-    // status just before sending, and the venue accepting the order. Their p50 over (c)'s is the
-    // floor under `single-copy-p50-over-commit`.
-    for commits in 1...2 {
+    // that still stopping the send), with no engine: one read standing for the follower's facts,
+    // the venue's prepare and the vault's signature, the durable commits, one read standing for
+    // the profile's status just before sending, and the venue accepting the order. The commits:
+    // (g1) one single-row INSERT, no work; (g2) two, the serial commits the issue allows; (g3)
+    // one statement doing the least real work any live copy needs before its send — it locks the
+    // follower's wallet (the funds check's lock) and inserts the fill, its attempt and its signed
+    // order into the migrated tables with all their indexes (still a floor: no funds summed, no
+    // followers read, no leader position moved). Their p50 over (c)'s is the floor under
+    // `single-copy-p50-over-commit`.
+    let floors: [(name: String, commit: @Sendable (FloorWorld, Int, String) async throws -> Void)] = [
+        ("(g1) Postgres single-copy floor: SELECT 1 → prepare + sign → 1 autocommit INSERT → SELECT 1 → venue accepts",
+         { world, id, _ in try await world.insertCommitRow(id * 2) }),
+        ("(g2) Postgres single-copy floor: SELECT 1 → prepare + sign → 2 autocommit INSERT → SELECT 1 → venue accepts",
+         { world, id, _ in
+             try await world.insertCommitRow(id * 2)
+             try await world.insertCommitRow(id * 2 + 1)
+         }),
+        ("(g3) Postgres single-copy floor with the rows: SELECT 1 → prepare + sign → one statement locking the wallet and inserting fill, attempt, order → SELECT 1 → venue accepts",
+         { world, id, payload in
+             try await world.database.store.client.query(world.copyRows(id, payload: payload), logger: TemporaryPostgres.logger)
+         }),
+    ]
+    for floor in floors {
         measure(
-            "(g\(commits)) Postgres single-copy floor: SELECT 1 → prepare + sign → \(commits) autocommit INSERT → SELECT 1 → venue accepts",
+            floor.name,
             configuration: .init(metrics: [.wallClock], timeUnits: .microseconds,
                                  warmupIterations: 20, maxDuration: .seconds(15), maxIterations: 5_000)
         ) { () async throws -> FloorWorld in
@@ -72,40 +88,11 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.startMeasurement()
             try await client.query("SELECT 1", logger: TemporaryPostgres.logger)
             let signed = try await world.bench.preparedAndSigned(for: world.wallet)
-            for commit in 0..<commits {
-                try await client.query("INSERT INTO bench_commits (id) VALUES (\(id * 2 + commit))",
-                                       logger: TemporaryPostgres.logger)
-            }
+            try await floor.commit(world, id, signed.payload)
             try await client.query("SELECT 1", logger: TemporaryPostgres.logger)
             try await world.bench.accept(signed, for: world.wallet)
             benchmark.stopMeasurement()
         }
-    }
-
-    // (g3) As (g1), but its one commit does the least real work any live copy needs before its
-    // send: one statement, in autocommit, that locks the follower's wallet (the funds check's
-    // lock) and inserts the fill, its attempt and its signed order into the migrated tables with
-    // all their indexes. Still a floor: no funds are summed, no followers read, no leader
-    // position moved.
-    measure(
-        "(g3) Postgres single-copy floor with the rows: SELECT 1 → prepare + sign → one statement locking the wallet and inserting fill, attempt, order → SELECT 1 → venue accepts",
-        configuration: .init(metrics: [.wallClock], timeUnits: .microseconds,
-                             warmupIterations: 20, maxDuration: .seconds(15), maxIterations: 5_000)
-    ) { () async throws -> FloorWorld in
-        try await FloorWorld.open()
-    } close: { world in
-        try await world.database.remove()
-    } body: { benchmark, world in
-        let id = world.rows.next()
-        let client = world.database.store.client
-        try await world.prepareVenue(iteration: id)
-        benchmark.startMeasurement()
-        try await client.query("SELECT 1", logger: TemporaryPostgres.logger)
-        let signed = try await world.bench.preparedAndSigned(for: world.wallet)
-        try await client.query(world.copyRows(id, payload: signed.payload), logger: TemporaryPostgres.logger)
-        try await client.query("SELECT 1", logger: TemporaryPostgres.logger)
-        try await world.bench.accept(signed, for: world.wallet)
-        benchmark.stopMeasurement()
     }
 
     // (h) The venue's part of (g1) alone: prepare, sign and accept one order in process.
@@ -143,6 +130,12 @@ struct FloorWorld: Sendable {
         let follower = try await bench.addFollower(of: leader)
         return FloorWorld(database: database, bench: bench, wallet: try await bench.wallet(of: follower), profile: follower,
                           leader: leader, rows: RowIDs())
+    }
+
+    /// One single-row autocommit INSERT: a commit with no work in it.
+    func insertCommitRow(_ id: Int) async throws {
+        try await self.database.store.client.query("INSERT INTO bench_commits (id) VALUES (\(id))",
+                                                   logger: TemporaryPostgres.logger)
     }
 
     /// (g3)'s one statement: the wallet locked, then copy `n`'s fill, attempt and signed order.
